@@ -1,0 +1,176 @@
+"""A workbook as xlscore reads it: every sheet's values on a grid, merged ranges expanded.
+
+Values come from python-calamine (fast, reads .xlsx/.xlsm/.xlsb/.xls/.ods). What calamine does
+not tell — whether a cell is percent-formatted, and the formula of a cell that has no cached value
+(written by a program, never opened in a spreadsheet) — comes lazily from :mod:`cellinfo`, only
+for the cells a table reader asks about.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import cellinfo, formula
+from .errors import WorkbookError
+from .files import FileKind, sniff
+
+
+@dataclass(frozen=True)
+class Uncomputed:
+    """A formula cell with no cached value that xlscore could not evaluate."""
+
+    formula: str
+    reason: str
+
+
+def col_letter(col: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def a1(row: int, col: int) -> str:
+    """0-based (row, col) -> A1 reference."""
+    return f"{col_letter(col)}{row + 1}"
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list[object]]  # None for empty; numbers as float; text as str
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    info: cellinfo.SheetInfo | None = None
+    book: "Book | None" = field(default=None, repr=False)
+    _anchor: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict, repr=False)
+    _computed: dict[tuple[int, int], object] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for r0, c0, r1, c1 in self.merged:
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    if (r, c) != (r0, c0):
+                        self._anchor[(r, c)] = (r0, c0)
+
+    @property
+    def nrows(self) -> int:
+        return len(self.rows)
+
+    @property
+    def ncols(self) -> int:
+        return max((len(row) for row in self.rows), default=0)
+
+    def anchor(self, row: int, col: int) -> tuple[int, int]:
+        """The top-left cell of the merged range holding (row, col), or the cell itself."""
+        return self._anchor.get((row, col), (row, col))
+
+    def is_merged_child(self, row: int, col: int) -> bool:
+        return (row, col) in self._anchor
+
+    def raw(self, row: int, col: int) -> object:
+        """The stored value of a cell, without merge expansion or formula evaluation."""
+        if 0 <= row < len(self.rows):
+            cells = self.rows[row]
+            if 0 <= col < len(cells):
+                return cells[col]
+        return None
+
+    def value(self, row: int, col: int) -> object:
+        """The value that shows in (row, col): merged ranges expanded, formulas without a cached
+        value evaluated (an :class:`Uncomputed` when that is not possible)."""
+        row, col = self.anchor(row, col)
+        value = self.raw(row, col)
+        if value is None and self.info is not None:
+            text = self.info.formula(row, col)
+            if text is not None:
+                return self._evaluate(row, col, text)
+        return value
+
+    def _evaluate(self, row: int, col: int, text: str) -> object:
+        key = (row, col)
+        if key in self._computed:
+            return self._computed[key]
+        self._computed[key] = Uncomputed(text, "循环引用")
+        try:
+            result = formula.evaluate(text, self._resolve)
+        except formula.FormulaError as exc:
+            result = Uncomputed(text, str(exc))
+        self._computed[key] = result
+        return result
+
+    def _resolve(self, sheet_name: str | None, row: int, col: int) -> object:
+        sheet = self if sheet_name is None else (self.book.sheet(sheet_name) if self.book else None)
+        if sheet is None:
+            raise formula.FormulaError(f"引用了不存在的工作表“{sheet_name}”")
+        value = sheet.value(row, col)
+        if isinstance(value, Uncomputed):
+            raise formula.FormulaError(f"引用的单元格 {a1(row, col)} 无法计算")
+        return value
+
+    def is_percent(self, row: int, col: int) -> bool | None:
+        """Whether the cell is percent-formatted; None when the format cannot be known."""
+        if self.info is None:
+            return None
+        row, col = self.anchor(row, col)
+        return self.info.is_percent(row, col)
+
+
+@dataclass
+class Book:
+    path: Path
+    kind: FileKind
+    sheets: list[Sheet]
+
+    def sheet(self, name: str) -> Sheet | None:
+        for sheet in self.sheets:
+            if sheet.name == name:
+                return sheet
+        return None
+
+
+def _cell(value: object) -> object:
+    if value == "" or value is None:
+        return None
+    if isinstance(value, (_dt.datetime, _dt.date, _dt.time, _dt.timedelta)):
+        return str(value)
+    return value
+
+
+def load(path: str | os.PathLike) -> Book:
+    """Read every worksheet of ``path``; raise :class:`WorkbookError` for an unusable file."""
+    import python_calamine as pc
+
+    path = Path(path)
+    kind = sniff(path)
+    try:
+        workbook = pc.CalamineWorkbook.from_path(str(path))
+        details = cellinfo.for_file(path, kind)
+        book = Book(path, kind, [])
+        for meta in workbook.sheets_metadata:
+            if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
+                continue
+            raw = workbook.get_sheet_by_name(meta.name)
+            grid = raw.to_python(skip_empty_area=False)
+            merged = [
+                (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (raw.merged_cell_ranges or [])
+            ]
+            rows = [[_cell(v) for v in line] for line in grid]
+            info = details.sheet(meta.name) if details else None
+            book.sheets.append(Sheet(meta.name, rows, merged, info, book))
+        workbook.close()
+        return book
+    except WorkbookError:
+        raise
+    except pc.PasswordError:
+        raise WorkbookError("FILE_ENCRYPTED", "工作簿设置了打开密码（已加密），请撤销密码后重新报送") from None
+    except Exception as exc:  # calamine raises many types for damaged files
+        message = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        if "password" in message.lower() or "encrypt" in message.lower():
+            raise WorkbookError("FILE_ENCRYPTED", "工作簿设置了密码（已加密），请撤销密码后重新报送") from None
+        raise WorkbookError("FILE_CORRUPT", f"工作簿已损坏，无法读取（{message}）") from None

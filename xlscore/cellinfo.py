@@ -1,0 +1,259 @@
+"""What calamine does not expose: number formats and formulas without a cached value.
+
+Read lazily and only for the sheets a reader asks about:
+
+* .xlsx/.xlsm — one regular-expression pass over the sheet's XML collects each cell's style index
+  and any formula whose cached value is missing; ``xl/styles.xml`` says which styles are percent.
+* .ods — ``content.xml`` marks percent cells with ``office:value-type="percentage"``.
+* .xls — xlrd with ``formatting_info`` gives each cell's format string.
+
+The zip was already checked for size and DTDs by :mod:`files` before anything here runs.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+
+from defusedxml import ElementTree as SafeET
+
+from .files import FileKind
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_PERCENT_BUILTIN = {9, 10}
+
+_CELL_RE = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_REF_RE = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_STYLE_RE = re.compile(rb'\bs="(\d+)"')
+_FORMULA_RE = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_VALUE_RE = re.compile(rb"<(?:\w+:)?v\b[^>]*>(.+?)</(?:\w+:)?v>", re.S)
+
+
+def _col_index(letters: bytes) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + (ch - 64)
+    return index - 1
+
+
+def _is_percent_code(code: str) -> bool:
+    """A number-format code shows percent when it has a % outside quotes and escapes."""
+    unquoted = re.sub(r'"[^"]*"|\\.', "", code)
+    return "%" in unquoted
+
+
+class SheetInfo:
+    """Per-cell facts for one sheet. Subclasses fill ``_percent`` and ``_formulas`` lazily."""
+
+    def is_percent(self, row: int, col: int) -> bool | None:
+        return None
+
+    def formula(self, row: int, col: int) -> str | None:
+        return None
+
+
+class _XlsxSheet(SheetInfo):
+    def __init__(self, book: "_XlsxInfo", part: str):
+        self._book = book
+        self._part = part
+        self._scanned = False
+        self._styles: dict[tuple[int, int], int] = {}
+        self._formulas: dict[tuple[int, int], str] = {}
+
+    def _scan(self) -> None:
+        if self._scanned:
+            return
+        self._scanned = True
+        data = self._book.read(self._part)
+        if data is None:
+            return
+        for match in _CELL_RE.finditer(data):
+            attrs, body = match.group(1), match.group(2)
+            ref = _REF_RE.search(attrs)
+            if ref is None:
+                continue
+            key = (int(ref.group(2)) - 1, _col_index(ref.group(1)))
+            style = _STYLE_RE.search(attrs)
+            if style and style.group(1) != b"0":
+                self._styles[key] = int(style.group(1))
+            if body and b"<" in body:
+                found = _FORMULA_RE.search(body)
+                if found and found.group(1) and not _VALUE_RE.search(body):
+                    text = html.unescape(found.group(1).decode("utf-8", "replace")).strip()
+                    if text:
+                        self._formulas[key] = text
+
+    def is_percent(self, row: int, col: int) -> bool | None:
+        self._scan()
+        style = self._styles.get((row, col), 0)
+        return style in self._book.percent_styles
+
+    def formula(self, row: int, col: int) -> str | None:
+        self._scan()
+        return self._formulas.get((row, col))
+
+
+class _XlsxInfo:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def read(self, name: str) -> bytes | None:
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                return archive.read(name)
+        except KeyError:
+            return None
+
+    @cached_property
+    def percent_styles(self) -> frozenset[int]:
+        data = self.read("xl/styles.xml")
+        if not data:
+            return frozenset()
+        root = SafeET.fromstring(data)
+        codes = {
+            int(fmt.get("numFmtId")): fmt.get("formatCode", "")
+            for fmt in root.iter(f"{_NS_MAIN}numFmt")
+        }
+        xfs = root.find(f"{_NS_MAIN}cellXfs")
+        percent = set()
+        for index, xf in enumerate(xfs if xfs is not None else []):
+            fmt_id = int(xf.get("numFmtId", "0"))
+            if fmt_id in _PERCENT_BUILTIN or _is_percent_code(codes.get(fmt_id, "")):
+                percent.add(index)
+        return frozenset(percent)
+
+    @cached_property
+    def parts(self) -> dict[str, str]:
+        """Sheet name -> zip part of its XML."""
+        workbook = self.read("xl/workbook.xml")
+        rels = self.read("xl/_rels/workbook.xml.rels")
+        if not workbook or not rels:
+            return {}
+        targets = {}
+        for rel in SafeET.fromstring(rels).iter(f"{_NS_PKG_REL}Relationship"):
+            target = rel.get("Target", "")
+            if target.startswith("/"):
+                part = target.lstrip("/")
+            else:
+                part = str(PurePosixPath("xl") / target)
+            targets[rel.get("Id")] = _normpath(part)
+        parts = {}
+        for sheet in SafeET.fromstring(workbook).iter(f"{_NS_MAIN}sheet"):
+            rid = sheet.get(f"{_NS_REL}id")
+            if rid in targets:
+                parts[sheet.get("name")] = targets[rid]
+        return parts
+
+    def sheet(self, name: str) -> SheetInfo | None:
+        part = self.parts.get(name)
+        return _XlsxSheet(self, part) if part else None
+
+
+def _normpath(part: str) -> str:
+    out: list[str] = []
+    for piece in part.split("/"):
+        if piece == "..":
+            if out:
+                out.pop()
+        elif piece and piece != ".":
+            out.append(piece)
+    return "/".join(out)
+
+
+class _OdsSheet(SheetInfo):
+    def __init__(self, percent: set[tuple[int, int]]):
+        self._percent = percent
+
+    def is_percent(self, row: int, col: int) -> bool | None:
+        return (row, col) in self._percent
+
+
+class _OdsInfo:
+    _T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+    _O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    @cached_property
+    def percent(self) -> dict[str, set[tuple[int, int]]]:
+        with zipfile.ZipFile(self.path) as archive:
+            data = archive.read("content.xml")
+        root = SafeET.fromstring(data)
+        T, O = self._T, self._O
+        result: dict[str, set[tuple[int, int]]] = {}
+        for table in root.iter(f"{T}table"):
+            cells: set[tuple[int, int]] = set()
+            row_index = 0
+            for row in table.iter(f"{T}table-row"):
+                repeat_rows = int(row.get(f"{T}number-rows-repeated", "1"))
+                col_index = 0
+                for cell in row:
+                    if cell.tag not in (f"{T}table-cell", f"{T}covered-table-cell"):
+                        continue
+                    repeat_cols = int(cell.get(f"{T}number-columns-repeated", "1"))
+                    if cell.get(f"{O}value-type") == "percentage" and repeat_cols * repeat_rows < 10_000:
+                        for r in range(row_index, row_index + repeat_rows):
+                            for c in range(col_index, col_index + repeat_cols):
+                                cells.add((r, c))
+                    col_index += repeat_cols
+                row_index += repeat_rows
+            result[table.get(f"{T}name")] = cells
+        return result
+
+    def sheet(self, name: str) -> SheetInfo | None:
+        return _OdsSheet(self.percent.get(name, set()))
+
+
+class _XlsSheet(SheetInfo):
+    def __init__(self, info: "_XlsInfo", name: str):
+        self._info = info
+        self._name = name
+
+    def is_percent(self, row: int, col: int) -> bool | None:
+        return self._info.is_percent(self._name, row, col)
+
+
+class _XlsInfo:
+    def __init__(self, path: Path):
+        self.path = path
+
+    @cached_property
+    def book(self):
+        import xlrd
+
+        try:
+            return xlrd.open_workbook(str(self.path), formatting_info=True, on_demand=True)
+        except Exception:
+            return None
+
+    def is_percent(self, name: str, row: int, col: int) -> bool | None:
+        book = self.book
+        if book is None:
+            return None
+        try:
+            sheet = book.sheet_by_name(name)
+            xf = book.xf_list[sheet.cell_xf_index(row, col)]
+            fmt = book.format_map.get(xf.format_key)
+        except Exception:
+            return None
+        return bool(fmt and _is_percent_code(fmt.format_str))
+
+    def sheet(self, name: str) -> SheetInfo | None:
+        return _XlsSheet(self, name)
+
+
+def for_file(path: Path, kind: FileKind):
+    """The lazy cell-detail reader for a workbook of ``kind``, or None where none applies."""
+    if kind.kind == "xlsx":
+        return _XlsxInfo(path)
+    if kind.kind == "ods":
+        return _OdsInfo(path)
+    if kind.kind == "xls":
+        return _XlsInfo(path)
+    return None

@@ -1,0 +1,75 @@
+"""The command line: a thin layer over the pipeline. Help and messages are in Chinese."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+_HEADINGS = {"Usage: ": "用法：", "Options": "选项", "Commands": "命令", "Arguments": "参数"}
+
+
+class _Formatter(click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="用法：")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_HEADINGS.get(heading, heading))
+
+
+click.Context.formatter_class = _Formatter
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+def _help_option(func):
+    return click.help_option("-h", "--help", help="显示本帮助并退出。")(func)
+
+
+@click.group(context_settings=CONTEXT, help="xlscore：项目支出绩效自评表的检查、复核评分与批注工具。")
+@click.version_option(package_name="xlscore", message="xlscore %(version)s", help="显示版本并退出。")
+@_help_option
+def main() -> None:
+    pass
+
+
+@main.command(context_settings=CONTEXT, help="检查自评表：读取资金安排、资金使用和评分表，列出计算不符之处。\n\n"
+              "FILE 为 .xlsx/.xlsm/.xls/.ods 工作簿，可给多个。退出码：0 无错误；1 有错误项；2 文件无法读取。")
+@click.argument("files", metavar="FILE...", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式：text 每项一行（文件:工作表!单元格: 代码 说明）；json 机器可读报告（多个文件时每行一个 JSON 对象）。")
+@_help_option
+def check(files: tuple[str, ...], fmt: str) -> None:
+    from .pipeline import check_file
+
+    worst = 0
+    for path in files:
+        report = check_file(path)
+        if fmt == "json":
+            text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2 if len(files) == 1 else None)
+            click.echo(text)
+        else:
+            from .report import text_lines
+
+            for line in text_lines(report):
+                click.echo(line)
+        worst = max(worst, report.exit_code)
+    sys.exit(worst)
+
+
+@main.command(context_settings=CONTEXT, help="列出全部检查结果代码（代码、严重程度、名称、消息模板）。")
+@click.option("--markdown", is_flag=True, help="以 Markdown 表格输出（即 docs/findings.md）。")
+@_help_option
+def codes(markdown: bool) -> None:
+    from .catalog import CATALOG, markdown as as_markdown
+    from .findings import SEVERITY_ZH
+
+    if markdown:
+        click.echo(as_markdown(), nl=False)
+        return
+    for entry in CATALOG.values():
+        click.echo(f"{entry.code:<24} {SEVERITY_ZH[entry.severity]}  {entry.title}：{entry.template}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

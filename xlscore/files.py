@@ -1,0 +1,149 @@
+"""Recognise what a file is and refuse the unsafe ones before any parser sees them.
+
+A workbook arrives from a department's e-mail: it may be a text file with an .xlsx name, a
+truncated download, a password-protected workbook (an OLE container holding an EncryptedPackage),
+or a zip whose parts inflate to gigabytes. Each becomes a :class:`WorkbookError` with its code.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import WorkbookError
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+# Limits on what a workbook may inflate to. Real self-evaluation workbooks are well under 10 MB
+# uncompressed; these leave a wide margin and still keep a zip bomb away from the parsers.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_PART_BYTES = 128 * 1024 * 1024
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+MAX_PARTS = 10_000
+DTD_SCAN_BYTES = 64 * 1024
+
+KINDS = ("xlsx", "xls", "ods", "xlsb")
+
+
+@dataclass(frozen=True)
+class FileKind:
+    kind: str  # one of KINDS
+    macro: bool = False  # an .xlsm (macros are never carried into outputs)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f} MB"
+
+
+def sniff(path: str | os.PathLike) -> FileKind:
+    """Tell what ``path`` holds by its content, not its name; raise WorkbookError if unusable."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except FileNotFoundError:
+        raise WorkbookError("FILE_NOT_FOUND", "文件不存在") from None
+    except IsADirectoryError:
+        raise WorkbookError("FILE_NOT_WORKBOOK", "这是一个文件夹，不是工作簿") from None
+    except OSError as exc:
+        raise WorkbookError("FILE_UNREADABLE", f"无法读取文件（{exc.strerror or exc}）") from None
+    if size == 0:
+        raise WorkbookError("FILE_NOT_WORKBOOK", "文件为空（0 字节），不是工作簿")
+    if size > MAX_FILE_BYTES:
+        raise WorkbookError("FILE_TOO_LARGE", f"文件大小 {_mb(size)}，超过上限 {_mb(MAX_FILE_BYTES)}")
+    if head.startswith(ZIP_MAGIC):
+        return _sniff_zip(path)
+    if head == OLE_MAGIC:
+        return _sniff_ole(path)
+    raise WorkbookError(
+        "FILE_NOT_WORKBOOK",
+        "文件内容不是 Excel/WPS/LibreOffice 工作簿（.xlsx/.xlsm/.xls/.ods），可能是改了扩展名的其他文件",
+    )
+
+
+def _sniff_zip(path: Path) -> FileKind:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            _check_sizes(infos)
+            if "xl/workbook.xml" in names:
+                kind = FileKind("xlsx", macro="xl/vbaProject.bin" in names)
+            elif "xl/workbook.bin" in names:
+                kind = FileKind("xlsb", macro="xl/vbaProject.bin" in names)
+            elif "content.xml" in names and _is_ods(archive):
+                kind = FileKind("ods")
+            else:
+                raise WorkbookError(
+                    "FILE_NOT_WORKBOOK", "这是一个压缩包（或 Word 等其他文档），其中没有工作簿"
+                )
+            _refuse_dtd(archive, infos)
+            return kind
+    except zipfile.BadZipFile:
+        raise WorkbookError("FILE_CORRUPT", "工作簿已损坏或不完整（可能下载或保存时被截断）") from None
+    except (zipfile.LargeZipFile, NotImplementedError) as exc:
+        raise WorkbookError("FILE_CORRUPT", f"工作簿的压缩格式无法识别（{exc}）") from None
+    except OSError as exc:
+        raise WorkbookError("FILE_CORRUPT", f"工作簿已损坏，无法解压（{exc}）") from None
+
+
+def _is_ods(archive: zipfile.ZipFile) -> bool:
+    try:
+        mimetype = archive.read("mimetype")[:100]
+    except KeyError:
+        return False
+    return b"opendocument.spreadsheet" in mimetype
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip whose parts would inflate past the limits, before anything decompresses."""
+    if len(infos) > MAX_PARTS:
+        raise WorkbookError("FILE_TOO_LARGE", f"工作簿包含 {len(infos)} 个部件，超过上限 {MAX_PARTS}")
+    total = 0
+    for info in infos:
+        if info.file_size > MAX_PART_BYTES:
+            raise WorkbookError(
+                "FILE_TOO_LARGE",
+                f"工作簿部件 {info.filename} 解压后为 {_mb(info.file_size)}，超过上限 {_mb(MAX_PART_BYTES)}"
+                "（疑似压缩炸弹），未解析",
+            )
+        total += info.file_size
+    if total > MAX_TOTAL_BYTES:
+        raise WorkbookError(
+            "FILE_TOO_LARGE",
+            f"工作簿解压后共 {_mb(total)}，超过上限 {_mb(MAX_TOTAL_BYTES)}（疑似压缩炸弹），未解析",
+        )
+
+
+def _refuse_dtd(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Office XML never carries a DTD; one that does may hold an entity bomb."""
+    for info in infos:
+        if not info.filename.endswith((".xml", ".rels")):
+            continue
+        with archive.open(info) as part:
+            head = part.read(DTD_SCAN_BYTES)
+        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            raise WorkbookError(
+                "FILE_CORRUPT",
+                f"工作簿部件 {info.filename} 含有 DTD/实体声明（正常工作簿不会有，可能是恶意文件），未解析",
+            )
+
+
+def _sniff_ole(path: Path) -> FileKind:
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            if ole.exists("EncryptedPackage") or ole.exists("EncryptionInfo"):
+                raise WorkbookError(
+                    "FILE_ENCRYPTED", "工作簿设置了打开密码（已加密），请撤销密码后重新报送"
+                )
+            if ole.exists("Workbook") or ole.exists("Book"):
+                return FileKind("xls")
+    except OSError as exc:
+        raise WorkbookError("FILE_CORRUPT", f"旧版 Excel 文件已损坏（{exc}）") from None
+    raise WorkbookError("FILE_NOT_WORKBOOK", "这是一个 Office 文档（如 Word .doc），不是工作簿")

@@ -1,0 +1,41 @@
+"""A finding: one thing in a workbook that does not add up, located and explained in Chinese."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    sheet: str | None
+    cell: str | None
+    message: str
+    indicator: str | None = None
+    data: dict = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out.pop("data")
+        if self.indicator is None:
+            out.pop("indicator")
+        return out
+
+    @property
+    def location(self) -> str:
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or ""
+
+
+def make(code: str, sheet: str | None = None, cell: str | None = None, *, indicator: str | None = None,
+         **fields) -> Finding:
+    """Build the finding ``code`` with its catalog severity and message template filled."""
+    from .catalog import CATALOG
+
+    entry = CATALOG[code]
+    return Finding(code, entry.severity, sheet, cell, entry.template.format(**fields), indicator, fields)

@@ -1,0 +1,117 @@
+"""Find and read the fund table (资金安排情况) wherever it stands in a workbook.
+
+The table is recognised by its row labels (预算安排, 资金到位, 实际支出, …) standing in one column,
+and its columns by the one- or two-row header above the first labelled row (合计; 财政资金 over
+小计/中央级/市级/区县级/乡镇级; 其他资金 over 小计/单位自筹/银行贷款等/社会资本), merged or not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import labels
+from .book import Book, Sheet, a1
+from .findings import Finding
+from .reading import Stated, read_amount, read_rate
+from .textnum import declared_unit, norm, unit_factor
+
+MIN_ROW_LABELS = 4
+
+
+@dataclass
+class FundTable:
+    sheet: str
+    label_col: int
+    rows: dict[str, int]  # row key -> 0-based sheet row
+    cols: dict[str, int]  # col key -> 0-based sheet column
+    header_top: int
+    unit: str  # the unit the table declares ('元' or '万元'), '元' when it declares none
+    stated: dict[str, dict[str, Stated]] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    def cell(self, row: str, col: str) -> str:
+        return a1(self.rows[row], self.cols[col]) if row in self.rows and col in self.cols else ""
+
+    def label_cell(self, row: str) -> str | None:
+        return a1(self.rows[row], self.label_col) if row in self.rows else None
+
+
+def _label_hits(sheet: Sheet) -> dict[int, dict[str, int]]:
+    """Column -> {row key: first sheet row} for every fund-row label in the sheet."""
+    hits: dict[int, dict[str, int]] = {}
+    for r, line in enumerate(sheet.rows):
+        for c, value in enumerate(line):
+            if isinstance(value, str) and not sheet.is_merged_child(r, c):
+                key = labels.fund_row(value)
+                if key:
+                    hits.setdefault(c, {}).setdefault(key, r)
+    return hits
+
+
+def _header_rows(sheet: Sheet, first: int, label_col: int) -> list[int]:
+    """The header rows directly above the first data row (one or two, at most four)."""
+    rows = []
+    for r in range(first - 1, max(first - 5, -1), -1):
+        values = {norm(sheet.value(r, c)) for c in range(label_col, sheet.ncols)} - {""}
+        if len(values) < 2 or not any(labels.is_fund_header(v) for v in values):
+            break
+        rows.append(r)
+    return sorted(rows)
+
+
+def _unit(sheet: Sheet, header_top: int, header_rows: list[int], label_col: int, data_rows: list[int]) -> str:
+    """The unit declared in the header, the label column, or up to three rows above the table."""
+    candidates = []
+    for r in header_rows:
+        candidates += [sheet.value(r, c) for c in range(label_col, sheet.ncols)]
+    candidates += [sheet.value(r, label_col) for r in data_rows]
+    for r in range(header_top - 1, max(header_top - 4, -1), -1):
+        candidates += [sheet.value(r, c) for c in range(sheet.ncols)]
+    for value in candidates:
+        if isinstance(value, str):
+            unit = declared_unit(value)
+            if unit:
+                return unit
+    return "元"
+
+
+def locate(book: Book) -> FundTable | None:
+    """The first fund table of the workbook (sheets in order), or None."""
+    for sheet in book.sheets:
+        hits = _label_hits(sheet)
+        best = max(hits.items(), key=lambda item: len(item[1]), default=None)
+        if best is None or len(best[1]) < MIN_ROW_LABELS:
+            continue
+        label_col, rows = best
+        first = min(rows.values())
+        header_rows = _header_rows(sheet, first, label_col)
+        cols: dict[str, int] = {}
+        for c in range(label_col + 1, sheet.ncols):
+            path = []
+            for r in header_rows:
+                text = norm(sheet.value(r, c))
+                if text and text not in path:
+                    path.append(text)
+            key = labels.fund_column(path) if path else None
+            if key and key not in cols:
+                cols[key] = c
+        if not cols:
+            continue
+        header_top = header_rows[0] if header_rows else first
+        unit = _unit(sheet, header_top, header_rows, label_col, list(rows.values()))
+        table = FundTable(sheet.name, label_col, rows, cols, header_top, unit)
+        _read(sheet, table)
+        return table
+    return None
+
+
+def _read(sheet: Sheet, table: FundTable) -> None:
+    factor = unit_factor(table.unit)
+    for row_key, r in table.rows.items():
+        line = {}
+        for col_key, c in table.cols.items():
+            if row_key in labels.RATE_ROWS:
+                line[col_key] = read_rate(sheet, r, c, table.findings)
+            else:
+                line[col_key] = read_amount(sheet, r, c, factor, table.findings)
+        table.stated[row_key] = line

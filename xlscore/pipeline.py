@@ -1,0 +1,82 @@
+"""read → reconcile → (score) → report, for one workbook. Never raises for a bad file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from . import book as book_mod
+from . import fund as fund_mod
+from . import header, scoretable
+from . import usage as usage_mod
+from .catalog import CATALOG
+from .errors import WorkbookError
+from .findings import make
+from .reconcile import reconcile_fund, reconcile_usage
+from .report import Report
+
+
+def check_file(path: str | os.PathLike, display: str | None = None) -> Report:
+    """Read and reconcile one workbook; a file that cannot be read gives a report with status error."""
+    name = display if display is not None else str(path)
+    report = Report(file=name)
+    try:
+        book = book_mod.load(Path(path))
+        check_book(book, report)
+    except WorkbookError as exc:
+        report.status = "error"
+        report.error = {"code": exc.code, "message": exc.message}
+    except MemoryError:
+        report.status = "error"
+        report.error = {"code": "FILE_TOO_LARGE", "message": "工作簿过大，读取时内存不足"}
+    return report
+
+
+def check_book(book: book_mod.Book, report: Report) -> Report:
+    report.project = header.read(book)
+    fund = fund_mod.locate(book)
+    usage = usage_mod.locate(book)
+    scoring = scoretable.locate(book)
+    if fund is None and usage is None and scoring is None:
+        raise WorkbookError("NO_TABLES", CATALOG["NO_TABLES"].template)
+    report.tables = {
+        "fund": {"sheet": fund.sheet, "cell": fund.label_cell(min(fund.rows, key=fund.rows.get))} if fund else None,
+        "usage": {"sheet": usage.sheet, "cell": f"{_col(usage.label_col)}{usage.header_top + 1}"} if usage else None,
+        "scoring": {"sheet": scoring.sheet, "row": scoring.header_row + 1} if scoring else None,
+    }
+    reconciled = None
+    if fund is None:
+        report.findings.append(make("TABLE_MISSING", None, None, table="资金安排情况表"))
+    else:
+        report.source_unit = fund.unit
+        report.findings += fund.findings
+        reconciled = reconcile_fund(fund, book)
+        report.fund = reconciled.fund
+        report.fund_stated = reconciled.stated
+        report.findings += reconciled.findings
+    if usage is None:
+        report.findings.append(make("TABLE_MISSING", None, None, table="资金使用情况表"))
+    else:
+        report.findings += usage.findings
+        report.usage = [
+            {
+                "item": row.item,
+                "total": _amount(row.values.get("total")),
+                "fiscal": _amount(row.values.get("fiscal")),
+                "other": _amount(row.values.get("other")),
+                "row": row.row + 1,
+            }
+            for row in usage.items
+        ]
+        report.findings += reconcile_usage(usage, reconciled)
+    if scoring is None:
+        report.findings.append(make("TABLE_MISSING", None, None, table="自评价评分附件表"))
+    return report
+
+
+def _amount(stated) -> float | None:
+    return None if stated is None or stated.blank else round(stated.value, 2)
+
+
+def _col(index: int) -> str:
+    return book_mod.col_letter(index)

@@ -1,0 +1,84 @@
+"""Reading one figure from one cell: amounts normalised to 元, rates to percent, findings for what
+cannot be read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .book import Sheet, Uncomputed, a1
+from .findings import Finding, make
+from .formula import XLError
+from .textnum import Parsed, Unparsed, parse_number
+
+
+@dataclass
+class Stated:
+    """A figure as the workbook states it, with where it stands.
+
+    ``value`` is in 元 for amounts and in percent for rates (107.49), None when blank or unreadable.
+    ``alt`` is the other reading of an ambiguous rate (a bare 1.0749 whose number format is unknown
+    may mean 107.49%). ``half_unit`` is half the last written digit, in 元 or percent points.
+    """
+
+    value: float | None
+    sheet: str
+    cell: str
+    half_unit: float = 0.005
+    alt: float | None = None
+    raw: object = None
+
+    @property
+    def blank(self) -> bool:
+        return self.value is None
+
+
+def _parse(sheet: Sheet, row: int, col: int, what: str, findings: list[Finding]) -> tuple[Parsed | None, str]:
+    r, c = sheet.anchor(row, col)
+    ref = a1(r, c)
+    raw = sheet.value(r, c)
+    if isinstance(raw, Uncomputed):
+        findings.append(make("FORMULA_UNCOMPUTED", sheet.name, ref, formula=raw.formula, reason=raw.reason))
+        return None, ref
+    if isinstance(raw, XLError) or (isinstance(raw, str) and raw.strip() == "#DIV/0!"):
+        return Parsed(None), ref  # a rate whose denominator is 0: shows no rate
+    try:
+        return parse_number(raw), ref
+    except Unparsed as exc:
+        findings.append(make("VALUE_UNPARSED", sheet.name, ref, text=exc.text, what=what))
+        return None, ref
+
+
+def read_amount(sheet: Sheet, row: int, col: int, factor: float, findings: list[Finding]) -> Stated:
+    """An amount in 元. ``factor`` is the table's unit (10000 for 万元); a unit written in the cell
+    itself (``7,309.62万元``) wins over it."""
+    parsed, ref = _parse(sheet, row, col, "金额", findings)
+    raw = sheet.value(row, col)
+    if parsed is None or parsed.blank:
+        return Stated(None, sheet.name, ref, raw=raw)
+    if parsed.percent:
+        findings.append(make("VALUE_UNPARSED", sheet.name, ref, text=str(raw), what="金额（不应带 %）"))
+        return Stated(None, sheet.name, ref, raw=raw)
+    unit = parsed.factor or factor
+    decimals = parsed.decimals if unit > 1 else max(parsed.decimals, 2)
+    return Stated(parsed.value * unit, sheet.name, ref, 0.5 * 10 ** -decimals * unit, raw=raw)
+
+
+def read_rate(sheet: Sheet, row: int, col: int, findings: list[Finding]) -> Stated:
+    """A rate in percent, whichever way it was written: ``"107.49%"``, 1.0749 in a percent-formatted
+    cell, or 107.49 in a ``(%)`` row. When the number format cannot be known, ``alt`` keeps the
+    fraction reading for the reconciler to choose by the recomputed rate."""
+    parsed, ref = _parse(sheet, row, col, "比率", findings)
+    raw = sheet.value(row, col)
+    if parsed is None or parsed.blank:
+        return Stated(None, sheet.name, ref, raw=raw)
+    if parsed.factor is not None:
+        findings.append(make("VALUE_UNPARSED", sheet.name, ref, text=str(raw), what="比率（不应带金额单位）"))
+        return Stated(None, sheet.name, ref, raw=raw)
+    value, decimals = parsed.value, parsed.decimals
+    if parsed.percent or isinstance(raw, str):
+        return Stated(value, sheet.name, ref, 0.5 * 10 ** -decimals, raw=raw)
+    percent_format = sheet.is_percent(row, col)
+    if percent_format:
+        return Stated(round(value * 100, 10), sheet.name, ref, 0.5 * 10 ** -max(decimals - 2, 0), raw=raw)
+    alt = round(value * 100, 10) if percent_format is None and abs(value) <= 10 else None
+    return Stated(value, sheet.name, ref, 0.5 * 10 ** -decimals, alt=alt, raw=raw)

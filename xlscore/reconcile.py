@@ -1,0 +1,331 @@
+"""Reconcile the fund table and the usage table: every stated figure against the arithmetic.
+
+Per column: (5)=(3)−(4), (6)=(3)/(1), (7)=(3)/(2), (8)=(4)/(3) in percent; across columns:
+合计 = 财政资金小计 + 其他资金小计, 财政资金小计 = 中央级+市级+区县级+乡镇级, 其他资金小计 = 单位自筹+银行贷款等+
+社会资本; usage rows and their 合计 row, and the usage total against 实际支出(4). A stated figure is
+flagged only when it differs from the recomputed one by more than the rounding its written
+precision allows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .book import Book
+from .findings import Finding, make
+from .fund import FundTable
+from .labels import AMOUNT_ROWS, COL_ZH, FISCAL_LEVELS, FUND_COLS, OTHER_SOURCES, RATE_ROWS, ROW_ZH
+from .reading import Stated
+from .textnum import fmt_amount, fmt_rate, norm, unit_factor
+from .usage import UsageTable
+
+INPUT_ROWS = ("budget", "input", "arrived", "spent")
+SPEND_RATE_WARN = 90.0  # below this spend rate an unexplained balance is worth a question
+RATE_OVER = 100.0
+EPS = 1e-6
+_RATE_OF = {
+    "execution_rate": ("arrived", "budget"),
+    "arrival_rate": ("arrived", "input"),
+    "spend_rate": ("spent", "arrived"),
+}
+_RATE_RULE = {"execution_rate": "(3)÷(1)", "arrival_rate": "(3)÷(2)", "spend_rate": "(4)÷(3)"}
+_EXPLAIN_WORDS = ("结余原因", "结余说明", "结转原因", "未支出原因", "结余资金说明", "资金结余原因", "支出进度慢的原因")
+
+
+@dataclass
+class Value:
+    """A number used in the arithmetic and the half-unit of rounding it carries."""
+
+    value: float | None
+    half: float = 0.0
+
+
+@dataclass
+class Reconciled:
+    fund: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    stated: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def money(value: float | None, unit: str) -> str:
+    """An amount in the unit the table is written in: '73,096,200 元' or '7,309.62 万元'."""
+    if value is None:
+        return "空"
+    if unit == "元":
+        return f"{fmt_amount(value)} 元"
+    scaled = value / unit_factor(unit)
+    return f"{scaled:,.2f} {unit}" if abs(scaled - round(scaled)) > 0.0005 else f"{round(scaled):,} {unit}"
+
+
+def _total(values: list[Value]) -> Value:
+    present = [v for v in values if v.value is not None]
+    if not present:
+        return Value(None)
+    return Value(sum(v.value for v in present), sum(v.half for v in present))
+
+
+class _Fund:
+    def __init__(self, table: FundTable):
+        self.table = table
+        self.unit = table.unit
+        self.findings: list[Finding] = []
+        self.canon: dict[str, dict[str, Value]] = {}
+
+    def stated(self, row: str, col: str) -> Stated | None:
+        return self.table.stated.get(row, {}).get(col)
+
+    def has(self, col: str) -> bool:
+        return col in self.table.cols
+
+    def _stated_value(self, row: str, col: str) -> Value:
+        cell = self.stated(row, col)
+        return Value(None) if cell is None or cell.blank else Value(cell.value, cell.half_unit)
+
+    def effective(self, row: str, col: str) -> Value:
+        """The figure a cell's neighbours were computed from: stated, or recomputed when blank."""
+        stated = self._stated_value(row, col)
+        return stated if stated.value is not None else self.canon.get(row, {}).get(col, Value(None))
+
+    # -- input rows -----------------------------------------------------------------------------
+    def inputs(self) -> None:
+        for row in INPUT_ROWS:
+            if row not in self.table.rows:
+                continue
+            canon = {col: self._stated_value(row, col) for col in FUND_COLS if self.has(col)}
+            for sub, parts in (("fiscal", FISCAL_LEVELS), ("other", OTHER_SOURCES)):
+                present = [p for p in parts if self.has(p)]
+                summed = _total([canon[p] for p in present])
+                if summed.value is not None:
+                    self._check_sum(row, sub, summed, [COL_ZH[p].replace("财政资金", "").replace("其他资金", "") for p in present])
+                    canon[sub] = summed
+                elif sub not in canon:
+                    canon[sub] = Value(None)
+            self.canon[row] = canon
+            halves = [self.effective(row, s) for s in ("fiscal", "other") if self.has(s)]
+            summed = _total(halves)
+            if self.has("total") and summed.value is not None:
+                self._check_sum(row, "total", summed, ["财政资金小计", "其他资金小计"])
+                canon["total"] = summed
+            elif "total" not in canon:
+                canon["total"] = Value(None)
+
+    def _check_sum(self, row: str, col: str, summed: Value, parts: list[str]) -> None:
+        cell = self.stated(row, col)
+        if cell is None:
+            return
+        tol = summed.half + (cell.half_unit if not cell.blank else 0) + EPS
+        if cell.blank:
+            if abs(summed.value) > tol:
+                self.findings.append(make(
+                    "FUND_SUM", cell.sheet, cell.cell, row=ROW_ZH[row], col=COL_ZH[col],
+                    parts="+".join(parts), expected=money(summed.value, self.unit), stated="空"))
+        elif abs(cell.value - summed.value) > tol:
+            self.findings.append(make(
+                "FUND_SUM", cell.sheet, cell.cell, row=ROW_ZH[row], col=COL_ZH[col],
+                parts="+".join(parts), expected=money(summed.value, self.unit), stated=money(cell.value, self.unit)))
+
+    # -- derived rows ---------------------------------------------------------------------------
+    def balance(self) -> None:
+        canon = {}
+        for col in FUND_COLS:
+            if not self.has(col):
+                continue
+            arrived, spent = self.effective("arrived", col), self.effective("spent", col)
+            expected = None
+            if arrived.value is not None or spent.value is not None:
+                expected = Value((arrived.value or 0.0) - (spent.value or 0.0), arrived.half + spent.half)
+            ca = self.canon.get("arrived", {}).get(col, Value(None))
+            cs = self.canon.get("spent", {}).get(col, Value(None))
+            canon[col] = Value(None) if ca.value is None and cs.value is None else Value((ca.value or 0) - (cs.value or 0))
+            cell = self.stated("balance", col)
+            if cell is None or "balance" not in self.table.rows:
+                continue
+            rule = f"资金到位(3) − 实际支出(4) = {money(arrived.value or 0, self.unit)} − {money(spent.value or 0, self.unit)}"
+            if expected is None:
+                continue
+            if cell.blank:
+                if col == "total":
+                    self.findings.append(make("FUND_MISSING", cell.sheet, cell.cell, row=ROW_ZH["balance"], col=COL_ZH[col]))
+                continue
+            if abs(cell.value - expected.value) > expected.half + cell.half_unit + EPS:
+                self.findings.append(make(
+                    "FUND_FORMULA", cell.sheet, cell.cell, row=ROW_ZH["balance"], col=COL_ZH[col],
+                    expected=money(expected.value, self.unit), rule=rule, stated=money(cell.value, self.unit)))
+        self.canon["balance"] = canon
+
+    def rates(self) -> None:
+        for row, (num_row, den_row) in _RATE_OF.items():
+            canon = {}
+            for col in FUND_COLS:
+                if not self.has(col):
+                    continue
+                cn = self.canon.get(num_row, {}).get(col, Value(None))
+                cd = self.canon.get(den_row, {}).get(col, Value(None))
+                canon[col] = Value(_ratio(cn.value, cd.value))
+                cell = self.stated(row, col)
+                if cell is None or row not in self.table.rows:
+                    continue
+                num, den = self.effective(num_row, col), self.effective(den_row, col)
+                expected = _ratio(num.value, den.value)
+                self._check_rate(row, col, cell, expected, num, den)
+            self.canon[row] = canon
+
+    def _check_rate(self, row: str, col: str, cell: Stated, expected: float | None, num: Value, den: Value) -> None:
+        if cell.alt is not None and expected is not None and abs(cell.alt - expected) < abs(cell.value - expected):
+            cell.value, cell.half_unit = cell.alt, max(cell.half_unit * 100, 0.005)
+        cell.alt = None
+        if expected is None:
+            if not cell.blank and abs(cell.value) > EPS:
+                self.findings.append(make(
+                    "FUND_FORMULA", cell.sheet, cell.cell, row=ROW_ZH[row], col=COL_ZH[col], expected="空",
+                    rule=f"{_RATE_RULE[row]}，分母为空或 0，不应有比率", stated=fmt_rate(cell.value)))
+            return
+        if cell.blank:
+            if col == "total":
+                self.findings.append(make("FUND_MISSING", cell.sheet, cell.cell, row=ROW_ZH[row], col=COL_ZH[col]))
+            return
+        # Rounding allowance: the stated rate's own last digit (a truncated last digit too) plus
+        # what rounding of the amounts can move the quotient.
+        own = cell.half_unit * (2 if cell.half_unit <= 0.005 else 1)
+        carried = 100 * (num.half / abs(den.value) + abs(num.value or 0) * den.half / den.value ** 2)
+        if abs(cell.value - expected) > own + carried + EPS:
+            rule = f"{_RATE_RULE[row]} = {money(num.value, self.unit)} ÷ {money(den.value, self.unit)}"
+            self.findings.append(make(
+                "FUND_FORMULA", cell.sheet, cell.cell, row=ROW_ZH[row], col=COL_ZH[col],
+                expected=fmt_rate(expected), rule=rule, stated=fmt_rate(cell.value)))
+
+    # -- plausibility ---------------------------------------------------------------------------
+    def plausibility(self, book: Book) -> None:
+        for row in INPUT_ROWS:
+            for col in FUND_COLS:
+                cell = self.stated(row, col)
+                if cell is not None and not cell.blank and cell.value < -EPS:
+                    self.findings.append(make("FUND_NEGATIVE", cell.sheet, cell.cell, row=ROW_ZH[row],
+                                              col=COL_ZH[col], stated=money(cell.value, self.unit)))
+        for row in ("budget", "arrived", "spent"):
+            cell = self.stated(row, "total")
+            if cell is not None and row in self.table.rows and self.canon.get(row, {}).get("total", Value(None)).value is None:
+                self.findings.append(make("FUND_MISSING", cell.sheet, cell.cell, row=ROW_ZH[row], col=COL_ZH["total"]))
+        for row, why in (("execution_rate", "资金到位 {num} 超出预算安排 {den}"),
+                         ("arrival_rate", "资金到位 {num} 超出项目实际投入 {den}")):
+            num_row, den_row = _RATE_OF[row]
+            for col in self._cols_in_order():
+                rate = self.canon.get(row, {}).get(col, Value(None)).value
+                if rate is not None and rate > RATE_OVER + 0.005:
+                    cell = self.stated(row, col)
+                    where = (cell.sheet, cell.cell) if cell else (self.table.sheet, self.table.label_cell(row))
+                    text = why.format(num=money(self.canon[num_row][col].value, self.unit),
+                                      den=money(self.canon[den_row][col].value, self.unit))
+                    self.findings.append(make("FUND_RATE_OVER_100", *where, row=ROW_ZH[row], col=COL_ZH[col],
+                                              rate=fmt_rate(rate), why=text))
+                    break
+        for col in self._cols_in_order():
+            arrived = self.canon.get("arrived", {}).get(col, Value(None)).value
+            spent = self.canon.get("spent", {}).get(col, Value(None)).value
+            if arrived is not None and spent is not None and spent > arrived + EPS:
+                cell = self.stated("spent", col)
+                where = (cell.sheet, cell.cell) if cell else (self.table.sheet, self.table.label_cell("spent"))
+                self.findings.append(make("FUND_SPENT_OVER_ARRIVED", *where, col=COL_ZH[col],
+                                          spent=fmt_amount(spent), arrived=fmt_amount(arrived)))
+                break
+        rate = self.canon.get("spend_rate", {}).get("total", Value(None)).value
+        balance = self.canon.get("balance", {}).get("total", Value(None)).value
+        if rate is not None and rate < SPEND_RATE_WARN and (balance or 0) > EPS and not _explained(book):
+            cell = self.stated("spend_rate", "total")
+            where = (cell.sheet, cell.cell) if cell else (self.table.sheet, self.table.label_cell("spend_rate"))
+            self.findings.append(make("FUND_SPEND_LOW", *where, rate=fmt_rate(rate), threshold=f"{SPEND_RATE_WARN:g}",
+                                      balance=fmt_amount(balance)))
+
+    def _cols_in_order(self) -> list[str]:
+        return [col for col in FUND_COLS if self.has(col)]
+
+
+def _ratio(num: float | None, den: float | None) -> float | None:
+    if num is None or den is None or abs(den) < EPS:
+        return None
+    return num / den * 100
+
+
+def _explained(book: Book) -> bool:
+    """Whether the workbook says anywhere why money is left over (结余原因：……)."""
+    for sheet in book.sheets:
+        for r, line in enumerate(sheet.rows):
+            for c, value in enumerate(line):
+                if not isinstance(value, str):
+                    continue
+                text = norm(value)
+                for word in _EXPLAIN_WORDS:
+                    if word in text:
+                        rest = text.split(word, 1)[1].lstrip(":：")
+                        right = sheet.value(r, c + 1)
+                        if len(rest) >= 4 or (isinstance(right, str) and len(norm(right)) >= 4):
+                            return True
+    return False
+
+
+def reconcile_fund(table: FundTable, book: Book) -> Reconciled:
+    fund = _Fund(table)
+    fund.inputs()
+    fund.balance()
+    fund.rates()
+    fund.plausibility(book)
+    result = Reconciled(findings=fund.findings)
+    for row in (*AMOUNT_ROWS, *RATE_ROWS):
+        result.fund[row] = {}
+        result.stated[row] = {}
+        for col in FUND_COLS:
+            canon = fund.canon.get(row, {}).get(col)
+            value = canon.value if canon is not None else None
+            digits = 2
+            result.fund[row][col] = None if value is None else round(value, digits)
+            cell = fund.stated(row, col)
+            result.stated[row][col] = None if cell is None or cell.blank else round(cell.value, 6)
+    return result
+
+
+def reconcile_usage(usage: UsageTable, fund: Reconciled | None) -> list[Finding]:
+    findings: list[Finding] = []
+    unit = usage.unit
+    rows = [*usage.items, *([usage.total] if usage.total else [])]
+    for row in rows:
+        parts = [row.values[k] for k in ("fiscal", "other") if k in row.values]
+        summed = _total([Value(p.value, p.half_unit) for p in parts if not p.blank])
+        total = row.values.get("total")
+        if total is None or summed.value is None:
+            continue
+        if total.blank or abs(total.value - summed.value) > summed.half + total.half_unit + EPS:
+            findings.append(make("USAGE_ROW", total.sheet, total.cell, item=row.item,
+                                 expected=money(summed.value, unit),
+                                 stated="空" if total.blank else money(total.value, unit)))
+    if usage.total is not None:
+        for col in ("total", "fiscal", "other"):
+            cell = usage.total.values.get(col)
+            if cell is None:
+                continue
+            summed = _total([Value(i.values[col].value, i.values[col].half_unit) for i in usage.items if not i.values[col].blank])
+            if summed.value is None:
+                continue
+            if cell.blank or abs(cell.value - summed.value) > summed.half + cell.half_unit + EPS:
+                findings.append(make("USAGE_TOTAL", cell.sheet, cell.cell, col=_USAGE_COL_ZH[col],
+                                     expected=money(summed.value, unit),
+                                     stated="空" if cell.blank else money(cell.value, unit)))
+    if fund is not None:
+        for col in ("total", "fiscal"):
+            spent = fund.fund.get("spent", {}).get(col)
+            if usage.total is not None and col in usage.total.values and not usage.total.values[col].blank:
+                cell = usage.total.values[col]
+                value, half, where = cell.value, cell.half_unit, (cell.sheet, cell.cell)
+            else:
+                summed = _total([Value(i.values[col].value, i.values[col].half_unit)
+                                 for i in usage.items if col in i.values and not i.values[col].blank])
+                value, half = summed.value, summed.half
+                where = (usage.sheet, None)
+            if spent is None or value is None:
+                continue
+            if abs(value - spent) > half + 0.5 * unit_factor(unit) * 0.01 + EPS:
+                findings.append(make("USAGE_SPENT", *where, col=_USAGE_COL_ZH[col], usage=fmt_amount(value),
+                                     spent=fmt_amount(spent)))
+    return findings
+
+
+_USAGE_COL_ZH = {"total": "合计", "fiscal": "财政资金支出数", "other": "其他资金支出数"}

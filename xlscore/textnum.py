@@ -1,0 +1,154 @@
+"""Text normalisation and parsing of the numbers departments type into workbooks.
+
+Departments write amounts as ``73,096,200元``, ``"2,070,000"``, ``7309.62万元`` or with full-width
+digits (``１００％``); rates as ``107.49%``, as a fraction in a percent-formatted cell, or as a plain
+number in a ``(%)`` row. Everything here is pure: values in, values out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Characters that mean "nothing here" in Chinese financial tables.
+_BLANK_MARKS = {"", "-", "—", "–", "－", "——", "/", "\\", "无", "空", "n/a", "na", "none"}
+
+_UNIT_FACTORS = {"亿元": 100_000_000.0, "万元": 10_000.0, "千元": 1_000.0, "元": 1.0}
+_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def norm(value: object) -> str:
+    """Normalise a cell's text for comparison: NFKC (full-width to half-width), no whitespace."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    return _SPACE_RE.sub("", text)
+
+
+def clean(value: object) -> str:
+    """Normalise text for display: NFKC, runs of whitespace collapsed, trimmed."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value)).replace("\u3000", " ")
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A number read from a cell.
+
+    ``value`` is None for a blank cell. ``factor`` is the unit the text itself declares (万元 gives
+    10000), or None when it declares none. ``percent`` is True when the text carries a ``%`` sign.
+    ``decimals`` is how many decimals the figure was written with (used for rounding tolerance).
+    """
+
+    value: float | None
+    factor: float | None = None
+    percent: bool = False
+    decimals: int = 0
+
+    @property
+    def blank(self) -> bool:
+        return self.value is None
+
+
+class Unparsed(ValueError):
+    """The cell holds text that is not a number."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+
+def decimals_of(number: float) -> int:
+    """Decimals needed to write ``number`` (at most 6): 107.49 -> 2, 100.0 -> 0."""
+    text = f"{number:.6f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def parse_number(raw: object) -> Parsed:
+    """Parse a cell value into a number, raising :class:`Unparsed` for non-numeric text.
+
+    Accepts numbers, booleans are refused, text with thousands separators, unit suffixes
+    (元/万元/千元/亿元), a trailing ``%``, full-width characters, accounting negatives ``(1,234)``.
+    """
+    if raw is None:
+        return Parsed(None)
+    if isinstance(raw, bool):
+        raise Unparsed(str(raw))
+    if isinstance(raw, (int, float)):
+        number = float(raw)
+        if number != number or number in (float("inf"), float("-inf")):
+            raise Unparsed(str(raw))
+        return Parsed(number, decimals=decimals_of(number))
+    if not isinstance(raw, str):
+        raise Unparsed(str(raw))
+    text = norm(raw).replace("−", "-").replace("﹣", "-")
+    if text.lower() in _BLANK_MARKS:
+        return Parsed(None)
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1]
+    factor = None
+    for suffix, unit in _UNIT_FACTORS.items():
+        if text.endswith(suffix):
+            factor, text = unit, text[: -len(suffix)]
+            break
+    percent = text.endswith("%")
+    if percent:
+        text = text[:-1]
+    if text.startswith("¥") or text.startswith("￥"):
+        text = text[1:]
+    text = text.replace(",", "")
+    if not _NUMBER_RE.match(text):
+        raise Unparsed(str(raw))
+    number = float(text)
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return Parsed(-number if negative else number, factor, percent, decimals)
+
+
+_UNIT_DECL_RE = re.compile(r"单位[:：]?(人民币)?(亿元|万元|千元|元)")
+_UNIT_PAREN_RE = re.compile(r"[(（](亿元|万元|千元|元)[)）]")
+
+
+def declared_unit(text: object) -> str | None:
+    """The unit a label declares: ``单位：万元`` / ``（单位：元）`` / ``合计（万元）`` -> '万元'/'元'."""
+    flat = norm(text)
+    match = _UNIT_DECL_RE.search(flat) or _UNIT_PAREN_RE.search(flat)
+    return match.group(match.lastindex) if match else None
+
+
+def unit_factor(unit: str) -> float:
+    return _UNIT_FACTORS[unit]
+
+
+def parse_year(raw: object) -> int | None:
+    """A year from ``2021``, ``2021.0``, ``2021年``, ``2021年度``."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        year = int(raw)
+        return year if 1990 <= year <= 2100 and year == raw else None
+    match = re.search(r"(19|20)\d\d", norm(raw))
+    return int(match.group(0)) if match else None
+
+
+def fmt_amount(value: float | None) -> str:
+    """An amount in 元 the way a finance clerk writes it: 73,096,200 or 1,234.5."""
+    if value is None:
+        return "空"
+    if abs(value - round(value)) < 0.005:
+        return f"{round(value):,}"
+    return f"{value:,.2f}"
+
+
+def fmt_rate(value: float | None) -> str:
+    if value is None:
+        return "空"
+    return f"{value:.2f}%"
+
+
+def fmt_score(value: float | None) -> str:
+    if value is None:
+        return "空"
+    return f"{value:.2f}"

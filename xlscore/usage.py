@@ -1,0 +1,110 @@
+"""Find and read the usage table (资金使用情况): spending by item, fiscal and other funds.
+
+Recognised by its first header cell (项目支出内容), with a one- or two-row header above item rows;
+its 合计 row may stand first or last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import labels
+from .book import Book, Sheet, a1
+from .findings import Finding
+from .reading import Stated, read_amount
+from .textnum import clean, declared_unit, norm, unit_factor
+
+STOP_WORDS = ("三级指标", "一级指标", "行次", "预算安排", "评分", "注:", "说明", "填表", "附表", "项目绩效")
+
+
+@dataclass
+class UsageRow:
+    item: str
+    row: int
+    values: dict[str, Stated]  # total / fiscal / other / earmarked
+
+
+@dataclass
+class UsageTable:
+    sheet: str
+    label_col: int
+    cols: dict[str, int]
+    unit: str
+    items: list[UsageRow] = field(default_factory=list)
+    total: UsageRow | None = None
+    header_top: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _anchor(sheet: Sheet) -> tuple[int, int] | None:
+    for r, line in enumerate(sheet.rows):
+        for c, value in enumerate(line):
+            if isinstance(value, str) and labels.label_key(value) in labels.USAGE_ANCHORS:
+                return r, c
+    return None
+
+
+def locate(book: Book) -> UsageTable | None:
+    for sheet in book.sheets:
+        found = _anchor(sheet)
+        if found is None:
+            continue
+        top, label_col = found
+        # Header rows: the anchor row and those below it still inside the anchor's merged range or
+        # still holding header words (两行表头).
+        header_rows = [top]
+        r = top + 1
+        while r < sheet.nrows and r <= top + 3:
+            label_anchor = sheet.anchor(r, label_col)
+            texts = [norm(sheet.value(r, c)) for c in range(label_col + 1, sheet.ncols)]
+            if label_anchor == (top, label_col) or (
+                not norm(sheet.raw(r, label_col)) and any(labels.usage_column([t]) for t in texts if t)
+            ):
+                header_rows.append(r)
+                r += 1
+            else:
+                break
+        cols: dict[str, int] = {}
+        for c in range(label_col + 1, sheet.ncols):
+            path = []
+            for hr in header_rows:
+                text = norm(sheet.value(hr, c))
+                if text and text not in path:
+                    path.append(text)
+            key = labels.usage_column(path) if path else None
+            if key and key not in cols:
+                cols[key] = c
+        if "total" not in cols and "fiscal" not in cols:
+            continue
+        unit = "元"
+        for hr in [*header_rows, *range(top - 1, max(top - 4, -1), -1)]:
+            for c in range(sheet.ncols):
+                found_unit = declared_unit(sheet.value(hr, c)) if isinstance(sheet.value(hr, c), str) else None
+                if found_unit:
+                    unit = found_unit
+                    break
+            else:
+                continue
+            break
+        table = UsageTable(sheet.name, label_col, cols, unit, header_top=top)
+        _read(sheet, table, header_rows[-1] + 1)
+        return table
+    return None
+
+
+def _read(sheet: Sheet, table: UsageTable, first: int) -> None:
+    factor = unit_factor(table.unit)
+    for r in range(first, sheet.nrows):
+        label = sheet.value(r, table.label_col)
+        text = clean(label)
+        raw_values = [sheet.value(r, c) for c in table.cols.values()]
+        if not text and all(v in (None, "") for v in raw_values):
+            break
+        if any(word in norm(text) for word in STOP_WORDS) or labels.fund_row(text):
+            break
+        values = {key: read_amount(sheet, r, c, factor, table.findings) for key, c in table.cols.items()}
+        row = UsageRow(text or a1(r, table.label_col), r, values)
+        if labels.label_key(text) in labels.USAGE_TOTAL_ROW:
+            table.total = row
+        else:
+            table.items.append(row)
