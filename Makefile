@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench venv clean
+.PHONY: demo test bench venv clean docs
 
 venv: $(STAMP)
 
@@ -18,10 +18,13 @@ demo: $(STAMP)
 	mkdir -p output
 	@for f in samples/*.xlsx; do \
 	  stem=$$(basename "$$f" .xlsx); \
-	  $(VENV)/bin/xlscore check "$$f"; \
-	  $(VENV)/bin/xlscore check --format json "$$f" > "output/$$stem.json" || test $$? -eq 1; \
+	  $(VENV)/bin/xlscore check "$$f" || test $$? -eq 1 || exit 1; \
+	  $(VENV)/bin/xlscore check --format json "$$f" > "output/$$stem.json" || test $$? -eq 1 || exit 1; \
 	done
 	@echo "报告已写入 output/"
+
+docs: $(STAMP)
+	$(VENV)/bin/xlscore codes --markdown > docs/findings.md
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -67,7 +67,8 @@ def read(book: Book) -> Project:
                     continue
                 key, rest = hit
                 if rest:
-                    candidate: object = rest
+                    original = clean(value)
+                    candidate: object = re.split(r"[:：]", original, maxsplit=1)[1].strip() if re.search(r"[:：]", original) else rest
                 else:
                     candidate = _value_right(sheet, r, c)
                     if candidate is None or (isinstance(candidate, str) and _field_of(norm(candidate))):

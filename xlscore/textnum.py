@@ -28,11 +28,12 @@ def norm(value: object) -> str:
 
 
 def clean(value: object) -> str:
-    """Normalise text for display: NFKC, runs of whitespace collapsed, trimmed."""
+    """Text for display as the department wrote it: runs of whitespace collapsed, trimmed."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value)).replace("\u3000", " ")
-    return _SPACE_RE.sub(" ", text).strip()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _SPACE_RE.sub(" ", str(value).replace("\u3000", " ")).strip()
 
 
 @dataclass(frozen=True)
