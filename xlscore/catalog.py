@@ -83,17 +83,50 @@ _ENTRIES = [
     Code("USAGE_SPENT", "error", "使用情况与实际支出不符",
          "资金使用情况合计（{col}）{usage} 元与资金安排情况的实际支出(4) {spent} 元不一致",
          "使用情况合计 1,300,000，实际支出(4) 1,345,343", "使用情况合计与实际支出(4)相同"),
+    # --- scoring table (自评价评分附件表) -------------------------------------------------------
+    Code("SCHEME_UNKNOWN", "info", "未识别指标体系",
+         "未能识别评分表所用的指标体系，按各行自己的评分标准评分，等级不作判断；可用 --scheme 指定",
+         "一级指标名称与任何已知指标体系都不一致", "一级指标为投入和管理目标/产出目标/效果目标/影响力目标（municipal）"),
+    Code("WEIGHT_SUM", "error", "权重之和不符",
+         "{what}的权重 {stated} 与{parts}之和 {expected} 不符",
+         "二级指标权重 6.66，其下三级指标 2.22+2.22+2.24 = 6.68", "三级→二级→一级→100 逐级相加一致"),
+    Code("WEIGHT_MISSING", "error", "缺少权重", "未填写权重，本指标无法评分",
+         "三级指标“预算执行率”的权重为空", "每个三级指标都填写了权重"),
+    Code("SCORE_OVER_WEIGHT", "error", "得分超过权重", "自评得分 {score} 超过权重 {weight}",
+         "权重 2.22 的指标自评 2.5 分", "自评得分不超过权重"),
+    Code("SCORE_MISMATCH", "error", "自评与复核不一致",
+         "自评得分 {self_score} 与复核得分 {review} 不一致：{reason}",
+         "财务监控有效性只列 2 项要素（标准为 3 项得满分），自评 2.22，复核 1.48",
+         "自评得分等于按评分标准计算的得分"),
+    Code("SCORE_MISSING", "warning", "未填自评得分", "未填写自评得分（复核得分 {review}）",
+         "评分结果为空", "每个指标都填写了评分结果"),
+    Code("TOTAL_MISMATCH", "error", "总分不符", "总计 {stated} 与各指标自评得分之和 {expected} 不符",
+         "总计填 100，各项自评得分之和为 98.52", "总计等于各项自评得分之和"),
+    Code("GRADE_MISMATCH", "warning", "等级不符",
+         "填写的评价等级“{stated}”与复核总分 {total} 对应的等级“{expected}”不符（{bands}）",
+         "复核总分 85 分，表中等级填“优秀”", "等级与复核总分所在档次一致"),
+    Code("RULE_UNPARSED", "warning", "评分标准无法识别",
+         "评分标准无法识别，本指标需人工评分：“{text}”",
+         "评分标准写“视情况给分”", "评分标准为“业绩值为100%得满分，每降低1%扣权重分的1%”等可识别的写法"),
+    Code("RULE_SCHEME_CONFLICT", "warning", "评分标准与指标体系不一致",
+         "表中评分标准与指标体系 {scheme} 的标准“{scheme_rule}”不一致，复核按指标体系的标准评分",
+         "预算编制合理性写“具备要素1得50%……”，体系规定要素1、2、3分别得30%、30%、40%",
+         "表中评分标准与体系一致，或本指标体系未作规定"),
+    Code("MANUAL_REVIEW", "warning", "需人工复核", "{note}",
+         "定性指标目标“及时”，业绩值写“基本及时”", "业绩值与目标一致，或可按评分标准直接计算"),
+    Code("INDICATOR_FUND_MISMATCH", "error", "指标与资金表不符",
+         "业绩值 {stated} 与资金安排情况表计算的{row} {figure} 不符，复核按 {figure} 评分",
+         "预算执行率指标业绩值填 100%，资金表计算为 89.68%", "指标业绩值与资金表一致"),
+    Code("ACTUAL_MISSING", "warning", "未填业绩值", "未填写业绩值，本指标复核不得分",
+         "业绩值为空", "每个指标都填写了业绩值"),
+    Code("SOURCE_MISSING", "warning", "缺少数据来源", "未填写数据来源及支持材料",
+         "数据来源为空", "写明佐证材料，如“2021年企业服务满意度调查表”"),
+    Code("TARGET_TOO_LOW", "info", "目标可能偏低",
+         "业绩值 {actual} 是目标值 {target} 的 {ratio} 倍，请核实目标是否定得过低（财预〔2020〕10号）",
+         "铝材产量增长率目标 3%，实际 17.4%", "业绩值不超过目标值的 1.5 倍"),
 ]
 
 CATALOG: dict[str, Code] = {entry.code: entry for entry in _ENTRIES}
-
-
-def register(*entries: Code) -> None:
-    """Add codes (used by the modules that own them, e.g. scoring)."""
-    for entry in entries:
-        if entry.code in CATALOG:
-            raise ValueError(f"duplicate finding code {entry.code}")
-        CATALOG[entry.code] = entry
 
 
 def markdown() -> str:

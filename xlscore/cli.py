@@ -38,13 +38,15 @@ def main() -> None:
 @click.argument("files", metavar="FILE...", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式：text 每项一行（文件:工作表!单元格: 代码 说明）；json 机器可读报告（多个文件时每行一个 JSON 对象）。")
+@click.option("--scheme", default=None, metavar="SCHEME",
+              help="指标体系 id（见 xlscore schemes），或自定义体系文件路径；默认按评分表自动识别。")
 @_help_option
-def check(files: tuple[str, ...], fmt: str) -> None:
+def check(files: tuple[str, ...], fmt: str, scheme: str | None) -> None:
     from .pipeline import check_file
 
     worst = 0
     for path in files:
-        report = check_file(path)
+        report = check_file(path, scheme=scheme)
         if fmt == "json":
             text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2 if len(files) == 1 else None)
             click.echo(text)

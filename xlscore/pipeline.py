@@ -7,22 +7,23 @@ from pathlib import Path
 
 from . import book as book_mod
 from . import fund as fund_mod
-from . import header, scoretable
+from . import header, scoresheet
 from . import usage as usage_mod
 from .catalog import CATALOG
 from .errors import WorkbookError
 from .findings import make
 from .reconcile import reconcile_fund, reconcile_usage
+from .scoring import score_book
 from .report import Report
 
 
-def check_file(path: str | os.PathLike, display: str | None = None) -> Report:
+def check_file(path: str | os.PathLike, display: str | None = None, scheme: str | None = None) -> Report:
     """Read and reconcile one workbook; a file that cannot be read gives a report with status error."""
     name = display if display is not None else str(path)
     report = Report(file=name)
     try:
         book = book_mod.load(Path(path))
-        check_book(book, report)
+        check_book(book, report, scheme)
     except WorkbookError as exc:
         report.status = "error"
         report.error = {"code": exc.code, "message": exc.message}
@@ -32,17 +33,17 @@ def check_file(path: str | os.PathLike, display: str | None = None) -> Report:
     return report
 
 
-def check_book(book: book_mod.Book, report: Report) -> Report:
+def check_book(book: book_mod.Book, report: Report, scheme: str | None = None) -> Report:
     report.project = header.read(book)
     fund = fund_mod.locate(book)
     usage = usage_mod.locate(book)
-    scoring = scoretable.locate(book)
-    if fund is None and usage is None and scoring is None:
+    scoring_at = scoresheet.locate(book)
+    if fund is None and usage is None and scoring_at is None:
         raise WorkbookError("NO_TABLES", CATALOG["NO_TABLES"].template)
     report.tables = {
         "fund": {"sheet": fund.sheet, "cell": fund.label_cell(min(fund.rows, key=fund.rows.get))} if fund else None,
         "usage": {"sheet": usage.sheet, "cell": f"{_col(usage.label_col)}{usage.header_top + 1}"} if usage else None,
-        "scoring": {"sheet": scoring.sheet, "row": scoring.header_row + 1} if scoring else None,
+        "scoring": {"sheet": scoring_at[0].name, "row": scoring_at[1] + 1} if scoring_at else None,
     }
     reconciled = None
     if fund is None:
@@ -69,8 +70,15 @@ def check_book(book: book_mod.Book, report: Report) -> Report:
             for row in usage.items
         ]
         report.findings += reconcile_usage(usage, reconciled)
-    if scoring is None:
+    if scoring_at is None:
         report.findings.append(make("TABLE_MISSING", None, None, table="自评价评分附件表"))
+    else:
+        scored = score_book(book, report.fund or None, scheme)
+        report.scheme = getattr(scored.scheme, "id", None)
+        report.indicators = scored.indicators()
+        report.totals = scored.totals
+        report.grade = scored.grade
+        report.findings += scored.findings
     return report
 
 

@@ -1,0 +1,276 @@
+"""Read the scoring table (自评价评分附件表 / 绩效评价指标表) fully.
+
+Columns are found by their header words (with the seeds' synonyms); the 一级/二级 area may be one
+header over several columns (the seeds' ``一级指标`` spans name, 一级 weight and 二级 weight) or
+``项目管理 (28)`` written in one cell. Indicator rows run down to the 总计 row; the 评价等级 row
+follows it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .book import Book, Sheet, a1
+from .findings import Finding, make
+from .labels import label_key
+from .measure import Measure, read_measure
+from .textnum import Unparsed, clean, norm, parse_number
+
+HEADERS: dict[str, tuple[str, ...]] = {
+    "review_actual": ("复核业绩值", "复核实际完成值"),
+    "review_score": ("复核得分", "专家评分", "复核分", "专家评分得分"),
+    "review_note": ("复核说明", "复核意见"),
+    "level1": ("一级指标", "一级指标及权重"),
+    "level2": ("二级指标", "二级指标及权重"),
+    "name": ("三级指标", "三级指标名称"),
+    "weight": ("权重", "分值", "权重分", "指标权重"),
+    "target": ("标值", "目标值", "年度指标值", "指标值", "年度目标值", "绩效目标值"),
+    "actual": ("业绩值", "实际完成值", "完成值", "实际值", "全年实际值"),
+    "self_score": ("评分结果", "自评得分", "得分", "自评分", "自评分值"),
+    "rule": ("评分标准", "评价标准", "评分办法", "评分规则"),
+    "source": ("数据来源及支持材料", "数据来源", "指标数据来源或依据", "数据来源及支撑材料", "佐证材料"),
+    "definition": ("指标内容/计算公式", "指标内容", "计算公式", "指标解释"),
+    "deviation": ("偏差原因分析及改进措施", "偏差原因分析", "未完成原因分析"),
+}
+_LOOKUP = {word: key for key, words in HEADERS.items() for word in words}
+TOTAL_WORDS = ("总计", "合计", "总分", "自评综合得分", "综合得分", "得分合计")
+GRADE_WORDS = ("评价等级", "自评等级", "等级", "绩效等级", "评价结果")
+GRADE_VALUES = ("优秀", "良好", "合格", "中", "差", "优", "良", "低", "不合格", "一般")
+_NAME_WEIGHT_RE = re.compile(r"^(.*?)[(（]?(\d+(?:\.\d+)?)分?[)）]?$")
+
+
+@dataclass
+class Cell:
+    value: float | None
+    ref: str | None  # A1 of the anchor
+
+
+@dataclass
+class IndicatorRow:
+    sheet: str
+    row: int  # 0-based
+    name: str
+    level1: str | None = None
+    level1_weight: Cell = field(default_factory=lambda: Cell(None, None))
+    level1_key: tuple | None = None
+    level2: str | None = None
+    level2_weight: Cell = field(default_factory=lambda: Cell(None, None))
+    level2_key: tuple | None = None
+    weight: Cell = field(default_factory=lambda: Cell(None, None))
+    target: Measure = field(default_factory=lambda: Measure(""))
+    actual: Measure = field(default_factory=lambda: Measure(""))
+    self_score: Cell = field(default_factory=lambda: Cell(None, None))
+    rule: str | None = None
+    rule_ref: str | None = None
+    source: str | None = None
+    deviation: str | None = None
+    cells: dict[str, str] = field(default_factory=dict)  # column key -> A1 of this row's cell
+
+
+@dataclass
+class ScoreSheet:
+    sheet: str
+    header_row: int
+    cols: dict[str, int]
+    rows: list[IndicatorRow] = field(default_factory=list)
+    total_weight: Cell = field(default_factory=lambda: Cell(None, None))
+    total_self: Cell = field(default_factory=lambda: Cell(None, None))
+    total_row: int | None = None
+    grade: str | None = None
+    grade_ref: str | None = None
+    last_row: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    def level1_names(self) -> list[str]:
+        return list(dict.fromkeys(r.level1 for r in self.rows if r.level1))
+
+
+def _header_key(value: object) -> str | None:
+    key = label_key(value)
+    if key in _LOOKUP:
+        return _LOOKUP[key]
+    for word, name in _LOOKUP.items():
+        if len(word) >= 4 and key.startswith(word):
+            return name
+    return None
+
+
+def locate(book: Book) -> tuple[Sheet, int] | None:
+    for sheet in book.sheets:
+        for r, line in enumerate(sheet.rows):
+            keys = {_header_key(v) for v in line if isinstance(v, str)}
+            if "name" in keys and ("weight" in keys or "self_score" in keys):
+                return sheet, r
+    return None
+
+
+def _number(sheet: Sheet, r: int, c: int | None, findings: list[Finding], what: str) -> Cell:
+    if c is None:
+        return Cell(None, None)
+    ar, ac = sheet.anchor(r, c)
+    raw = sheet.value(ar, ac)
+    try:
+        parsed = parse_number(raw)
+    except Unparsed as exc:
+        findings.append(make("VALUE_UNPARSED", sheet.name, a1(ar, ac), text=exc.text, what=what))
+        return Cell(None, a1(ar, ac))
+    value = parsed.value
+    if value is not None and parsed.percent:
+        value = value  # a weight written as "20%" means 20 points out of 100
+    return Cell(value, a1(ar, ac))
+
+
+def _text(sheet: Sheet, r: int, c: int | None) -> str | None:
+    if c is None:
+        return None
+    value = sheet.value(r, c)
+    text = clean(value) if value is not None and not isinstance(value, float) else (None if value is None else clean(value))
+    return text or None
+
+
+def read(book: Book) -> ScoreSheet | None:
+    found = locate(book)
+    if found is None:
+        return None
+    sheet, header = found
+    cols: dict[str, int] = {}
+    spans: dict[str, list[int]] = {"level1": [], "level2": []}
+    for c in range(sheet.ncols):
+        key = _header_key(sheet.value(header, c))
+        if key in spans:
+            spans[key].append(c)
+        elif key and key not in cols:
+            cols[key] = c
+    table = ScoreSheet(sheet.name, header, cols)
+    first = header + 1
+    # a second header row (e.g. 权重 under 自评情况) is skipped
+    while first < sheet.nrows and any(_header_key(sheet.value(first, c)) for c in cols.values()):
+        first += 1
+    area = _level_columns(sheet, spans, first)
+    for r in range(first, sheet.nrows):
+        words = [label_key(sheet.value(r, c)) for c in range(0, (cols.get("name") or 0) + 1)]
+        if any(w in TOTAL_WORDS for w in words) or any(w.startswith("自评综合得分") for w in words):
+            table.total_row = r
+            table.total_weight = _number(sheet, r, cols.get("weight"), table.findings, "权重合计")
+            table.total_self = _number(sheet, r, cols.get("self_score"), table.findings, "得分合计")
+            table.last_row = r
+            _read_grade(sheet, table, r)
+            break
+        if any(w in GRADE_WORDS for w in words):
+            _read_grade(sheet, table, r - 1)
+            break
+        name_col = cols.get("name")
+        if name_col is None or sheet.is_merged_child(r, name_col):
+            continue
+        name = _text(sheet, r, name_col)
+        if not name:
+            continue
+        row = IndicatorRow(sheet.name, r, name)
+        _levels(sheet, row, r, area, table.findings)
+        row.weight = _number(sheet, r, cols.get("weight"), table.findings, "权重")
+        row.target = read_measure(sheet, r, cols.get("target"))
+        row.actual = read_measure(sheet, r, cols.get("actual"))
+        row.self_score = _number(sheet, r, cols.get("self_score"), table.findings, "得分")
+        row.rule = _text(sheet, r, cols.get("rule"))
+        row.source = _text(sheet, r, cols.get("source"))
+        row.deviation = _text(sheet, r, cols.get("deviation"))
+        row.cells = {key: a1(*sheet.anchor(r, c)) for key, c in cols.items()}
+        table.rows.append(row)
+        table.last_row = r
+    return table
+
+
+def _read_grade(sheet: Sheet, table: ScoreSheet, total_row: int) -> None:
+    for r in range(total_row, min(total_row + 3, sheet.nrows)):
+        words = [label_key(sheet.value(r, c)) for c in range(sheet.ncols)]
+        if not any(w in GRADE_WORDS or w.startswith("评价等级") for w in words):
+            continue
+        for c in range(sheet.ncols):
+            if sheet.is_merged_child(r, c):
+                continue
+            text = label_key(sheet.value(r, c))
+            if text in GRADE_VALUES:
+                table.grade, table.grade_ref = text, a1(r, c)
+                table.last_row = max(table.last_row, r)
+                return
+            for word in GRADE_WORDS:
+                if text.startswith(word) and text[len(word):].lstrip(":：") in GRADE_VALUES:
+                    table.grade, table.grade_ref = text[len(word):].lstrip(":："), a1(r, c)
+                    table.last_row = max(table.last_row, r)
+                    return
+
+
+@dataclass
+class _Area:
+    level1_name: int | None = None
+    level1_weight: int | None = None
+    level2_name: int | None = None
+    level2_weight: int | None = None
+
+
+def _numeric_share(sheet: Sheet, c: int, first: int) -> float:
+    values = [sheet.value(r, c) for r in range(first, min(sheet.nrows, first + 60))]
+    values = [v for v in values if v is not None]
+    if not values:
+        return 0.0
+    numeric = 0
+    for v in values:
+        try:
+            numeric += parse_number(v).value is not None
+        except Unparsed:
+            pass
+    return numeric / len(values)
+
+
+def _level_columns(sheet: Sheet, spans: dict[str, list[int]], first: int) -> _Area:
+    area = _Area()
+    numeric_cols: list[int] = []
+    for key in ("level1", "level2"):
+        for c in spans[key]:
+            if _numeric_share(sheet, c, first) >= 0.5:
+                numeric_cols.append(c)
+                if key == "level2" and area.level2_weight is None:
+                    area.level2_weight = c
+            elif key == "level1" and area.level1_name is None:
+                area.level1_name = c
+            elif key == "level2" and area.level2_name is None:
+                area.level2_name = c
+    # Numbers under 一级指标: its weight, then (when no 二级 column has one) the 二级 weight.
+    level1_numbers = [c for c in spans["level1"] if c in numeric_cols]
+    if level1_numbers:
+        area.level1_weight = level1_numbers[0]
+        if area.level2_weight is None and len(level1_numbers) > 1:
+            area.level2_weight = level1_numbers[1]
+    return area
+
+
+def _split_name_weight(text: str | None) -> tuple[str | None, float | None]:
+    if not text:
+        return None, None
+    flat = norm(text)
+    match = _NAME_WEIGHT_RE.match(flat)
+    if match and match.group(1) and re.search(r"[(（]", flat):
+        return clean(re.sub(r"[(（].*$", "", text)) or None, float(match.group(2))
+    return clean(text), None
+
+
+def _levels(sheet: Sheet, row: IndicatorRow, r: int, area: _Area, findings: list[Finding]) -> None:
+    if area.level1_name is not None:
+        name, weight = _split_name_weight(_text(sheet, r, area.level1_name))
+        row.level1 = name
+        row.level1_key = sheet.anchor(r, area.level1_name)
+        if weight is not None and area.level1_weight is None:
+            row.level1_weight = Cell(weight, a1(*sheet.anchor(r, area.level1_name)))
+    if area.level1_weight is not None:
+        row.level1_weight = _number(sheet, r, area.level1_weight, findings, "一级指标权重")
+        row.level1_key = row.level1_key or sheet.anchor(r, area.level1_weight)
+    if area.level2_name is not None:
+        name, weight = _split_name_weight(_text(sheet, r, area.level2_name))
+        row.level2 = name
+        row.level2_key = sheet.anchor(r, area.level2_name)
+        if weight is not None and area.level2_weight is None:
+            row.level2_weight = Cell(weight, a1(*sheet.anchor(r, area.level2_name)))
+    if area.level2_weight is not None:
+        row.level2_weight = _number(sheet, r, area.level2_weight, findings, "二级指标权重")
+        row.level2_key = sheet.anchor(r, area.level2_weight)

@@ -1,0 +1,213 @@
+"""Score a workbook's scoring table: every indicator, the weights, the totals and the grade."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .book import Book
+from .findings import Finding, make
+from .labels import ROW_ZH
+from .score import TOLERANCE, Scored, r2, score_row
+from .scoresheet import Cell, IndicatorRow, ScoreSheet, read
+
+WEIGHT_TOLERANCE = 0.005 + 1e-9
+
+
+@dataclass
+class Scoring:
+    table: ScoreSheet
+    scheme: object | None
+    results: list[tuple[IndicatorRow, Scored]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    totals: dict = field(default_factory=dict)
+    grade: dict = field(default_factory=dict)
+
+    def indicators(self) -> list[dict]:
+        out = []
+        for row, scored in self.results:
+            out.append({
+                "level1": row.level1,
+                "level2": row.level2,
+                "name": row.name,
+                "weight": row.weight.value,
+                "target": row.target.text or None,
+                "actual": row.actual.text or None,
+                "self_score": row.self_score.value,
+                "review_score": scored.review,
+                "review_actual": scored.review_actual,
+                "review_note": scored.note,
+                "rule": row.rule,
+                "rule_kind": scored.rule.kind if scored.rule is not None else None,
+                "sheet": row.sheet,
+                "row": row.row + 1,
+            })
+        return out
+
+
+def _scheme_for(table: ScoreSheet, scheme_id: str | None):
+    try:
+        from . import scheme as scheme_mod
+    except ImportError:  # pragma: no cover - during bootstrap only
+        return None
+    if scheme_id:
+        return scheme_mod.load(scheme_id)
+    return scheme_mod.detect(table.level1_names(), [row.name for row in table.rows])
+
+
+def _grade(scheme, total: float | None) -> str | None:
+    if total is None or scheme is None:
+        return None
+    return scheme.grade(total)
+
+
+def score_book(book: Book, fund: dict | None, scheme_id: str | None = None) -> Scoring | None:
+    table = read(book)
+    if table is None:
+        return None
+    scheme = _scheme_for(table, scheme_id)
+    scoring = Scoring(table, scheme, findings=list(table.findings))
+    if scheme is None:
+        scoring.findings.append(make("SCHEME_UNKNOWN", table.sheet, None))
+    for row in table.rows:
+        spec = scheme.indicator(row.name) if scheme is not None else None
+        scored = score_row(row, spec, scheme, fund)
+        scoring.results.append((row, scored))
+        _row_findings(scoring, row, spec, scored, scheme)
+    _weights(scoring)
+    _totals(scoring)
+    return scoring
+
+
+def _row_findings(scoring: Scoring, row: IndicatorRow, spec, scored: Scored, scheme) -> None:
+    add = scoring.findings.append
+    sheet, name, cells = row.sheet, row.name, row.cells
+    weight, self_score = row.weight.value, row.self_score.value
+    if weight is None:
+        add(make("WEIGHT_MISSING", sheet, row.weight.ref or cells.get("weight"), indicator=name))
+    if scored.unparsed is not None:
+        add(make("RULE_UNPARSED", sheet, row.rule_ref or cells.get("rule"), indicator=name, text=scored.unparsed))
+    if spec is not None and getattr(spec, "rule", None) and row.rule:
+        from .rules import RuleUnparsed, parse
+
+        try:
+            own = parse(row.rule)
+            if own.signature() != parse(spec.rule).signature():
+                add(make("RULE_SCHEME_CONFLICT", sheet, cells.get("rule"), indicator=name,
+                         scheme=getattr(scheme, "id", ""), scheme_rule=spec.rule))
+        except RuleUnparsed:
+            add(make("RULE_SCHEME_CONFLICT", sheet, cells.get("rule"), indicator=name,
+                     scheme=getattr(scheme, "id", ""), scheme_rule=spec.rule))
+    if scored.fund_conflict is not None:
+        stated, figure = scored.fund_conflict
+        add(make("INDICATOR_FUND_MISMATCH", sheet, cells.get("actual"), indicator=name,
+                 stated=f"{stated:.2f}%", figure=f"{figure:.2f}%", row=ROW_ZH.get(spec.fund_row, "")))
+    if scored.missing_actual:
+        add(make("ACTUAL_MISSING", sheet, cells.get("actual"), indicator=name))
+    if not row.source and "source" in cells:
+        add(make("SOURCE_MISSING", sheet, cells.get("source"), indicator=name))
+    if scored.too_low is not None:
+        add(make("TARGET_TOO_LOW", sheet, cells.get("target"), indicator=name, actual=row.actual.text,
+                 target=row.target.text, ratio=f"{scored.too_low:.1f}"))
+    if weight is not None and self_score is not None and self_score > weight + TOLERANCE:
+        add(make("SCORE_OVER_WEIGHT", sheet, row.self_score.ref, indicator=name,
+                 score=f"{self_score:g}", weight=f"{weight:g}"))
+    if scored.manual is not None:
+        low, high = scored.manual
+        add(make("MANUAL_REVIEW", sheet, cells.get("actual"), indicator=name, note=scored.note))
+    if scored.review is not None and self_score is not None and abs(self_score - scored.review) > TOLERANCE:
+        add(make("SCORE_MISMATCH", sheet, row.self_score.ref, indicator=name, self_score=f"{self_score:g}",
+                 review=f"{scored.review:g}", reason=scored.note))
+    if scored.review is not None and self_score is None:
+        add(make("SCORE_MISSING", sheet, row.self_score.ref or cells.get("self_score"), indicator=name,
+                 review=f"{scored.review:g}"))
+
+
+def _groups(rows: list[IndicatorRow], level: str) -> list[tuple[Cell, list[IndicatorRow]]]:
+    """Rows grouped under their 一级/二级 weight: a merged cell is one group; an unmerged weight
+    repeated on consecutive rows is one group until its rows' weights reach it."""
+    groups: list[tuple[Cell, list[IndicatorRow], tuple | None]] = []
+    for row in rows:
+        cell: Cell = getattr(row, f"{level}_weight")
+        key = getattr(row, f"{level}_key")
+        if cell.value is None and key is None:
+            continue
+        if groups:
+            last_cell, members, last_key = groups[-1]
+            same_key = key is not None and key == last_key
+            repeated = (
+                not same_key and cell.value is not None and last_cell.value is not None
+                and abs(cell.value - last_cell.value) < 1e-9 and level == "level2"
+                and sum(m.weight.value or 0 for m in members) < last_cell.value - WEIGHT_TOLERANCE
+                and len({getattr(m, f"{level}_key") for m in members}) == len(members)
+            )
+            if same_key or repeated:
+                members.append(row)
+                continue
+        groups.append((cell, [row], key))
+    return [(cell, members) for cell, members, _ in groups]
+
+
+def _weights(scoring: Scoring) -> None:
+    rows = scoring.table.rows
+    add = scoring.findings.append
+    sheet = scoring.table.sheet
+    level2 = _groups(rows, "level2")
+    for cell, members in level2:
+        summed = sum(m.weight.value or 0 for m in members)
+        if cell.value is not None and abs(summed - cell.value) > WEIGHT_TOLERANCE:
+            add(make("WEIGHT_SUM", sheet, cell.ref, what=f"二级指标（{members[0].level2 or members[0].name} 等）",
+                     stated=f"{cell.value:g}", expected=f"{r2(summed):g}", parts="所属三级指标权重"))
+    for cell, members in _groups(rows, "level1"):
+        if cell.value is None:
+            continue
+        member_ids = {id(m) for m in members}
+        subgroups = [c for c, ms in level2 if id(ms[0]) in member_ids and c.value is not None]
+        if subgroups:
+            summed, parts = sum(c.value for c in subgroups), "所属二级指标权重"
+        else:
+            summed, parts = sum(m.weight.value or 0 for m in members), "所属三级指标权重"
+        if abs(summed - cell.value) > WEIGHT_TOLERANCE:
+            add(make("WEIGHT_SUM", sheet, cell.ref, what=f"一级指标“{members[0].level1 or ''}”",
+                     stated=f"{cell.value:g}", expected=f"{r2(summed):g}", parts=parts))
+    total = sum(r.weight.value or 0 for r in rows)
+    level1_total = sum(c.value for c, _ in _groups(rows, "level1") if c.value is not None)
+    stated = scoring.table.total_weight
+    if rows and abs(total - 100) > WEIGHT_TOLERANCE:
+        ref = stated.ref or (rows[0].weight.ref if rows else None)
+        add(make("WEIGHT_SUM", sheet, ref, what="全部三级指标", stated="100", expected=f"{r2(total):g}",
+                 parts="三级指标权重"))
+    elif level1_total and abs(level1_total - 100) > WEIGHT_TOLERANCE:
+        add(make("WEIGHT_SUM", sheet, rows[0].level1_weight.ref, what="全部一级指标", stated="100",
+                 expected=f"{r2(level1_total):g}", parts="一级指标权重"))
+    if stated.value is not None and abs(stated.value - total) > WEIGHT_TOLERANCE:
+        add(make("WEIGHT_SUM", sheet, stated.ref, what="总计行的权重", stated=f"{stated.value:g}",
+                 expected=f"{r2(total):g}", parts="三级指标权重"))
+
+
+def _totals(scoring: Scoring) -> None:
+    table, scheme = scoring.table, scoring.scheme
+    rows = [row for row, _ in scoring.results]
+    self_total = r2(sum(r.self_score.value or 0 for r in rows)) if rows else None
+    reviews = [s.review for _, s in scoring.results]
+    review_total = r2(sum(v for v in reviews if v is not None)) if rows else None
+    scoring.totals = {
+        "weight": r2(sum(r.weight.value or 0 for r in rows)),
+        "self_score": self_total,
+        "review_score": review_total,
+        "review_complete": all(v is not None for v in reviews),
+        "stated": table.total_self.value,
+    }
+    stated = table.total_self
+    if stated.value is not None and self_total is not None and abs(stated.value - self_total) > TOLERANCE:
+        scoring.findings.append(make("TOTAL_MISMATCH", table.sheet, stated.ref, stated=f"{stated.value:g}",
+                                     expected=f"{self_total:g}"))
+    scoring.grade = {
+        "stated": table.grade,
+        "self": _grade(scheme, self_total),
+        "review": _grade(scheme, review_total),
+    }
+    expected = scoring.grade["review"]
+    if table.grade and expected and table.grade != expected:
+        bands = "、".join(f"{g.name}≥{g.min:g}" for g in getattr(scheme, "grades", []))
+        scoring.findings.append(make("GRADE_MISMATCH", table.sheet, table.grade_ref, stated=table.grade,
+                                     total=f"{review_total:g}", expected=expected, bands=bands))
