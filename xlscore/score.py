@@ -194,9 +194,15 @@ def _tier_for(rule: TiersRule, actual: Measure, row: IndicatorRow) -> Tier | Non
             key = norm(word)
             if not key or key == "否则":
                 continue
-            score = elements_mod.similarity(key, words)
-            if key in words or words in key:
-                score = max(score, 0.9 + len(key) / 1000)
+            if key == words:
+                score = 2.0
+            elif key in words or words in key:
+                longer, shorter = (key, words) if words in key else (words, key)
+                extra = longer.replace(shorter, "", 1)
+                negated = any(extra.endswith(w) or extra.startswith(w) for w in (*WEAK_NOT, *WEAK_PARTLY))
+                score = 0.0 if negated else 1.0 + len(shorter) / 1000
+            else:
+                score = elements_mod.similarity(key, words)
             if score > best_score:
                 best, best_score = tier, score
     if best is not None and best_score >= 0.6:

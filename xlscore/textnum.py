@@ -17,6 +17,7 @@ _BLANK_MARKS = {"", "-", "—", "–", "－", "——", "/", "\\", "无", "空",
 _UNIT_FACTORS = {"亿元": 100_000_000.0, "万元": 10_000.0, "千元": 1_000.0, "元": 1.0}
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _SPACE_RE = re.compile(r"\s+")
+_INLINE_SPACE_RE = re.compile(r"[ \t\f\v]+")
 
 
 def norm(value: object) -> str:
@@ -33,7 +34,8 @@ def clean(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return _SPACE_RE.sub(" ", str(value).replace("\u3000", " ")).strip()
+    lines = str(value).replace("\u3000", " ").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(part for part in (_INLINE_SPACE_RE.sub(" ", line).strip() for line in lines) if part)
 
 
 @dataclass(frozen=True)
