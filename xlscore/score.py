@@ -22,6 +22,9 @@ WEAK_PARTLY = ("基本", "部分", "较", "一般", "有待", "尚", "初步")
 WEAK_NOT = ("未", "不", "无", "没有", "差", "滞后", "延迟", "下滑")
 STRONG = ("显著", "明显", "大幅", "全面", "持续", "进一步", "完全", "非常", "很", "均", "全部", "按时", "已")
 TOLERANCE = 0.005
+# Indicators that are the fund table's rates in every scheme (a scheme may tie others).
+FUND_ROW_BY_NAME = {"预算执行率": "execution_rate", "资金到位率": "arrival_rate", "资金实际支出率": "spend_rate",
+                    "资金支出率": "spend_rate"}
 
 
 @dataclass
@@ -64,7 +67,7 @@ def score_row(row: IndicatorRow, spec, scheme, fund: dict | None) -> Scored:
         return Scored(None, f"评分标准无法识别，需人工评分：“{exc.text}”", unparsed=exc.text)
     actual = row.actual
     conflict = None
-    fund_row = getattr(spec, "fund_row", None)
+    fund_row = getattr(spec, "fund_row", None) or FUND_ROW_BY_NAME.get(norm(row.name))
     if fund_row and fund:
         figure = (fund.get(fund_row) or {}).get("total")
         if figure is not None:

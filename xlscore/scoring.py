@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from .book import Book
 from .findings import Finding, make
 from .labels import ROW_ZH
-from .score import TOLERANCE, Scored, r2, score_row
+from .score import FUND_ROW_BY_NAME, TOLERANCE, Scored, r2, score_row
+from .textnum import norm
 from .scoresheet import Cell, IndicatorRow, ScoreSheet, read
 
 WEIGHT_TOLERANCE = 0.005 + 1e-9
@@ -100,7 +101,7 @@ def _row_findings(scoring: Scoring, row: IndicatorRow, spec, scored: Scored, sch
     if scored.fund_conflict is not None:
         stated, figure = scored.fund_conflict
         add(make("INDICATOR_FUND_MISMATCH", sheet, cells.get("actual"), indicator=name,
-                 stated=f"{stated:.2f}%", figure=f"{figure:.2f}%", row=ROW_ZH.get(spec.fund_row, "")))
+                 stated=f"{stated:.2f}%", figure=f"{figure:.2f}%", row=ROW_ZH.get(getattr(spec, "fund_row", None) or FUND_ROW_BY_NAME.get(norm(name), ""), "")))
     if scored.missing_actual:
         add(make("ACTUAL_MISSING", sheet, cells.get("actual"), indicator=name))
     if not row.source and "source" in cells:
