@@ -73,5 +73,38 @@ def codes(markdown: bool) -> None:
         click.echo(f"{entry.code:<24} {SEVERITY_ZH[entry.severity]}  {entry.title}：{entry.template}")
 
 
+@main.command(context_settings=CONTEXT, help="列出指标体系：每行一个，依次为体系 id、名称、指标数和评价等级。\n\n"
+              "--lint 检查体系本身（评分标准最高档与权重不符、要素与评分标准不符、权重相加不符等），"
+              "每行以体系 id 开头；--file 改为列出或检查单位自己编写的体系文件（格式见 docs/schemes.md）。"
+              "退出码：0 正常（检查出问题也是 0）；2 体系文件无法载入。")
+@click.option("--lint", "do_lint", is_flag=True, help="检查指标体系，每个可疑之处一行。")
+@click.option("--file", "paths", multiple=True, metavar="PATH",
+              help="自定义指标体系文件（.yaml），可重复给出多个；不给时处理内置体系。")
+@_help_option
+def schemes(do_lint: bool, paths: tuple[str, ...]) -> None:
+    from .scheme import SchemeError, bundled_ids, lint, load, load_file
+
+    loaded = []
+    failed = False
+    for source in paths or bundled_ids():
+        try:
+            loaded.append(load_file(source) if paths else load(source))
+        except SchemeError as exc:
+            click.echo(f"错误：{exc}", err=True)
+            failed = True
+    width = max((len(s.id) for s in loaded), default=0)
+    for item in loaded:
+        if do_lint:
+            lines = lint(item)
+            for line in lines:
+                click.echo(f"{item.id}: {line}")
+            if not lines:
+                click.echo(f"{item.id}: 未发现问题")
+        else:
+            click.echo(f"{item.id:<{width}}  {item.title}  {len(item.indicators)} 个指标  "
+                       f"等级：{item.grade_bands_text()}")
+    sys.exit(2 if failed else 0)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -51,11 +51,14 @@ def _contained(element: str, item: str) -> float:
     return len(ga & gb) / len(ga)
 
 
-def match(elements: list[str], text: str) -> tuple[set[int], list[str]]:
-    """Element numbers (1-based) met by ``text``, and the listed items that matched no element."""
+def match(elements: list[str | tuple[str, ...]], text: str) -> tuple[set[int], list[str]]:
+    """Element numbers (1-based) met by ``text``, and the listed items that matched no element.
+
+    An element may be given as a tuple of accepted wordings (the scheme's element aliases)."""
     items = split_items(text)
+    wordings = [(e,) if isinstance(e, str) else tuple(e) for e in elements]
     pairs = sorted(
-        ((similarity(e, it), ei, ii) for ei, e in enumerate(elements) for ii, it in enumerate(items)),
+        ((max(similarity(w, it) for w in ws), ei, ii) for ei, ws in enumerate(wordings) for ii, it in enumerate(items)),
         reverse=True,
     )
     met: dict[int, int] = {}
@@ -68,7 +71,8 @@ def match(elements: list[str], text: str) -> tuple[set[int], list[str]]:
         met[ei] = ii
         used.add(ii)
     # A long item may carry two elements written as one sentence.
-    for ei, element in enumerate(elements):
+    for ei, ws in enumerate(wordings):
+        element = ws[0]
         if ei not in met:
             for ii, item in enumerate(items):
                 if len(_key(item)) > len(_key(element)) and _contained(element, item) >= CONTAINS:

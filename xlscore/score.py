@@ -119,7 +119,9 @@ def _met_elements(row: IndicatorRow, spec) -> tuple[set[int], int, list[str], li
     """(met element numbers, element count, element texts, unmatched items)."""
     element_list = list(getattr(spec, "elements", None) or [])
     if element_list:
-        met, unmatched = elements_mod.match(element_list, row.actual.text)
+        texts = getattr(spec, "element_texts", None)
+        wordings = [texts(i + 1) for i in range(len(element_list))] if texts else element_list
+        met, unmatched = elements_mod.match(wordings, row.actual.text)
         return met, len(element_list), element_list, unmatched
     items = elements_mod.split_items(row.actual.text)
     return set(range(1, len(items) + 1)), len(items), items, []

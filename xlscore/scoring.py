@@ -208,7 +208,9 @@ def _totals(scoring: Scoring) -> None:
         "review": _grade(scheme, review_total),
     }
     expected = scoring.grade["review"]
-    if table.grade and expected and table.grade != expected:
+    named = scheme.grade_named(table.grade) if scheme is not None and table.grade else None
+    stated_name = named.name if named is not None else table.grade
+    if table.grade and expected and stated_name != expected:
         bands = "、".join(f"{g.name}≥{g.min:g}" for g in getattr(scheme, "grades", []))
         scoring.findings.append(make("GRADE_MISMATCH", table.sheet, table.grade_ref, stated=table.grade,
                                      total=f"{review_total:g}", expected=expected, bands=bands))
