@@ -108,6 +108,8 @@ class Sheet:
         sheet = self if sheet_name is None else (self.book.sheet(sheet_name) if self.book else None)
         if sheet is None:
             raise formula.FormulaError(f"引用了不存在的工作表“{sheet_name}”")
+        if sheet.is_merged_child(row, col):
+            return None  # a spreadsheet sees the covered cells of a merged range as empty
         value = sheet.value(row, col)
         if isinstance(value, Uncomputed):
             raise formula.FormulaError(f"引用的单元格 {a1(row, col)} 无法计算")
@@ -149,7 +151,8 @@ def load(path: str | os.PathLike) -> Book:
     path = Path(path)
     kind = sniff(path)
     try:
-        workbook = pc.CalamineWorkbook.from_path(str(path))
+        with open(path, "rb") as handle:  # by content, not by extension (sniff decided the kind)
+            workbook = pc.CalamineWorkbook.from_filelike(handle)
         details = cellinfo.for_file(path, kind)
         book = Book(path, kind, [])
         for meta in workbook.sheets_metadata:

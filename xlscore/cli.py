@@ -36,8 +36,8 @@ def main() -> None:
 @main.command(context_settings=CONTEXT, help="检查自评表：读取资金安排、资金使用和评分表，列出计算不符之处。\n\n"
               "FILE 为 .xlsx/.xlsm/.xls/.ods 工作簿，可给多个。退出码：0 无错误；1 有错误项；2 文件无法读取。")
 @click.argument("files", metavar="FILE...", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="输出格式：text 每项一行（文件:工作表!单元格: 代码 说明）；json 机器可读报告（多个文件时每行一个 JSON 对象）。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="输出格式（默认 text）：text 每项一行（文件:工作表!单元格: 代码 说明）；json 机器可读报告（多个文件时每行一个 JSON 对象）。")
 @click.option("--scheme", default=None, metavar="SCHEME",
               help="指标体系 id（见 xlscore schemes），或自定义体系文件路径；默认按评分表自动识别。")
 @_help_option

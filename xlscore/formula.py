@@ -106,7 +106,7 @@ class _Parser:
             if prec < min_prec:
                 return left
             self.take()
-            right = self.expression(prec + (0 if token[1] == "^" else 1))
+            right = self.expression(prec + 1)  # all left-associative, ^ included, as in Excel
             left = ("bin", token[1], left, right)
 
     def unary(self):

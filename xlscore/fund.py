@@ -53,6 +53,7 @@ def _header_rows(sheet: Sheet, first: int, label_col: int) -> list[int]:
     rows = []
     for r in range(first - 1, max(first - 5, -1), -1):
         values = {norm(sheet.value(r, c)) for c in range(label_col, sheet.ncols)} - {""}
+        values = {v for v in values if not (declared_unit(v) and len(v) <= 12)}  # a unit line is no header
         if len(values) < 2 or not any(labels.is_fund_header(v) for v in values):
             break
         rows.append(r)

@@ -10,6 +10,8 @@ from . import fund as fund_mod
 from . import header, scoresheet
 from . import usage as usage_mod
 from .catalog import CATALOG
+from defusedxml import DefusedXmlException
+
 from .errors import WorkbookError
 from .findings import make
 from .reconcile import reconcile_fund, reconcile_usage
@@ -27,6 +29,9 @@ def check_file(path: str | os.PathLike, display: str | None = None, scheme: str 
     except WorkbookError as exc:
         report.status = "error"
         report.error = {"code": exc.code, "message": exc.message}
+    except DefusedXmlException:
+        report.status = "error"
+        report.error = {"code": "FILE_CORRUPT", "message": "工作簿含有 DTD/实体声明（正常工作簿不会有，可能是恶意文件），未解析"}
     except MemoryError:
         report.status = "error"
         report.error = {"code": "FILE_TOO_LARGE", "message": "工作簿过大，读取时内存不足"}

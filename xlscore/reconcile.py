@@ -44,6 +44,7 @@ class Value:
 class Reconciled:
     fund: dict[str, dict[str, float | None]] = field(default_factory=dict)
     stated: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    half: dict[str, dict[str, float]] = field(default_factory=dict)  # rounding half-unit of stated cells
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -280,6 +281,7 @@ def reconcile_fund(table: FundTable, book: Book) -> Reconciled:
             result.fund[row][col] = None if value is None else round(value, digits)
             cell = fund.stated(row, col)
             result.stated[row][col] = None if cell is None or cell.blank else round(cell.value, 6)
+            result.half.setdefault(row, {})[col] = cell.half_unit if cell is not None and not cell.blank else 0.0
     return result
 
 
@@ -322,7 +324,8 @@ def reconcile_usage(usage: UsageTable, fund: Reconciled | None) -> list[Finding]
                 where = (usage.sheet, None)
             if spent is None or value is None:
                 continue
-            if abs(value - spent) > half + 0.5 * unit_factor(unit) * 0.01 + EPS:
+            fund_half = fund.half.get("spent", {}).get(col, 0.0)
+            if abs(value - spent) > half + fund_half + EPS:
                 findings.append(make("USAGE_SPENT", *where, col=_USAGE_COL_ZH[col], usage=fmt_amount(value),
                                      spent=fmt_amount(spent)))
     return findings

@@ -1,0 +1,263 @@
+"""Unreadable files (issue 2 §6): every kind built here, each reported with its code, status error,
+exit code 2, a Chinese message, no traceback — and the file left exactly as it was."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+import xlscore.files
+from xlscore.errors import WorkbookError
+from conftest import SAMPLE_000, SAMPLE_002, run_check, run_cli, sha256
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+# --- builders -----------------------------------------------------------------------------------
+
+
+def text_named_xlsx(tmp_path: Path) -> Path:
+    path = tmp_path / "自评表.xlsx"
+    path.write_text("项目名称,预算安排,资金到位\n铝工业转型升级专项资金,68000000,73096200\n", encoding="utf-8")
+    return path
+
+
+def empty_file(tmp_path: Path) -> Path:
+    path = tmp_path / "empty.xlsx"
+    path.write_bytes(b"")
+    return path
+
+
+def truncated(tmp_path: Path) -> Path:
+    data = SAMPLE_000.read_bytes()
+    path = tmp_path / "truncated.xlsx"
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def encrypted(tmp_path: Path) -> Path:
+    import msoffcrypto.format.ooxml
+
+    path = tmp_path / "encrypted.xlsx"
+    with open(SAMPLE_002, "rb") as plain, open(path, "wb") as out:
+        msoffcrypto.format.ooxml.OOXMLFile(plain).encrypt("pw", out)
+    return path
+
+
+def _copy_sample(path: Path, *, change: dict[str, bytes] | None = None, add=None) -> Path:
+    src = zipfile.ZipFile(SAMPLE_002)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = (change or {}).get(info.filename, src.read(info.filename))
+            dst.writestr(info.filename, data)
+        if add:
+            add(dst)
+    return path
+
+
+def oversized_part(tmp_path: Path, size: int) -> Path:
+    """A real workbook plus a part of ``size`` zero bytes, streamed (never held in memory)."""
+    def add(dst: zipfile.ZipFile):
+        chunk = b"\0" * (1 << 20)
+        with dst.open("xl/media/image1.bin", "w", force_zip64=True) as part:
+            left = size
+            while left > 0:
+                part.write(chunk[: min(left, len(chunk))])
+                left -= len(chunk)
+    return _copy_sample(tmp_path / "bomb.xlsx", add=add)
+
+
+def declared_oversized(tmp_path: Path) -> Path:
+    """A small zip whose central directory declares a 200 MB part (over the real MAX_PART_BYTES)."""
+    path = _copy_sample(tmp_path / "declared.xlsx")
+    data = bytearray(path.read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    at = data.find(b"PK\x01\x02")  # first central directory entry
+    while at != -1:
+        name_len = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46: at + 46 + name_len] == name:
+            struct.pack_into("<I", data, at + 24, 200 * 1024 * 1024)
+            break
+        at = data.find(b"PK\x01\x02", at + 4)
+    assert at != -1
+    path.write_bytes(bytes(data))
+    return path
+
+
+def with_doctype(tmp_path: Path) -> Path:
+    sheet = zipfile.ZipFile(SAMPLE_002).read("xl/worksheets/sheet1.xml")
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+            b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>')
+    return _copy_sample(tmp_path / "doctype.xlsx", change={"xl/worksheets/sheet1.xml": bomb + sheet})
+
+
+def docx_like(tmp_path: Path) -> Path:
+    path = tmp_path / "报告.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"/>')
+        z.writestr("_rels/.rels", "<Relationships/>")
+        z.writestr("word/document.xml", "<w:document><w:body><w:p>自评报告</w:p></w:body></w:document>")
+    return path
+
+
+def plain_zip(tmp_path: Path) -> Path:
+    path = tmp_path / "附件.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("自评表.txt", "见附件")
+    return path
+
+
+def no_tables(tmp_path: Path) -> Path:
+    wb = Workbook()
+    wb.active["A1"] = "项目支出绩效自评报告"
+    wb.active["A3"] = "一、项目基本情况"
+    wb.active["A4"] = "本项目由郑州市工业和信息化局实施。"
+    path = tmp_path / "no_tables.xlsx"
+    wb.save(path)
+    return path
+
+
+KINDS = [
+    ("text_named_xlsx", text_named_xlsx, "FILE_NOT_WORKBOOK"),
+    ("empty", empty_file, "FILE_NOT_WORKBOOK"),
+    ("truncated", truncated, "FILE_CORRUPT"),
+    ("encrypted", encrypted, "FILE_ENCRYPTED"),
+    ("declared_oversized", declared_oversized, "FILE_TOO_LARGE"),
+    ("doctype", with_doctype, "FILE_CORRUPT"),
+    ("docx_like", docx_like, "FILE_NOT_WORKBOOK"),
+    ("plain_zip", plain_zip, "FILE_NOT_WORKBOOK"),
+    ("no_tables", no_tables, "NO_TABLES"),
+]
+
+
+def assert_unreadable(path: Path, code: str) -> dict:
+    before = sha256(path) if path.exists() else None
+    report = run_check(path)
+    assert report["status"] == "error"
+    assert report["error"]["code"] == code, report["error"]
+    message = report["error"]["message"]
+    assert CJK.search(message), message
+    assert "Traceback" not in message
+    assert report["findings"] == [] and report["fund"] == {} and report["usage"] == []
+    assert report["counts"] == {"error": 0, "warning": 0, "info": 0}
+
+    text = run_cli("check", path)
+    assert text.exception is None, text.exception
+    assert text.exit_code == 2
+    assert "Traceback" not in text.output
+    first = text.output.splitlines()[0]
+    assert first.startswith(f"{path}: {code} "), first  # names the file
+    assert CJK.search(first)
+
+    as_json = run_cli("check", "--format", "json", path)
+    assert as_json.exit_code == 2
+    assert "Traceback" not in as_json.output
+    import json
+
+    parsed = json.loads(as_json.stdout)
+    assert parsed["status"] == "error" and parsed["error"]["code"] == code
+    assert parsed["file"] == str(path)
+
+    if before is not None:
+        assert sha256(path) == before, "the input file was modified"
+    return report
+
+
+@pytest.mark.parametrize("name, build, code", KINDS, ids=[k[0] for k in KINDS])
+def test_unreadable_kind(tmp_path, name, build, code):
+    assert_unreadable(build(tmp_path), code)
+
+
+def test_oversized_part(tmp_path, monkeypatch):
+    monkeypatch.setattr(xlscore.files, "MAX_PART_BYTES", 4 * 1024 * 1024)
+    path = oversized_part(tmp_path, 6 * 1024 * 1024)
+    assert path.stat().st_size < 200 * 1024  # highly compressible: small on disk
+    assert zipfile.ZipFile(path).getinfo("xl/media/image1.bin").file_size == 6 * 1024 * 1024
+    report = assert_unreadable(path, "FILE_TOO_LARGE")
+    assert "xl/media/image1.bin" in report["error"]["message"]
+
+
+def test_oversized_total(tmp_path, monkeypatch):
+    monkeypatch.setattr(xlscore.files, "MAX_TOTAL_BYTES", 3 * 1024 * 1024)
+    path = oversized_part(tmp_path, 4 * 1024 * 1024 - 100)
+    assert_unreadable(path, "FILE_TOO_LARGE")
+
+
+def test_part_under_the_limit_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(xlscore.files, "MAX_PART_BYTES", 4 * 1024 * 1024)
+    path = oversized_part(tmp_path, 1024 * 1024)
+    report = run_check(path)
+    assert report["status"] == "ok"
+    assert report["fund"]["balance"]["total"] == 724_657
+
+
+def test_file_too_large_on_disk(tmp_path, monkeypatch):
+    monkeypatch.setattr(xlscore.files, "MAX_FILE_BYTES", 1000)
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(SAMPLE_000.read_bytes())
+    assert_unreadable(path, "FILE_TOO_LARGE")
+
+
+def test_missing_path(tmp_path):
+    path = tmp_path / "不存在.xlsx"
+    assert_unreadable(path, "FILE_NOT_FOUND")
+    assert not path.exists()
+
+
+def test_directory(tmp_path):
+    folder = tmp_path / "文件夹.xlsx"
+    folder.mkdir()
+    report = run_check(folder)
+    assert report["status"] == "error" and report["error"]["code"] == "FILE_NOT_WORKBOOK"
+    assert run_cli("check", folder).exit_code == 2
+
+
+def test_encrypted_detected_before_parsing(tmp_path):
+    # The encrypted workbook is an OLE container, not a zip: sniffing alone says so.
+    path = encrypted(tmp_path)
+    assert path.read_bytes()[:8] == xlscore.files.OLE_MAGIC
+    with pytest.raises(WorkbookError) as info:
+        xlscore.files.sniff(path)
+    assert info.value.code == "FILE_ENCRYPTED"
+
+
+def test_one_bad_file_among_good_ones(tmp_path):
+    bad = truncated(tmp_path)
+    result = run_cli("check", SAMPLE_002, bad)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert f"{SAMPLE_002}:" in result.output and f"{bad}: FILE_CORRUPT" in result.output
+
+
+def test_good_files_are_not_modified(tmp_path):
+    before = sha256(SAMPLE_002)
+    run_check(SAMPLE_002)
+    run_cli("check", "--format", "json", SAMPLE_002)
+    assert sha256(SAMPLE_002) == before
+
+
+def test_doctype_after_a_long_prolog(tmp_path):
+    styles = zipfile.ZipFile(SAMPLE_002).read("xl/styles.xml")
+    padded = (b'<?xml version="1.0"?><!--' + b"x" * 70_000 + b'--><!DOCTYPE styleSheet [<!ENTITY a "aaaa">]>'
+              + styles)
+    path = _copy_sample(tmp_path / "late_doctype.xlsx", change={"xl/styles.xml": padded})
+    assert_unreadable(path, "FILE_CORRUPT")
+
+
+def test_truncated_ods_and_xls_fixtures_are_corrupt(tmp_path):
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    for name in ("seed000.ods", "seed000.xls"):
+        data = (fixtures / name).read_bytes()
+        path = tmp_path / name
+        path.write_bytes(data[: len(data) // 2])
+        report = run_check(path)
+        assert report["status"] == "error", name
+        assert report["error"]["code"] == "FILE_CORRUPT", (name, report["error"])
+        assert CJK.search(report["error"]["message"])
