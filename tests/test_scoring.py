@@ -160,3 +160,22 @@ def test_review_always_within_weight(weight, actual, self_score, rule):
     row.actual, row.target, row.rule = parse_measure(f"{actual:.2f}%"), parse_measure("90%"), rule
     scored = score_row(row, None, None, None)
     assert scored.review is None or 0 <= scored.review <= round(weight, 2) + 1e-9
+
+
+def test_clean_workbook_has_no_findings(tmp_path):
+    # seed 002 with its balance explained is clean: every figure adds up and every score follows its rule
+    def edit(wb):
+        wb["资金安排情况"]["A17"] = "结余原因：部分企业家培训因疫情延期至次年举办，结余资金按规定结转使用"
+    rep = report(_edit(SEED002, tmp_path, "clean.xlsx", edit))
+    assert rep["findings"] == [], rep["findings"]
+    assert rep["scheme"] == "municipal" and rep["grade"] == {"stated": "优秀", "self": "优秀", "review": "优秀"}
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations([0, 1, 2]))
+def test_clean_workbook_stays_clean_under_sheet_order(tmp_path, order):
+    def edit(wb):
+        wb["资金安排情况"]["A17"] = "结余原因：部分企业家培训因疫情延期至次年举办，结余资金按规定结转使用"
+        wb._sheets = [wb._sheets[i] for i in order]
+    rep = report(_edit(SEED002, tmp_path, f"c{''.join(map(str, order))}.xlsx", edit))
+    assert rep["findings"] == []
