@@ -115,10 +115,7 @@ def _number(sheet: Sheet, r: int, c: int | None, findings: list[Finding], what: 
     except Unparsed as exc:
         findings.append(make("VALUE_UNPARSED", sheet.name, a1(ar, ac), text=exc.text, what=what))
         return Cell(None, a1(ar, ac))
-    value = parsed.value
-    if value is not None and parsed.percent:
-        value = value  # a weight written as "20%" means 20 points out of 100
-    return Cell(value, a1(ar, ac))
+    return Cell(parsed.value, a1(ar, ac))  # a weight written "20%" means 20 points of 100
 
 
 def _text(sheet: Sheet, r: int, c: int | None) -> str | None:
@@ -256,21 +253,16 @@ def _split_name_weight(text: str | None) -> tuple[str | None, float | None]:
 
 
 def _levels(sheet: Sheet, row: IndicatorRow, r: int, area: _Area, findings: list[Finding]) -> None:
-    if area.level1_name is not None:
-        name, weight = _split_name_weight(_text(sheet, r, area.level1_name))
-        row.level1 = name
-        row.level1_key = sheet.anchor(r, area.level1_name)
-        if weight is not None and area.level1_weight is None:
-            row.level1_weight = Cell(weight, a1(*sheet.anchor(r, area.level1_name)))
-    if area.level1_weight is not None:
-        row.level1_weight = _number(sheet, r, area.level1_weight, findings, "一级指标权重")
-        row.level1_key = row.level1_key or sheet.anchor(r, area.level1_weight)
-    if area.level2_name is not None:
-        name, weight = _split_name_weight(_text(sheet, r, area.level2_name))
-        row.level2 = name
-        row.level2_key = sheet.anchor(r, area.level2_name)
-        if weight is not None and area.level2_weight is None:
-            row.level2_weight = Cell(weight, a1(*sheet.anchor(r, area.level2_name)))
-    if area.level2_weight is not None:
-        row.level2_weight = _number(sheet, r, area.level2_weight, findings, "二级指标权重")
-        row.level2_key = sheet.anchor(r, area.level2_weight)
+    """Fill the row's 一级/二级 name, weight and group key from the level columns."""
+    for level, label in (("level1", "一级指标权重"), ("level2", "二级指标权重")):
+        name_col, weight_col = getattr(area, f"{level}_name"), getattr(area, f"{level}_weight")
+        if name_col is not None:
+            name, weight = _split_name_weight(_text(sheet, r, name_col))
+            setattr(row, level, name)
+            setattr(row, f"{level}_key", sheet.anchor(r, name_col))
+            if weight is not None and weight_col is None:
+                setattr(row, f"{level}_weight", Cell(weight, a1(*sheet.anchor(r, name_col))))
+        if weight_col is not None:
+            setattr(row, f"{level}_weight", _number(sheet, r, weight_col, findings, label))
+            if level == "level2" or getattr(row, f"{level}_key") is None:
+                setattr(row, f"{level}_key", sheet.anchor(r, weight_col))
