@@ -499,3 +499,27 @@ def test_formula_over_a_merged_range_counts_the_value_once(tmp_path):
     sheet = book_mod.load(path).sheets[0]
     assert sheet.value(0, 2) == 5
     assert sheet.value(0, 3) in (None, 0, "")
+
+
+def test_unit_line_above_stacked_tables_covers_the_usage_table(tmp_path):
+    # The 万元 sample declares （单位：万元） above the fund table; without the usage table's own
+    # 资金情况（单位：万元） the same line still applies to the usage table below it.
+    import shutil
+
+    import openpyxl
+
+    from xlscore.pipeline import check_file
+
+    from conftest import ROOT
+
+    src = ROOT / "samples" / "手工录入_铝工业转型升级专项资金_万元.xlsx"
+    dst = tmp_path / "stacked.xlsx"
+    shutil.copy(src, dst)
+    wb = openpyxl.load_workbook(dst)
+    ws = wb["Sheet1"]
+    assert ws["B15"].value == "资金情况（单位：万元）"
+    ws["B15"] = "资金情况"
+    wb.save(dst)
+    rep = check_file(dst).to_dict()
+    assert rep["usage"][0]["total"] == 73_096_200
+    assert not [f for f in rep["findings"] if f["code"].startswith("USAGE")]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from . import labels
 from .book import Book, Sheet, a1
 from .findings import Finding
-from .reading import Stated, read_amount, read_rate
+from .reading import Stated, read_amount, read_rate, table_unit
 from .textnum import declared_unit, norm, unit_factor
 
 MIN_ROW_LABELS = 4
@@ -60,22 +60,6 @@ def _header_rows(sheet: Sheet, first: int, label_col: int) -> list[int]:
     return sorted(rows)
 
 
-def _unit(sheet: Sheet, header_top: int, header_rows: list[int], label_col: int, data_rows: list[int]) -> str:
-    """The unit declared in the header, the label column, or up to three rows above the table."""
-    candidates = []
-    for r in header_rows:
-        candidates += [sheet.value(r, c) for c in range(label_col, sheet.ncols)]
-    candidates += [sheet.value(r, label_col) for r in data_rows]
-    for r in range(header_top - 1, max(header_top - 4, -1), -1):
-        candidates += [sheet.value(r, c) for c in range(sheet.ncols)]
-    for value in candidates:
-        if isinstance(value, str):
-            unit = declared_unit(value)
-            if unit:
-                return unit
-    return "元"
-
-
 def locate(book: Book) -> FundTable | None:
     """The first fund table of the workbook (sheets in order), or None."""
     for sheet in book.sheets:
@@ -99,7 +83,9 @@ def locate(book: Book) -> FundTable | None:
         if not cols:
             continue
         header_top = header_rows[0] if header_rows else first
-        unit = _unit(sheet, header_top, header_rows, label_col, list(rows.values()))
+        own = [sheet.value(r, c) for r in header_rows for c in range(label_col, sheet.ncols)]
+        own += [sheet.value(r, label_col) for r in rows.values()]
+        unit = table_unit(sheet, header_top, own)
         table = FundTable(sheet.name, label_col, rows, cols, header_top, unit)
         _read(sheet, table)
         return table

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .book import Sheet, Uncomputed, a1
 from .findings import Finding, make
 from .formula import XLError
-from .textnum import Parsed, Unparsed, parse_number
+from .textnum import Parsed, Unparsed, declared_unit, parse_number
 
 
 @dataclass
@@ -82,3 +82,18 @@ def read_rate(sheet: Sheet, row: int, col: int, findings: list[Finding]) -> Stat
         return Stated(round(value * 100, 10), sheet.name, ref, 0.5 * 10 ** -max(decimals - 2, 0), raw=raw)
     alt = round(value * 100, 10) if percent_format is None and abs(value) <= 10 else None
     return Stated(value, sheet.name, ref, 0.5 * 10 ** -decimals, alt=alt, raw=raw)
+
+
+def table_unit(sheet: Sheet, top: int, own_cells: list[object]) -> str:
+    """The unit a table's amounts are in: declared in its own header or label cells, else the
+    nearest declaration above it on the sheet (a ``单位：万元`` line over the first of two stacked
+    tables covers both), else 元."""
+    for value in own_cells:
+        if isinstance(value, str) and declared_unit(value):
+            return declared_unit(value)
+    for r in range(top - 1, -1, -1):
+        for c in range(sheet.ncols):
+            value = sheet.value(r, c)
+            if isinstance(value, str) and declared_unit(value):
+                return declared_unit(value)
+    return "元"

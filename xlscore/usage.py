@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from . import labels
 from .book import Book, Sheet, a1
 from .findings import Finding
-from .reading import Stated, read_amount
-from .textnum import clean, declared_unit, norm, unit_factor
+from .reading import Stated, read_amount, table_unit
+from .textnum import clean, norm, unit_factor
 
 STOP_WORDS = ("三级指标", "一级指标", "行次", "预算安排", "评分", "注:", "说明", "填表", "附表", "项目绩效")
 
@@ -76,16 +76,8 @@ def locate(book: Book) -> UsageTable | None:
                 cols[key] = c
         if "total" not in cols and "fiscal" not in cols:
             continue
-        unit = "元"
-        for hr in [*header_rows, *range(top - 1, max(top - 4, -1), -1)]:
-            for c in range(sheet.ncols):
-                found_unit = declared_unit(sheet.value(hr, c)) if isinstance(sheet.value(hr, c), str) else None
-                if found_unit:
-                    unit = found_unit
-                    break
-            else:
-                continue
-            break
+        own = [sheet.value(hr, c) for hr in header_rows for c in range(sheet.ncols)]
+        unit = table_unit(sheet, top, own)
         table = UsageTable(sheet.name, label_col, cols, unit, header_top=top)
         _read(sheet, table, header_rows[-1] + 1)
         return table
