@@ -157,3 +157,12 @@ def test_only_the_referenced_cells_are_read():
 
 def test_power_is_left_associative_as_in_excel():
     assert evaluate("=2^3^2", grid({})) == 64
+
+
+def test_shift_moves_relative_references_only():
+    from xlscore.formula import shift
+
+    assert shift("C9-C10", 0, 1) == "D9-D10"
+    assert shift("$C$9+C$10+$C11", 2, 3) == "$C$9+F$10+$C13"
+    assert shift('IF(D7=0,"A1",D9/D7*100)', 0, 2) == 'IF(F7=0,"A1",F9/F7*100)'
+    assert shift("SUM(E7:H7)", 1, 0) == "SUM(E8:H8)"

@@ -523,3 +523,38 @@ def test_unit_line_above_stacked_tables_covers_the_usage_table(tmp_path):
     rep = check_file(dst).to_dict()
     assert rep["usage"][0]["total"] == 73_096_200
     assert not [f for f in rep["findings"] if f["code"].startswith("USAGE")]
+
+
+def test_shared_formulas_without_cached_values_are_computed(tmp_path):
+    # Excel stores a filled-right formula once (the master) and the other cells as
+    # <f t="shared" si="0"/>; written by a program they carry no cached value either.
+    import re
+    import shutil
+    import zipfile
+
+    import openpyxl
+
+    from conftest import ROOT
+    from xlscore.pipeline import check_file
+
+    src = tmp_path / "plain.xlsx"
+    shutil.copy(ROOT / "samples" / "002_企业服务活动专项经费.xlsx", src)
+    wb = openpyxl.load_workbook(src)
+    ws = wb["资金安排情况"]
+    for col in "CDEFGHIJKL":
+        ws[f"{col}11"] = f"={col}9-{col}10"
+    wb.save(src)
+    dst = tmp_path / "shared.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<f>C9-C10</f>", b'<f t="shared" ref="C11:L11" si="0">C9-C10</f>')
+                data = re.sub(rb"<f>[D-L]9-[D-L]10</f>", b'<f t="shared" si="0"/>', data)
+                assert data.count(b'si="0"') == 10
+            zout.writestr(info, data)
+    rep = check_file(dst).to_dict()
+    assert rep["fund_stated"]["balance"]["total"] == 724_657
+    assert rep["fund_stated"]["balance"]["city"] == 724_657
+    assert rep["fund_stated"]["balance"]["central"] == 0
+    assert not [f for f in rep["findings"] if f["code"] in ("FUND_FORMULA", "FORMULA_UNCOMPUTED")]

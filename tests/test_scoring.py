@@ -179,3 +179,23 @@ def test_clean_workbook_stays_clean_under_sheet_order(tmp_path, order):
         wb._sheets = [wb._sheets[i] for i in order]
     rep = report(_edit(SEED002, tmp_path, f"c{''.join(map(str, order))}.xlsx", edit))
     assert rep["findings"] == []
+
+
+def test_scheme_sets_the_spend_rate_threshold(tmp_path):
+    text = (ROOT / "xlscore" / "schemes" / "municipal.yaml").read_text(encoding="utf-8")
+    assert "spend_rate_warn: 90" in text
+    own = tmp_path / "bureau.yaml"
+    own.write_text(text.replace("id: municipal", "id: bureau-60").replace("spend_rate_warn: 90", "spend_rate_warn: 60"),
+                   encoding="utf-8")
+    codes = lambda rep: {f["code"] for f in rep["findings"]}  # noqa: E731
+    assert "FUND_SPEND_LOW" in codes(report(SEED002))
+    rep = report(SEED002, scheme=str(own))
+    assert rep["scheme"] == "bureau-60" and "FUND_SPEND_LOW" not in codes(rep)
+
+
+def test_unknown_scheme_is_a_clean_usage_error():
+    from conftest import run_cli
+
+    result = run_cli("check", "--scheme", "nosuch", str(SEED000))
+    assert result.exit_code == 2
+    assert "nosuch" in result.output and "Traceback" not in result.output

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from defusedxml import ElementTree as SafeET
 
+from . import formula
 from .files import FileKind
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -31,6 +32,8 @@ _CELL_RE = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF_RE = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _STYLE_RE = re.compile(rb'\bs="(\d+)"')
 _FORMULA_RE = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_SHARED_RE = re.compile(rb'\bt="shared"')
+_SI_RE = re.compile(rb'\bsi="(\d+)"')
 _VALUE_RE = re.compile(rb"<(?:\w+:)?v\b[^>]*>(.+?)</(?:\w+:)?v>", re.S)
 
 
@@ -72,6 +75,8 @@ class _XlsxSheet(SheetInfo):
         data = self._book.read(self._part)
         if data is None:
             return
+        masters: dict[bytes, tuple[tuple[int, int], str]] = {}
+        children: dict[tuple[int, int], bytes] = {}
         for match in _CELL_RE.finditer(data):
             attrs, body = match.group(1), match.group(2)
             ref = _REF_RE.search(attrs)
@@ -83,10 +88,28 @@ class _XlsxSheet(SheetInfo):
                 self._styles[key] = int(style.group(1))
             if body and b"<" in body:
                 found = _FORMULA_RE.search(body)
-                if found and found.group(1) and not _VALUE_RE.search(body):
-                    text = html.unescape(found.group(1).decode("utf-8", "replace")).strip()
-                    if text:
-                        self._formulas[key] = text
+                if not found:
+                    continue
+                text = html.unescape((found.group(1) or b"").decode("utf-8", "replace")).strip()
+                shared = _SHARED_RE.search(found.group(0)) and _SI_RE.search(found.group(0))
+                if shared and text:
+                    masters[shared.group(1)] = (key, text)
+                if _VALUE_RE.search(body):
+                    continue
+                if text:
+                    self._formulas[key] = text
+                elif shared:
+                    children[key] = shared.group(1)
+        # Cells of a shared formula carry only its index: their formula is the master's, moved.
+        for key, index in children.items():
+            if index not in masters:
+                self._formulas[key] = "共享公式（缺少主公式）"
+                continue
+            (row, col), text = masters[index]
+            try:
+                self._formulas[key] = formula.shift(text, key[0] - row, key[1] - col)
+            except formula.FormulaError:
+                self._formulas[key] = text
 
     def is_percent(self, row: int, col: int) -> bool | None:
         self._scan()

@@ -44,6 +44,7 @@ def main() -> None:
 def check(files: tuple[str, ...], fmt: str, scheme: str | None) -> None:
     from .pipeline import check_file
 
+    scheme = _load_scheme(scheme)
     worst = 0
     for path in files:
         report = check_file(path, scheme=scheme)
@@ -57,6 +58,19 @@ def check(files: tuple[str, ...], fmt: str, scheme: str | None) -> None:
                 click.echo(line)
         worst = max(worst, report.exit_code)
     sys.exit(worst)
+
+
+def _load_scheme(scheme: str | None):
+    """The scheme named on the command line, loaded once; a bad one stops here with exit 2."""
+    if scheme is None:
+        return None
+    from .scheme import SchemeError, load
+
+    try:
+        return load(scheme)
+    except SchemeError as exc:
+        click.echo(f"错误：无法使用指标体系 {scheme}：{exc}", err=True)
+        sys.exit(2)
 
 
 @main.command(context_settings=CONTEXT, help="列出全部检查结果代码（代码、严重程度、名称、消息模板）。")

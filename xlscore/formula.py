@@ -346,6 +346,30 @@ def _call(name: str, args, resolve: Resolver, env):
     raise FormulaError(f"不支持的函数 {name}")
 
 
+_SHIFT_RE = re.compile(r"(?<![A-Za-z0-9_.!])(\$?)([A-Za-z]{1,3})(\$?)(\d+)(?![A-Za-z0-9_(])")
+
+
+def shift(text: str, rows: int, cols: int) -> str:
+    """A formula copied ``rows`` down and ``cols`` right, as a spreadsheet fills a shared formula:
+    relative references move, ``$``-anchored parts and string literals stay."""
+
+    def move(match: re.Match) -> str:
+        col_abs, letters, row_abs, digits = match.groups()
+        col = _col(letters) + (0 if col_abs else cols)
+        row = int(digits) + (0 if row_abs else rows)
+        if col < 0 or row < 1:
+            raise FormulaError("共享公式移位后引用越界")
+        name = ""
+        col += 1
+        while col:
+            col, rem = divmod(col - 1, 26)
+            name = chr(65 + rem) + name
+        return f"{col_abs}{name}{row_abs}{row}"
+
+    parts = re.split(r'("(?:[^"]|"")*")', text)
+    return "".join(part if part.startswith('"') else _SHIFT_RE.sub(move, part) for part in parts)
+
+
 def evaluate(text: str, resolve: Resolver) -> object:
     """Evaluate ``text`` (with or without a leading ``=``), reading cells through ``resolve``.
 

@@ -7,15 +7,15 @@ from pathlib import Path
 
 from . import book as book_mod
 from . import fund as fund_mod
-from . import header, scoresheet
+from . import header
 from . import usage as usage_mod
 from .catalog import CATALOG
 from defusedxml import DefusedXmlException
 
 from .errors import WorkbookError
 from .findings import make
-from .reconcile import reconcile_fund, reconcile_usage
-from .scoring import score_book
+from .reconcile import SPEND_RATE_WARN, reconcile_fund, reconcile_usage
+from .scoring import prepare, score_table
 from .report import Report
 
 
@@ -42,13 +42,13 @@ def check_book(book: book_mod.Book, report: Report, scheme: str | None = None) -
     report.project = header.read(book)
     fund = fund_mod.locate(book)
     usage = usage_mod.locate(book)
-    scoring_at = scoresheet.locate(book)
-    if fund is None and usage is None and scoring_at is None:
+    prepared = prepare(book, scheme)
+    if fund is None and usage is None and prepared is None:
         raise WorkbookError("NO_TABLES", CATALOG["NO_TABLES"].template)
     report.tables = {
         "fund": {"sheet": fund.sheet, "cell": fund.label_cell(min(fund.rows, key=fund.rows.get))} if fund else None,
         "usage": {"sheet": usage.sheet, "cell": f"{_col(usage.label_col)}{usage.header_top + 1}"} if usage else None,
-        "scoring": {"sheet": scoring_at[0].name, "row": scoring_at[1] + 1} if scoring_at else None,
+        "scoring": {"sheet": prepared[0].sheet, "row": prepared[0].header_row + 1} if prepared else None,
     }
     reconciled = None
     if fund is None:
@@ -56,7 +56,8 @@ def check_book(book: book_mod.Book, report: Report, scheme: str | None = None) -
     else:
         report.source_unit = fund.unit
         report.findings += fund.findings
-        reconciled = reconcile_fund(fund, book)
+        warn = getattr(prepared[1], "spend_rate_warn", None) if prepared else None
+        reconciled = reconcile_fund(fund, book, warn if warn is not None else SPEND_RATE_WARN)
         report.fund = reconciled.fund
         report.fund_stated = reconciled.stated
         report.findings += reconciled.findings
@@ -75,10 +76,10 @@ def check_book(book: book_mod.Book, report: Report, scheme: str | None = None) -
             for row in usage.items
         ]
         report.findings += reconcile_usage(usage, reconciled)
-    if scoring_at is None:
+    if prepared is None:
         report.findings.append(make("TABLE_MISSING", None, None, table="自评价评分附件表"))
     else:
-        scored = score_book(book, report.fund or None, scheme)
+        scored = score_table(*prepared, report.fund or None)
         report.scheme = getattr(scored.scheme, "id", None)
         report.indicators = scored.indicators()
         report.totals = scored.totals

@@ -20,7 +20,7 @@ from .textnum import fmt_amount, fmt_rate, norm, unit_factor
 from .usage import UsageTable
 
 INPUT_ROWS = ("budget", "input", "arrived", "spent")
-SPEND_RATE_WARN = 90.0  # below this spend rate an unexplained balance is worth a question
+SPEND_RATE_WARN = 90.0  # below this spend rate an unexplained balance is worth a question (a scheme may set its own)
 RATE_OVER = 100.0
 EPS = 1e-6
 _RATE_OF = {
@@ -196,7 +196,7 @@ class _Fund:
                 expected=fmt_rate(expected), rule=rule, stated=fmt_rate(cell.value)))
 
     # -- plausibility ---------------------------------------------------------------------------
-    def plausibility(self, book: Book) -> None:
+    def plausibility(self, book: Book, spend_rate_warn: float) -> None:
         for row in INPUT_ROWS:
             for col in FUND_COLS:
                 cell = self.stated(row, col)
@@ -231,10 +231,10 @@ class _Fund:
                 break
         rate = self.canon.get("spend_rate", {}).get("total", Value(None)).value
         balance = self.canon.get("balance", {}).get("total", Value(None)).value
-        if rate is not None and rate < SPEND_RATE_WARN and (balance or 0) > EPS and not _explained(book):
+        if rate is not None and rate < spend_rate_warn and (balance or 0) > EPS and not _explained(book):
             cell = self.stated("spend_rate", "total")
             where = (cell.sheet, cell.cell) if cell else (self.table.sheet, self.table.label_cell("spend_rate"))
-            self.findings.append(make("FUND_SPEND_LOW", *where, rate=fmt_rate(rate), threshold=f"{SPEND_RATE_WARN:g}",
+            self.findings.append(make("FUND_SPEND_LOW", *where, rate=fmt_rate(rate), threshold=f"{spend_rate_warn:g}",
                                       balance=fmt_amount(balance)))
 
     def _cols_in_order(self) -> list[str]:
@@ -264,12 +264,12 @@ def _explained(book: Book) -> bool:
     return False
 
 
-def reconcile_fund(table: FundTable, book: Book) -> Reconciled:
+def reconcile_fund(table: FundTable, book: Book, spend_rate_warn: float = SPEND_RATE_WARN) -> Reconciled:
     fund = _Fund(table)
     fund.inputs()
     fund.balance()
     fund.rates()
-    fund.plausibility(book)
+    fund.plausibility(book, spend_rate_warn)
     result = Reconciled(findings=fund.findings)
     for row in (*AMOUNT_ROWS, *RATE_ROWS):
         result.fund[row] = {}

@@ -50,6 +50,8 @@ def _scheme_for(table: ScoreSheet, scheme_id: str | None):
         from . import scheme as scheme_mod
     except ImportError:  # pragma: no cover - during bootstrap only
         return None
+    if isinstance(scheme_id, scheme_mod.Scheme):
+        return scheme_id
     if scheme_id:
         return scheme_mod.load(scheme_id)
     return scheme_mod.detect(table.level1_names(), [row.name for row in table.rows])
@@ -61,11 +63,16 @@ def _grade(scheme, total: float | None) -> str | None:
     return scheme.grade(total)
 
 
-def score_book(book: Book, fund: dict | None, scheme_id: str | None = None) -> Scoring | None:
+def prepare(book: Book, scheme_id: str | None = None) -> tuple[ScoreSheet, object | None] | None:
+    """The scoring table and its scheme (named, or detected from the table), before any scoring:
+    the scheme also sets thresholds the fund reconciliation uses."""
     table = read(book)
     if table is None:
         return None
-    scheme = _scheme_for(table, scheme_id)
+    return table, _scheme_for(table, scheme_id)
+
+
+def score_table(table: ScoreSheet, scheme, fund: dict | None) -> Scoring:
     scoring = Scoring(table, scheme, findings=list(table.findings))
     if scheme is None:
         scoring.findings.append(make("SCHEME_UNKNOWN", table.sheet, None))
