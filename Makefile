@@ -16,12 +16,8 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	mkdir -p output
-	@for f in samples/*.xlsx; do \
-	  stem=$$(basename "$$f" .xlsx); \
-	  $(VENV)/bin/xlscore check "$$f" || test $$? -eq 1 || exit 1; \
-	  $(VENV)/bin/xlscore check --format json "$$f" > "output/$$stem.json" || test $$? -eq 1 || exit 1; \
-	done
-	@echo "报告已写入 output/"
+	$(VENV)/bin/xlscore score samples --out output || test $$? -eq 1
+	@echo "复核副本（*_复核.xlsx）和报告（*_复核.json）已写入 output/"
 
 docs: $(STAMP)
 	$(VENV)/bin/xlscore codes --markdown > docs/findings.md

@@ -18,6 +18,10 @@ from .errors import WorkbookError
 from .files import FileKind, sniff
 
 
+REVIEW_SHEET = "复核结果"  # the sheet xlscore adds to an annotated copy
+REVIEW_MARK = "xlscore"  # its A1 title carries this word
+
+
 @dataclass(frozen=True)
 class Uncomputed:
     """A formula cell with no cached value that xlscore could not evaluate."""
@@ -160,6 +164,8 @@ def load(path: str | os.PathLike) -> Book:
                 continue
             raw = workbook.get_sheet_by_name(meta.name)
             grid = raw.to_python(skip_empty_area=False)
+            if meta.name == REVIEW_SHEET and grid and grid[0] and REVIEW_MARK in str(grid[0][0]):
+                continue  # xlscore's own review sheet in an annotated copy is not the department's
             merged = [
                 (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (raw.merged_cell_ranges or [])
             ]

@@ -48,6 +48,12 @@ _ENTRIES = [
     Code("FORMULA_UNCOMPUTED", "warning", "公式无法计算",
          "公式 ={formula} 没有保存计算结果，且无法计算（{reason}），该值按空处理；请在 Excel/WPS 中打开并保存后重新报送",
          "由程序生成、从未在电子表格软件中打开的工作簿里有不支持的公式", "公式有缓存值，或只用加减乘除、SUM、ROUND、IF"),
+    Code("COPY_DROPS", "info", "副本未保留部分内容",
+         "复核副本无法保留原工作簿中的{what}，请对照原件查看",
+         "原工作簿中插有图片或图表（复核副本由 openpyxl 写出，不含这些内容）", "原工作簿只有表格、批注和数据验证"),
+    Code("COPY_FAILED", "error", "无法写出复核副本",
+         "检查已完成，但无法写出复核副本（{detail}）；检查结果见报告",
+         "工作簿结构特殊，openpyxl 无法打开", "正常的 .xlsx/.xls/.ods 工作簿"),
     # --- fund table (资金安排情况) ---------------------------------------------------------------
     Code("FUND_FORMULA", "error", "资金表计算不符",
          "{row}（{col}）应为 {expected}（{rule}），表中填写 {stated}",

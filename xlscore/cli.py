@@ -60,6 +60,37 @@ def check(files: tuple[str, ...], fmt: str, scheme: str | None) -> None:
     sys.exit(worst)
 
 
+@main.command(context_settings=CONTEXT, help="复核评分并写出批注副本：每个工作簿写出“<文件名>_复核.xlsx”"
+              "（复核列、标色、批注、复核结果页、打印设置）和同名 .json 报告。\n\n"
+              "PATH 为工作簿或文件夹（文件夹中的全部工作簿）。原文件只读不改。退出码同 check。")
+@click.argument("paths", metavar="PATH...", nargs=-1, required=True)
+@click.option("--out", "out_dir", default="output", show_default=False, metavar="DIR",
+              help="输出文件夹（默认 output/）。")
+@click.option("--scheme", default=None, metavar="SCHEME",
+              help="指标体系 id（见 xlscore schemes），或自定义体系文件路径；默认按评分表自动识别。")
+@_help_option
+def score(paths: tuple[str, ...], out_dir: str, scheme: str | None) -> None:
+    from pathlib import Path
+
+    from .report import text_lines
+    from .review import score_file, workbooks_in
+
+    scheme = _load_scheme(scheme)
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        files += workbooks_in(path) if path.is_dir() else [path]
+    worst = 0
+    for path in files:
+        result = score_file(path, out_dir, scheme=scheme)
+        for line in text_lines(result.report):
+            click.echo(line)
+        if result.workbook is not None:
+            click.echo(f"已写出：{result.workbook}")
+        worst = max(worst, result.report.exit_code)
+    sys.exit(worst)
+
+
 def _load_scheme(scheme: str | None):
     """The scheme named on the command line, loaded once; a bad one stops here with exit 2."""
     if scheme is None:

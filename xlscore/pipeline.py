@@ -1,31 +1,45 @@
-"""read → reconcile → (score) → report, for one workbook. Never raises for a bad file."""
+"""read → reconcile → score → report, for one workbook. Never raises for a bad file."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+
+from defusedxml import DefusedXmlException
 
 from . import book as book_mod
 from . import fund as fund_mod
 from . import header
 from . import usage as usage_mod
 from .catalog import CATALOG
-from defusedxml import DefusedXmlException
-
 from .errors import WorkbookError
 from .findings import make
+from .fund import FundTable
 from .reconcile import SPEND_RATE_WARN, reconcile_fund, reconcile_usage
-from .scoring import prepare, score_table
 from .report import Report
+from .scoring import Scoring, prepare, score_table
+from .usage import UsageTable
 
 
-def check_file(path: str | os.PathLike, display: str | None = None, scheme: str | None = None) -> Report:
-    """Read and reconcile one workbook; a file that cannot be read gives a report with status error."""
-    name = display if display is not None else str(path)
-    report = Report(file=name)
+@dataclass
+class Analysis:
+    """A workbook read and checked: the report, and what the annotator needs to write the copy."""
+
+    report: Report
+    book: book_mod.Book | None = None
+    fund: FundTable | None = None
+    usage: UsageTable | None = None
+    scoring: Scoring | None = None
+
+
+def analyse(path: str | os.PathLike, display: str | None = None, scheme=None) -> Analysis:
+    """Read, reconcile and score one workbook; a file that cannot be read gives status error."""
+    report = Report(file=display if display is not None else str(path))
+    analysis = Analysis(report)
     try:
-        book = book_mod.load(Path(path))
-        check_book(book, report, scheme)
+        analysis.book = book_mod.load(Path(path))
+        check_book(analysis.book, report, scheme, analysis)
     except WorkbookError as exc:
         report.status = "error"
         report.error = {"code": exc.code, "message": exc.message}
@@ -35,16 +49,25 @@ def check_file(path: str | os.PathLike, display: str | None = None, scheme: str 
     except MemoryError:
         report.status = "error"
         report.error = {"code": "FILE_TOO_LARGE", "message": "工作簿过大，读取时内存不足"}
-    return report
+    if report.status == "error":
+        analysis.book = None
+    return analysis
 
 
-def check_book(book: book_mod.Book, report: Report, scheme: str | None = None) -> Report:
+def check_file(path: str | os.PathLike, display: str | None = None, scheme=None) -> Report:
+    """The report of one workbook (see :func:`analyse`)."""
+    return analyse(path, display, scheme).report
+
+
+def check_book(book: book_mod.Book, report: Report, scheme=None, analysis: Analysis | None = None) -> Report:
+    analysis = analysis or Analysis(report, book)
     report.project = header.read(book)
     fund = fund_mod.locate(book)
     usage = usage_mod.locate(book)
     prepared = prepare(book, scheme)
     if fund is None and usage is None and prepared is None:
         raise WorkbookError("NO_TABLES", CATALOG["NO_TABLES"].template)
+    analysis.fund, analysis.usage = fund, usage
     report.tables = {
         "fund": {"sheet": fund.sheet, "cell": fund.label_cell(min(fund.rows, key=fund.rows.get))} if fund else None,
         "usage": {"sheet": usage.sheet, "cell": f"{_col(usage.label_col)}{usage.header_top + 1}"} if usage else None,
@@ -79,7 +102,7 @@ def check_book(book: book_mod.Book, report: Report, scheme: str | None = None) -
     if prepared is None:
         report.findings.append(make("TABLE_MISSING", None, None, table="自评价评分附件表"))
     else:
-        scored = score_table(*prepared, report.fund or None)
+        scored = analysis.scoring = score_table(*prepared, report.fund or None)
         report.scheme = getattr(scored.scheme, "id", None)
         report.indicators = scored.indicators()
         report.totals = scored.totals

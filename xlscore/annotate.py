@@ -1,0 +1,169 @@
+"""Write the annotated review copy of a workbook.
+
+The department's values stay exactly as they were. Added: the 复核业绩值/复核得分/复核说明 of every
+indicator (in the table's own 复核 columns, or three new columns after it), a fill and a comment on
+every cell a finding points at, the 复核结果 sheet first, and a print layout on every sheet.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import tempfile
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment
+
+from . import convert, losses, printsetup, reviewsheet
+from .findings import SEVERITIES, Finding, make
+from .pipeline import Analysis
+from .scoresheet import ScoreSheet
+
+REVIEW_COLUMNS = (("review_actual", "复核业绩值"), ("review_score", "复核得分"), ("review_note", "复核说明"))
+AUTHOR = "xlscore 复核"
+# Long-text columns of the scoring table and the widths they print at.
+TEXT_WIDTHS = {"name": 16, "target": 10, "actual": 30, "rule": 26, "source": 26, "definition": 22,
+               "deviation": 22, "review_actual": 12, "review_note": 30}
+
+
+def open_copy(analysis: Analysis, path: Path):
+    """An openpyxl workbook of the input: loaded (.xlsx/.xlsm, macros dropped) or rebuilt from
+    the values read (.xls/.ods/.xlsb)."""
+    if analysis.book.kind.kind == "xlsx":
+        return load_workbook(path, keep_vba=False, keep_links=False, rich_text=True)
+    return convert.to_openpyxl(analysis.book)
+
+
+def annotate(analysis: Analysis, path: Path):
+    """The annotated copy as an openpyxl workbook; adds COPY_DROPS to the report when the copy
+    cannot keep something the input holds."""
+    report = analysis.report
+    dropped = losses.dropped(path, analysis.book.kind)
+    if dropped:
+        report.findings.append(make("COPY_DROPS", None, None, what="、".join(dropped)))
+    workbook = open_copy(analysis, path)
+    if analysis.scoring is not None:
+        _review_columns(workbook[analysis.scoring.table.sheet], analysis)
+    _mark(workbook, report.findings)
+    _layout(workbook, analysis)
+    reviewsheet.build(workbook, report, dropped)
+    review = workbook[reviewsheet.REVIEW_SHEET]
+    printsetup.fit_rows(review, range(1, review.max_row + 1))
+    printsetup.page(review, project=report.project.name, title_rows=None)
+    workbook.active = 0
+    for ws in workbook.worksheets:
+        ws.sheet_view.tabSelected = ws.title == reviewsheet.REVIEW_SHEET
+    return workbook
+
+
+def _review_columns(ws, analysis: Analysis) -> None:
+    scoring = analysis.scoring
+    table: ScoreSheet = scoring.table
+    header = table.header_row + 1
+    last = max([*table.cols.values(), 0]) + 1
+    template = ws.cell(row=header, column=table.cols.get("rule", table.cols.get("name", 0)) + 1)
+    for key, label in REVIEW_COLUMNS:
+        if key not in table.cols:
+            last += 1
+            cell = ws.cell(row=header, column=last)
+            convert.put(cell, label)
+            _copy_style(template, cell)
+            table.cols[key] = last - 1
+    for row, scored in scoring.results:
+        r = row.row + 1
+        like = ws.cell(row=r, column=table.cols.get("self_score", table.cols["name"]) + 1)
+        for key, value in (("review_actual", scored.review_actual), ("review_score", scored.review),
+                           ("review_note", scored.note)):
+            cell = ws.cell(row=r, column=table.cols[key] + 1)
+            convert.put(cell, value)
+            _copy_style(like, cell)
+            if key == "review_score":
+                cell.number_format = "0.00"
+            elif key == "review_note":
+                cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+    score_col = table.cols["review_score"] + 1
+    if table.total_row is not None:
+        convert.put(ws.cell(row=table.total_row + 1, column=score_col), scoring.totals.get("review_score"))
+        ws.cell(row=table.total_row + 1, column=score_col).number_format = "0.00"
+    if table.grade_ref is not None and scoring.grade.get("review"):
+        grade_row = int("".join(ch for ch in table.grade_ref if ch.isdigit()))
+        convert.put(ws.cell(row=grade_row, column=score_col), scoring.grade["review"])
+
+
+def _copy_style(source, target) -> None:
+    if source.has_style:
+        target.font = copy.copy(source.font)
+        target.border = copy.copy(source.border)
+        target.fill = copy.copy(source.fill)
+        target.alignment = copy.copy(source.alignment)
+
+
+def _mark(workbook, findings: list[Finding]) -> None:
+    """Fill and comment each cell a finding points at; the value is untouched."""
+    by_cell: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        if finding.sheet and finding.cell and finding.sheet in workbook.sheetnames:
+            by_cell.setdefault((finding.sheet, finding.cell), []).append(finding)
+    for (sheet, ref), group in by_cell.items():
+        cell = workbook[sheet][ref]
+        worst = min(group, key=lambda f: SEVERITIES.index(f.severity)).severity
+        cell.fill = copy.copy(reviewsheet.FILLS[worst])
+        text = "\n".join(f"【{f.code}】{f.message}" for f in group)
+        if cell.comment is not None and AUTHOR not in (cell.comment.author or ""):
+            text += f"\n—— 原批注（{cell.comment.author or '填报单位'}）：{cell.comment.text}"
+        lines = sum(printsetup.lines_needed(part, 40) for part in text.split("\n"))
+        cell.comment = Comment(text, AUTHOR, height=min(600, 20 + 16 * lines), width=320)
+
+
+def _layout(workbook, analysis: Analysis) -> None:
+    """Print layout of the department's sheets, with header rows of the table a sheet holds."""
+    titles: dict[str, list[tuple[int, int]]] = {}
+    if analysis.fund is not None:
+        fund = analysis.fund
+        first = min(fund.rows.values())
+        titles.setdefault(fund.sheet, []).append((fund.header_top + 1, max(fund.header_top + 1, first)))
+    if analysis.usage is not None:
+        usage = analysis.usage
+        first = min([r.row for r in usage.items] + ([usage.total.row] if usage.total else []) or [usage.header_top + 1])
+        titles.setdefault(usage.sheet, []).append((usage.header_top + 1, max(usage.header_top + 1, first)))
+    if analysis.scoring is not None:
+        table = analysis.scoring.table
+        first = table.rows[0].row if table.rows else table.header_row + 1
+        titles.setdefault(table.sheet, []).append((table.header_row + 1, max(table.header_row + 1, first)))
+        ws = workbook[table.sheet]
+        end = max(table.last_row + 1, table.header_row + 2)
+        widths = {table.cols[k] + 1: w for k, w in TEXT_WIDTHS.items() if k in table.cols}
+        printsetup.wrap_columns(ws, widths, range(table.header_row + 1, end + 1))
+    name = analysis.report.project.name
+    for ws in workbook.worksheets:
+        spans = titles.get(ws.title, [])
+        # header rows repeat on every page only where the sheet holds one table
+        printsetup.fit_rows(ws, range(1, ws.max_row + 1))
+        printsetup.page(ws, project=name, title_rows=spans[0] if len(spans) == 1 else None)
+
+
+def save_atomic(workbook, dest: Path) -> None:
+    """Write to a temporary file beside ``dest`` and rename it into place."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=".~xlscore-", suffix=".xlsx", dir=dest.parent)
+    os.close(handle)
+    try:
+        workbook.save(tmp)
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(text: str, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=".~xlscore-", suffix=dest.suffix, dir=dest.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,55 @@
+"""Score one workbook into DIR: the annotated copy ``<stem>_复核.xlsx`` and its JSON report
+``<stem>_复核.json``. The input is only ever read; outputs are written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .findings import make
+from .pipeline import analyse
+from .report import Report
+
+SUFFIX = "_复核"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+@dataclass
+class Scored:
+    report: Report
+    workbook: Path | None  # the annotated copy, when one was written
+    json: Path
+
+
+def outputs(source: Path, out_dir: Path) -> tuple[Path, Path]:
+    stem = source.stem
+    return out_dir / f"{stem}{SUFFIX}.xlsx", out_dir / f"{stem}{SUFFIX}.json"
+
+
+def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None, display: str | None = None) -> Scored:
+    from .annotate import annotate, save_atomic, write_text_atomic
+
+    source, out_dir = Path(path), Path(out_dir)
+    copy_path, json_path = outputs(source, out_dir)
+    analysis = analyse(source, display, scheme)
+    report = analysis.report
+    written = None
+    if report.status == "ok":
+        try:
+            save_atomic(annotate(analysis, source), copy_path)
+            written = copy_path
+        except Exception as exc:  # the check stands; the copy is what failed
+            report.findings.append(make("COPY_FAILED", None, None, detail=f"{type(exc).__name__}: {exc}"[:200]))
+    write_text_atomic(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n", json_path)
+    return Scored(report, written, json_path)
+
+
+def workbooks_in(folder: Path) -> list[Path]:
+    """The workbooks directly in ``folder`` (no lock/temp or hidden files), in name order."""
+    return sorted(
+        p for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES
+        and not p.name.startswith(("~$", ".~lock", "."))
+    )

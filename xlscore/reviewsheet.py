@@ -1,0 +1,159 @@
+"""The 复核结果 sheet placed first in an annotated copy: who and what, the totals and grades, the
+fund figures recomputed beside the stated ones, every indicator's review, every finding with a
+link to its cell, the colour legend, and a line for the reviewer's signature."""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from .book import REVIEW_SHEET
+from .convert import put
+from .findings import SEVERITY_ZH
+from .labels import AMOUNT_ROWS, RATE_ROWS, ROW_ZH
+from .report import Report
+
+FILLS = {  # the same three everywhere: cells flagged in the copy, the legend, the findings table
+    "error": PatternFill("solid", fgColor="FFC7CE"),
+    "warning": PatternFill("solid", fgColor="FFEB9C"),
+    "info": PatternFill("solid", fgColor="DDEBF7"),
+}
+HEAD_FILL = PatternFill("solid", fgColor="D9D9D9")
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="center")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WIDTHS = (6, 22, 15, 15, 20, 10, 56)
+TITLE = "项目支出绩效自评复核结果（xlscore）"
+
+
+class _Writer:
+    def __init__(self, ws):
+        self.ws = ws
+        self.row = 1
+
+    def cell(self, col: int, value, *, style: str = "", fill=None, fmt: str | None = None):
+        cell = self.ws.cell(row=self.row, column=col)
+        put(cell, value)
+        if "box" in style:
+            cell.border = BOX
+        if "bold" in style:
+            cell.font = BOLD
+        cell.alignment = CENTER if "center" in style else WRAP
+        if fill is not None:
+            cell.fill = fill
+        if fmt:
+            cell.number_format = fmt
+        return cell
+
+    def header(self, labels: list[str]) -> None:
+        for col, label in enumerate(labels, 1):
+            self.cell(col, label, style="box bold center", fill=HEAD_FILL)
+        self.row += 1
+
+    def section(self, title: str) -> None:
+        self.row += 1
+        self.cell(1, title, style="bold")
+        self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=len(WIDTHS))
+        self.row += 1
+
+
+def _num(value):
+    return None if value is None else round(value, 2)
+
+
+def build(workbook, report: Report, dropped: list[str]) -> None:
+    ws = workbook.create_sheet(REVIEW_SHEET, 0)
+    for col, width in enumerate(WIDTHS, 1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    w = _Writer(ws)
+    w.cell(1, TITLE, style="bold center").font = Font(bold=True, size=14)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(WIDTHS))
+    ws.row_dimensions[1].height = 24
+    w.row = 3
+    project = report.project
+    for label, value in (("项目名称", project.name), ("主管部门", project.department), ("年度", project.year),
+                         ("来源文件", report.file), ("指标体系", report.scheme or "未识别")):
+        w.cell(1, label, style="bold")
+        ws.merge_cells(start_row=w.row, start_column=1, end_row=w.row, end_column=2)
+        w.cell(3, str(value) if value is not None else "—")
+        ws.merge_cells(start_row=w.row, start_column=3, end_row=w.row, end_column=len(WIDTHS))
+        w.row += 1
+
+    totals, grade = report.totals or {}, report.grade or {}
+    w.section("一、总分与等级")
+    w.header(["", "项目", "表中填写", "自评（各项之和）", "复核", "差异", "说明"])
+    diff = None
+    if totals.get("review_score") is not None and totals.get("self_score") is not None:
+        diff = round(totals["review_score"] - totals["self_score"], 2)
+    note = "" if totals.get("review_complete", True) else "部分指标需人工评分，复核总分未含这些指标"
+    for values in (("总分", totals.get("stated"), totals.get("self_score"), totals.get("review_score"), diff, note),
+                   ("评价等级", grade.get("stated"), grade.get("self"), grade.get("review"), None, "")):
+        w.cell(1, None, style="box")
+        for col, value in enumerate(values, 2):
+            w.cell(col, value, style="box" + (" center" if 3 <= col <= 6 else ""), fmt="0.00")
+        w.row += 1
+
+    w.section("二、资金安排情况（合计列；金额单位：元，比率单位：%）")
+    w.header(["行次", "项目", "表中填写", "重新计算", "差额", "", "说明"])
+    for index, key in enumerate((*AMOUNT_ROWS, *RATE_ROWS), 1):
+        stated = (report.fund_stated.get(key) or {}).get("total")
+        computed = (report.fund.get(key) or {}).get("total")
+        gap = None if stated is None or computed is None else round(stated - computed, 2)
+        fmt = "#,##0.00" if key in AMOUNT_ROWS else '0.00"%"'
+        flagged = [f for f in report.findings if f.code.startswith("FUND") and f.message.startswith(ROW_ZH[key])]
+        w.cell(1, f"({index})", style="box center")
+        w.cell(2, ROW_ZH[key].split("(")[0], style="box")
+        w.cell(3, _num(stated), style="box", fmt=fmt)
+        w.cell(4, _num(computed), style="box", fmt=fmt)
+        w.cell(5, gap if gap else None, style="box", fmt=fmt, fill=FILLS["error"] if gap else None)
+        w.cell(6, None, style="box")
+        w.cell(7, "；".join(f.code for f in flagged) or None, style="box")
+        w.row += 1
+
+    if report.indicators:
+        w.section("三、指标复核")
+        w.header(["序号", "三级指标", "权重", "自评得分", "复核得分", "差异", "复核说明"])
+        for index, ind in enumerate(report.indicators, 1):
+            gap = None
+            if ind["review_score"] is not None and ind["self_score"] is not None:
+                gap = round(ind["review_score"] - ind["self_score"], 2) or None
+            w.cell(1, index, style="box center")
+            w.cell(2, ind["name"], style="box")
+            w.cell(3, ind["weight"], style="box center", fmt="0.00")
+            w.cell(4, ind["self_score"], style="box center", fmt="0.00")
+            w.cell(5, ind["review_score"], style="box center", fmt="0.00",
+                   fill=FILLS["warning"] if ind["review_score"] is None else None)
+            w.cell(6, gap, style="box center", fmt="0.00", fill=FILLS["error"] if gap else None)
+            w.cell(7, ind["review_note"], style="box")
+            w.row += 1
+
+    w.row += 1
+    w.cell(1, f"四、检查结果（共 {len(report.findings)} 项）；单元格颜色：", style="bold")
+    ws.merge_cells(start_row=w.row, start_column=1, end_row=w.row, end_column=3)
+    for col, severity in zip((4, 5, 6), ("error", "warning", "info")):
+        w.cell(col, SEVERITY_ZH[severity], style="box center", fill=FILLS[severity])
+    w.cell(7, "点击“位置”可跳到该单元格；说明也写在该单元格的批注中")
+    w.row += 1
+    w.header(["序号", "代码", "严重程度", "位置", "指标", "", "说明"])
+    for index, finding in enumerate(report.findings, 1):
+        w.cell(1, index, style="box center")
+        w.cell(2, finding.code, style="box")
+        w.cell(3, SEVERITY_ZH[finding.severity], style="box center", fill=FILLS[finding.severity])
+        where = w.cell(4, finding.location or "—", style="box center")
+        if finding.sheet and finding.cell and finding.sheet in workbook.sheetnames:
+            where.hyperlink = f"#'{finding.sheet}'!{finding.cell}"
+            where.font = Font(color="0563C1", underline="single")
+        w.cell(5, finding.indicator, style="box")
+        ws.merge_cells(start_row=w.row, start_column=5, end_row=w.row, end_column=6)
+        w.cell(7, finding.message, style="box")
+        w.row += 1
+    if dropped:
+        w.row += 1
+        w.cell(1, "副本未能保留原工作簿中的：" + "、".join(dropped) + "。请对照原件查看。", style="bold")
+        ws.merge_cells(start_row=w.row, start_column=1, end_row=w.row, end_column=len(WIDTHS))
+        w.row += 1
+    w.row += 2
+    w.cell(1, "复核人（签字）：____________________        复核日期：______年____月____日")
+    ws.merge_cells(start_row=w.row, start_column=1, end_row=w.row, end_column=len(WIDTHS))
