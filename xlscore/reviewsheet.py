@@ -24,7 +24,7 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-WIDTHS = (6, 22, 15, 15, 20, 10, 56)
+WIDTHS = (6, 22, 15, 22, 20, 10, 52)
 TITLE = "项目支出绩效自评复核结果（xlscore）"
 
 
