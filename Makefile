@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench venv clean docs
+.PHONY: demo test bench venv clean docs templates samples
 
 venv: $(STAMP)
 
@@ -18,6 +18,13 @@ demo: $(STAMP)
 	mkdir -p output
 	$(VENV)/bin/xlscore score samples --out output || test $$? -eq 1
 	@echo "复核副本（*_复核.xlsx）和报告（*_复核.json）已写入 output/"
+
+templates: $(STAMP)
+	$(VENV)/bin/python tools/make_templates.py
+
+samples: $(STAMP)
+	$(VENV)/bin/python tools/build_samples.py
+	$(VENV)/bin/python tools/fill_samples.py
 
 docs: $(STAMP)
 	$(VENV)/bin/xlscore codes --markdown > docs/findings.md

@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-SAMPLE_000 = SAMPLES / "000_铝工业转型升级专项资金.xlsx"
-SAMPLE_002 = SAMPLES / "002_企业服务活动专项经费.xlsx"
+SAMPLE_000 = SAMPLES / "原表版式_000_铝工业转型升级专项资金.xlsx"
+SAMPLE_002 = SAMPLES / "原表版式_002_企业服务活动专项经费.xlsx"
 HAND_002 = SAMPLES / "手工录入_企业服务活动专项经费.xlsx"
 WAN_000 = SAMPLES / "手工录入_铝工业转型升级专项资金_万元.xlsx"
 ALL_SAMPLES = [SAMPLE_000, SAMPLE_002, HAND_002, WAN_000]

@@ -16,8 +16,8 @@ from xlscore.pipeline import check_file
 from xlscore.review import score_file
 
 SAMPLES = sorted((ROOT / "samples").glob("*.xlsx"))
-SEED000 = ROOT / "samples" / "000_铝工业转型升级专项资金.xlsx"
-SEED002 = ROOT / "samples" / "002_企业服务活动专项经费.xlsx"
+SEED000 = ROOT / "samples" / "原表版式_000_铝工业转型升级专项资金.xlsx"
+SEED002 = ROOT / "samples" / "原表版式_002_企业服务活动专项经费.xlsx"
 FIXTURES = ROOT / "tests" / "fixtures"
 SOFFICE = shutil.which("soffice")
 
@@ -176,7 +176,7 @@ def test_copy_failure_keeps_the_report(tmp_path, monkeypatch):
 
     monkeypatch.setattr(annotate, "annotate", broken)
     result = score_file(SEED002, tmp_path)
-    assert result.workbook is None and not (tmp_path / "002_企业服务活动专项经费_复核.xlsx").exists()
+    assert result.workbook is None and not (tmp_path / "原表版式_002_企业服务活动专项经费_复核.xlsx").exists()
     codes = [f.code for f in result.report.findings]
     assert "COPY_FAILED" in codes and result.report.exit_code == 1
     assert json.loads(result.json.read_text(encoding="utf-8"))["indicators"]

@@ -538,7 +538,7 @@ def test_shared_formulas_without_cached_values_are_computed(tmp_path):
     from xlscore.pipeline import check_file
 
     src = tmp_path / "plain.xlsx"
-    shutil.copy(ROOT / "samples" / "002_企业服务活动专项经费.xlsx", src)
+    shutil.copy(ROOT / "samples" / "原表版式_002_企业服务活动专项经费.xlsx", src)
     wb = openpyxl.load_workbook(src)
     ws = wb["资金安排情况"]
     for col in "CDEFGHIJKL":

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from xlscore.pipeline import check_file
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED000 = ROOT / "samples" / "000_铝工业转型升级专项资金.xlsx"
-SEED002 = ROOT / "samples" / "002_企业服务活动专项经费.xlsx"
+SEED000 = ROOT / "samples" / "原表版式_000_铝工业转型升级专项资金.xlsx"
+SEED002 = ROOT / "samples" / "原表版式_002_企业服务活动专项经费.xlsx"
 HAND002 = ROOT / "samples" / "手工录入_企业服务活动专项经费.xlsx"
 HAND000 = ROOT / "samples" / "手工录入_铝工业转型升级专项资金_万元.xlsx"
 

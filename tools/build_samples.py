@@ -13,9 +13,9 @@
 文本单元格是把 PDF 里折行的各行直接拼接而成（行内空格照印刷保留，
 夹在表格里的页码 13/15/10 以及零散的 “0” 不是数据，已去掉）。
 
-生成四个工作簿：
-  1. 000_铝工业转型升级专项资金.xlsx        种子版式（三个标准工作表）
-  2. 002_企业服务活动专项经费.xlsx          种子版式
+生成四个工作簿（samples/000_*、002_* 则由 tools/fill_samples.py 填写模板生成）：
+  1. 原表版式_000_铝工业转型升级专项资金.xlsx  种子 PDF 的版式（三个标准工作表，要素写成文字）
+  2. 原表版式_002_企业服务活动专项经费.xlsx    种子 PDF 的版式
   3. 手工录入_企业服务活动专项经费.xlsx     002 的数字，手工录入风格
   4. 手工录入_铝工业转型升级专项资金_万元.xlsx  000 的数字换算成万元，单表
 """
@@ -967,8 +967,8 @@ def main(argv):
         check_seed(key)
     OUT.mkdir(exist_ok=True)
     books = [
-        (f"000_{SEED['000']['name']}.xlsx", build_seed_layout("000")),
-        (f"002_{SEED['002']['name']}.xlsx", build_seed_layout("002")),
+        (f"原表版式_000_{SEED['000']['name']}.xlsx", build_seed_layout("000")),
+        (f"原表版式_002_{SEED['002']['name']}.xlsx", build_seed_layout("002")),
         (f"手工录入_{SEED['002']['name']}.xlsx", build_hand_002()),
         (f"手工录入_{SEED['000']['name']}_万元.xlsx", build_wan_000()),
     ]

@@ -91,6 +91,25 @@ def score(paths: tuple[str, ...], out_dir: str, scheme: str | None) -> None:
     sys.exit(worst)
 
 
+@main.command(context_settings=CONTEXT, help="生成空白自评表（填表说明、资金安排情况、资金使用情况、自评价评分附件表），"
+              "带公式、数据验证、锁定的公式单元格和打印设置。\n\nSCHEME 为指标体系 id（默认 municipal，见 xlscore schemes）"
+              "或体系文件路径。")
+@click.argument("scheme_id", metavar="[SCHEME]", required=False, default="municipal")
+@click.option("--out", "out", default=None, metavar="PATH", help="输出文件（默认 output/自评表模板_<体系>.xlsx）。")
+@click.option("--project", default=None, help="预填项目名称。")
+@click.option("--department", default=None, help="预填主管部门。")
+@click.option("--year", type=click.IntRange(2000, 2100), default=None, help="预填年度（四位年份）。")
+@_help_option
+def template(scheme_id: str, out: str | None, project: str | None, department: str | None, year: int | None) -> None:
+    from .template import write_template
+
+    scheme = _load_scheme(scheme_id)
+    dest = out or f"output/自评表模板_{scheme.id}.xlsx"
+    fields = {"项目名称": project, "主管部门": department, "年度": year}
+    write_template(scheme, dest, {k: v for k, v in fields.items() if v is not None})
+    click.echo(f"已生成：{dest}")
+
+
 def _load_scheme(scheme: str | None):
     """The scheme named on the command line, loaded once; a bad one stops here with exit 2."""
     if scheme is None:

@@ -32,6 +32,11 @@ class FundTable:
     def cell(self, row: str, col: str) -> str:
         return a1(self.rows[row], self.cols[col]) if row in self.rows and col in self.cols else ""
 
+    def is_blank(self) -> bool:
+        """No amount stated at all (a blank form)."""
+        return all(cell.blank for row in ("budget", "input", "arrived", "spent")
+                   for cell in self.stated.get(row, {}).values())
+
     def label_cell(self, row: str) -> str | None:
         return a1(self.rows[row], self.label_col) if row in self.rows else None
 

@@ -79,6 +79,9 @@ def check_book(book: book_mod.Book, report: Report, scheme=None, analysis: Analy
     else:
         report.source_unit = fund.unit
         report.findings += fund.findings
+    if fund is not None and fund.is_blank():
+        report.findings.append(make("TABLE_BLANK", fund.sheet, None, table="资金安排情况表"))
+    elif fund is not None:
         warn = getattr(prepared[1], "spend_rate_warn", None) if prepared else None
         reconciled = reconcile_fund(fund, book, warn if warn is not None else SPEND_RATE_WARN)
         report.fund = reconciled.fund

@@ -258,7 +258,8 @@ def _explained(book: Book) -> bool:
                 for word in _EXPLAIN_WORDS:
                     if word in text:
                         rest = text.split(word, 1)[1].lstrip(":：")
-                        right = sheet.value(r, c + 1)
+                        same = sheet.anchor(r, c + 1) == sheet.anchor(r, c)
+                        right = None if same else sheet.value(r, c + 1)
                         if len(rest) >= 4 or (isinstance(right, str) and len(norm(right)) >= 4):
                             return True
     return False

@@ -76,6 +76,13 @@ def score_table(table: ScoreSheet, scheme, fund: dict | None) -> Scoring:
     scoring = Scoring(table, scheme, findings=list(table.findings))
     if scheme is None:
         scoring.findings.append(make("SCHEME_UNKNOWN", table.sheet, None))
+    # Rows a department left wholly empty (a template's unused indicators) are not its indicators.
+    table.rows = [r for r in table.rows
+                  if r.weight.value is not None or r.actual.text or r.self_score.value is not None]
+    if not any(r.actual.text or r.self_score.value is not None for r in table.rows):
+        scoring.findings.append(make("TABLE_BLANK", table.sheet, None, table="自评价评分附件表"))
+        scoring.grade = {"stated": table.grade, "self": None, "review": None}
+        return scoring
     for row in table.rows:
         spec = scheme.indicator(row.name) if scheme is not None else None
         scored = score_row(row, spec, scheme, fund)
