@@ -282,8 +282,12 @@ def score_sheet(scheme, fill: Fill | None) -> SheetModel:
     for level in scheme.level1:
         block_top = row
         specs = [s for s in scheme.indicators if s.level1 == level.name]
+        spans: list[tuple[str | None, int, int]] = []
         for spec in specs:
+            start = row
             row = _scheme_rows(sheet, scheme, spec, fills.get(spec.name), row, blank and complete)
+            spans.append((spec.level2, start, row - 1))
+        _level2_cells(sheet, scheme, spans)
         own = [] if blank else fill.custom.get(level.name, [])
         blank_rows = (CUSTOM_ROWS if len(specs) < 4 else 2) if blank else 0
         for item in [*own, *([None] * blank_rows)]:
@@ -309,6 +313,22 @@ def score_sheet(scheme, fill: Fill | None) -> SheetModel:
                               {"type": "formula", "criteria": f"=AND(ISNUMBER({a1(first_row, SCORE)}),"
                                f"{a1(first_row, SCORE)}>N({a1(first_row, WEIGHT)}))", "format": "bad"}))
     return sheet
+
+
+def _level2_cells(sheet: SheetModel, scheme, spans: list[tuple[str | None, int, int]]) -> None:
+    """A scheme's named 二级 (name and weight) merged over its indicators' rows, locked."""
+    weights = {level.name: level.weight for level in scheme.level2}
+    i = 0
+    while i < len(spans):
+        name, start, end = spans[i]
+        j = i
+        while j + 1 < len(spans) and spans[j + 1][0] == name:
+            j += 1
+        end = spans[j][2]
+        if name is not None:
+            sheet.merge(start, L2, end, L2, name, "level")
+            sheet.merge(start, L2W, end, L2W, weights.get(name), "level_number")
+        i = j + 1
 
 
 def _common(sheet: SheetModel, row: int, end: int, spec_fill: IndicatorFill | None, weight_default, blank: bool) -> None:
@@ -420,7 +440,7 @@ def fit_heights(sheet: SheetModel) -> None:
             continue
         width = sum(sheet.widths.get(c, 8.43) for c in range(col, c1 + 1))
         scale = 0.9 if cell.style in SMALL else 1.0
-        height = lines_needed(cell.value, width / scale) * 13.5 * scale + 3
+        height = lines_needed(cell.value, width / scale) * 15 * scale + 4
         if height > sheet.heights.get(row, 15):
             sheet.heights[row] = min(height, 409)
 
