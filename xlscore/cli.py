@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -62,33 +63,92 @@ def check(files: tuple[str, ...], fmt: str, scheme: str | None) -> None:
 
 @main.command(context_settings=CONTEXT, help="复核评分并写出批注副本：每个工作簿写出“<文件名>_复核.xlsx”"
               "（复核列、标色、批注、复核结果页、打印设置）和同名 .json 报告。\n\n"
-              "PATH 为工作簿或文件夹（文件夹中的全部工作簿）。原文件只读不改。退出码同 check。")
+              "PATH 为工作簿、保存的邮件（.eml）或文件夹。给出文件夹或邮件时按批量处理：递归查找全部工作簿和邮件附件，"
+              "多进程并行，显示进度，输出按原目录结构存放，写出 reports.jsonl 和汇总工作簿 汇总.xlsx。原文件只读不改。\n\n"
+              "退出码：单个文件同 check；批量时 0 全部可读取，1 有文件无法读取，2 参数或输出文件夹有误。")
 @click.argument("paths", metavar="PATH...", nargs=-1, required=True)
-@click.option("--out", "out_dir", default="output", show_default=False, metavar="DIR",
-              help="输出文件夹（默认 output/）。")
+@click.option("--out", "out_dir", default="output", metavar="DIR", help="输出文件夹（默认 output/）。")
 @click.option("--scheme", default=None, metavar="SCHEME",
               help="指标体系 id（见 xlscore schemes），或自定义体系文件路径；默认按评分表自动识别。")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="N",
+              help="并行的工作进程数（默认为 CPU 核数）。")
+@click.option("--timeout", type=click.FloatRange(1, 3600), default=120, metavar="秒",
+              help="每个文件的处理时限（默认 120 秒），超时记为该文件的错误。")
+@click.option("--resume", is_flag=True, help="续跑：reports.jsonl 中已有且内容未变的文件不再处理。")
 @_help_option
-def score(paths: tuple[str, ...], out_dir: str, scheme: str | None) -> None:
+def score(paths: tuple[str, ...], out_dir: str, scheme: str | None, jobs: int | None, timeout: float,
+          resume: bool) -> None:
     from pathlib import Path
 
-    from .report import text_lines
-    from .review import score_file, workbooks_in
-
+    inputs = [Path(p) for p in paths]
+    batch = any(p.is_dir() or p.suffix.lower() == ".eml" for p in inputs)
+    # a missing workbook is that file's FILE_NOT_FOUND report; a missing folder is a usage error
+    missing = [str(p) for p in inputs if not p.exists() and (batch or p.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods"))]
+    if missing:
+        _usage_error(f"找不到输入：{'、'.join(missing)}")
     scheme = _load_scheme(scheme)
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        files += workbooks_in(path) if path.is_dir() else [path]
+    out = Path(out_dir)
+    _writable(out)
+    if batch:
+        _score_batch(inputs, out, scheme, jobs or os.cpu_count() or 1, timeout, resume)
+    from .report import text_lines
+    from .review import score_file
+
     worst = 0
-    for path in files:
-        result = score_file(path, out_dir, scheme=scheme)
+    for path in inputs:
+        result = score_file(path, out, scheme=scheme)
         for line in text_lines(result.report):
             click.echo(line)
         if result.workbook is not None:
             click.echo(f"已写出：{result.workbook}")
         worst = max(worst, result.report.exit_code)
     sys.exit(worst)
+
+
+def _usage_error(message: str) -> None:
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(2)
+
+
+def _writable(out) -> None:
+    """The output folder exists (or can be made) and takes files, or stop before any work."""
+    import tempfile
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".~xlscore-check-"):
+            pass
+    except OSError as exc:
+        _usage_error(f"输出文件夹 {out} 无法写入（{exc.strerror or exc}）")
+
+
+def _score_batch(inputs, out, scheme, jobs: int, timeout: float, resume: bool) -> None:
+    from .batch import REPORTS, run_batch
+    from .inbox import discover
+    from .summary import write_summary
+
+    inbox = discover(inputs, out)
+    outcome = run_batch(inbox, out, jobs=jobs, timeout=timeout, resume=resume, scheme=scheme,
+                        progress=sys.stderr.isatty())
+    summary = write_summary(out, inbox.skipped)
+    lines = [
+        f"发现工作簿 {outcome.found} 个，跳过 {len(outcome.skipped)} 个文件；"
+        f"本次处理 {outcome.done} 个" + (f"，沿用上次结果 {outcome.resumed} 个" if outcome.resumed else "") + "。",
+        f"有错误项 {outcome.with_errors} 个，无法读取 {len(outcome.unreadable)} 个。",
+    ]
+    for name, reason in outcome.unreadable[:20]:
+        lines.append(f"  无法读取：{name}：{reason}")
+    if len(outcome.unreadable) > 20:
+        lines.append(f"  …… 其余 {len(outcome.unreadable) - 20} 个见 汇总.xlsx 的“无法读取”表")
+    for name, reason in outcome.skipped[:10]:
+        lines.append(f"  已跳过：{name}（{reason}）")
+    if len(outcome.skipped) > 10:
+        lines.append(f"  …… 其余 {len(outcome.skipped) - 10} 个见 汇总.xlsx 的“已跳过”表")
+    lines.append(f"汇总：{summary}；报告：{out / REPORTS}")
+    lines.append(f"用时 {outcome.seconds:.1f} 秒")
+    for line in lines:
+        click.echo(line)
+    sys.exit(outcome.exit_code)
 
 
 @main.command(context_settings=CONTEXT, help="生成空白自评表（填表说明、资金安排情况、资金使用情况、自评价评分附件表），"

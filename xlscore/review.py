@@ -28,11 +28,18 @@ def outputs(source: Path, out_dir: Path) -> tuple[Path, Path]:
     return out_dir / f"{stem}{SUFFIX}.xlsx", out_dir / f"{stem}{SUFFIX}.json"
 
 
-def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None, display: str | None = None) -> Scored:
+def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None, display: str | None = None,
+               out_prefix: Path | None = None, extra: dict | None = None) -> Scored:
+    """``out_prefix`` (OUT-relative, no suffix) places the outputs, e.g. a batch's mirrored path;
+    ``extra`` adds fields to the JSON report (a batch's source e-mail)."""
     from .annotate import annotate, save_atomic, write_text_atomic
 
     source, out_dir = Path(path), Path(out_dir)
-    copy_path, json_path = outputs(source, out_dir)
+    if out_prefix is None:
+        copy_path, json_path = outputs(source, out_dir)
+    else:
+        copy_path = out_dir / f"{out_prefix}{SUFFIX}.xlsx"
+        json_path = out_dir / f"{out_prefix}{SUFFIX}.json"
     analysis = analyse(source, display, scheme)
     report = analysis.report
     written = None
@@ -42,7 +49,10 @@ def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None,
             written = copy_path
         except Exception as exc:  # the check stands; the copy is what failed
             report.findings.append(make("COPY_FAILED", None, None, detail=f"{type(exc).__name__}: {exc}"[:200]))
-    write_text_atomic(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n", json_path)
+    data = report.to_dict()
+    if extra:
+        data.update(extra)
+    write_text_atomic(json.dumps(data, ensure_ascii=False, indent=2) + "\n", json_path)
     return Scored(report, written, json_path)
 
 

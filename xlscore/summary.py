@@ -1,0 +1,190 @@
+"""The bureau's summary workbook ``OUT/汇总.xlsx`` of a batch, built from ``reports.jsonl`` with
+pandas and xlsxwriter: one row per workbook (largest self/review difference first), every finding,
+the files that could not be read, and charts of the grades and scores. Text taken from the inputs
+is always written as text: a cell holding ``=HYPERLINK(...)`` stays inert."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+SUMMARY = "汇总.xlsx"
+GRADE_ORDER = ("优秀", "优", "良好", "良", "中", "合格", "低", "差", "不合格")
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+COLUMNS = ["来源文件", "来源邮件", "单位", "项目", "预算安排", "实际支出", "执行率", "自评得分", "复核得分", "差异",
+           "自评等级", "复核等级", "错误数", "警告数", "状态"]
+
+
+def load_reports(path: Path) -> list[dict]:
+    reports = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            try:
+                reports.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+    return reports
+
+
+def _mail(report: dict) -> str | None:
+    mail = (report.get("source") or {}).get("email")
+    if not mail:
+        return None
+    return "；".join(str(v) for v in (mail.get("from"), mail.get("subject"), mail.get("date")) if v)
+
+
+def _total(report: dict, row: str):
+    return ((report.get("fund") or {}).get(row) or {}).get("total")
+
+
+def frames(reports: list[dict]):
+    import pandas as pd
+
+    rows, findings, unreadable = [], [], []
+    for report in reports:
+        if report.get("status") == "error":
+            error = report.get("error") or {}
+            unreadable.append({"文件": report.get("file"), "来源邮件": _mail(report), "代码": error.get("code"),
+                               "原因": error.get("message")})
+        totals, grade, counts = report.get("totals") or {}, report.get("grade") or {}, report.get("counts") or {}
+        self_score, review = totals.get("self_score"), totals.get("review_score")
+        rate = _total(report, "execution_rate")
+        project = report.get("project") or {}
+        rows.append({
+            "来源文件": report.get("file"), "来源邮件": _mail(report), "单位": project.get("department"),
+            "项目": project.get("name"), "预算安排": _total(report, "budget"), "实际支出": _total(report, "spent"),
+            "执行率": None if rate is None else rate / 100, "自评得分": self_score, "复核得分": review,
+            "差异": None if self_score is None or review is None else round(review - self_score, 2),
+            "自评等级": grade.get("self"), "复核等级": grade.get("review"),
+            "错误数": counts.get("error", 0), "警告数": counts.get("warning", 0),
+            "状态": "无法读取" if report.get("status") == "error" else ("有错误" if counts.get("error") else "正常"),
+        })
+        for finding in report.get("findings") or []:
+            findings.append({"文件": report.get("file"), "工作表": finding.get("sheet"), "单元格": finding.get("cell"),
+                             "代码": finding.get("code"), "严重程度": SEVERITY_ZH.get(finding.get("severity"), ""),
+                             "指标": finding.get("indicator"), "说明": finding.get("message")})
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    table = table.assign(_order=table["差异"].abs()).sort_values(
+        ["_order", "来源文件"], ascending=[False, True], na_position="last").drop(columns="_order")
+    return (table.reset_index(drop=True),
+            pd.DataFrame(findings, columns=["文件", "工作表", "单元格", "代码", "严重程度", "指标", "说明"]),
+            pd.DataFrame(unreadable, columns=["文件", "来源邮件", "代码", "原因"]))
+
+
+def write_summary(out_dir: Path, skipped: list[tuple[str, str]] | None = None) -> Path:
+    """Write OUT/汇总.xlsx from OUT/reports.jsonl, atomically; returns its path."""
+    import pandas as pd
+
+    reports = load_reports(out_dir / "reports.jsonl")
+    table, findings, unreadable = frames(reports)
+    dest = out_dir / SUMMARY
+    handle, tmp = tempfile.mkstemp(prefix=".~xlscore-", suffix=".xlsx", dir=out_dir)
+    os.close(handle)
+    try:
+        options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+        with pd.ExcelWriter(tmp, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+            book = writer.book
+            book.set_properties({"title": "项目支出绩效自评复核汇总", "author": "xlscore"})
+            _main_sheet(writer, table)
+            _plain_sheet(writer, findings, "检查结果", {"说明": 70, "文件": 36, "指标": 18})
+            _plain_sheet(writer, unreadable, "无法读取", {"文件": 40, "原因": 60, "来源邮件": 40})
+            _charts(writer, table)
+            skipped_frame = pd.DataFrame(skipped or [], columns=["文件", "跳过原因"])
+            _plain_sheet(writer, skipped_frame, "已跳过", {"文件": 50, "跳过原因": 30})
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return dest
+
+
+def _print(ws, rows: int, cols: int) -> None:
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.print_area(0, 0, max(rows, 1), max(cols - 1, 0))
+    ws.set_header("&C&10项目支出绩效自评复核汇总 —— &A")
+    ws.set_footer("&C&9第 &P 页 共 &N 页")
+
+
+def _main_sheet(writer, table) -> None:
+    table.to_excel(writer, sheet_name="汇总", index=False)
+    book, ws = writer.book, writer.sheets["汇总"]
+    money = book.add_format({"num_format": "#,##0.00"})
+    percent = book.add_format({"num_format": "0.00%"})
+    score = book.add_format({"num_format": "0.00"})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    widths = {"来源文件": 30, "来源邮件": 20, "单位": 16, "项目": 18, "预算安排": 15, "实际支出": 15, "执行率": 9,
+              "自评得分": 9, "复核得分": 9, "差异": 8, "自评等级": 8, "复核等级": 8, "错误数": 7, "警告数": 7, "状态": 9}
+    formats = {"预算安排": money, "实际支出": money, "执行率": percent, "自评得分": score, "复核得分": score, "差异": score}
+    for i, column in enumerate(table.columns):
+        ws.set_column(i, i, widths.get(column, 12), formats.get(column, wrap))
+    rows = len(table)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(rows, 1), len(table.columns) - 1)
+    if rows:
+        errors = table.columns.get_loc("错误数")
+        status = table.columns.get_loc("状态")
+        shade = book.add_format({"bg_color": "#FFC7CE"})
+        col = chr(65 + errors)
+        ws.conditional_format(1, 0, rows, len(table.columns) - 1,
+                              {"type": "formula", "criteria": f"=${col}2>0", "format": shade})
+        col = chr(65 + status)
+        ws.conditional_format(1, 0, rows, len(table.columns) - 1,
+                              {"type": "formula", "criteria": f'=${col}2="无法读取"',
+                               "format": book.add_format({"bg_color": "#D9D9D9"})})
+    _print(ws, rows, len(table.columns))
+
+
+def _plain_sheet(writer, frame, name: str, widths: dict[str, int]) -> None:
+    frame.to_excel(writer, sheet_name=name, index=False)
+    ws = writer.sheets[name]
+    wrap = writer.book.add_format({"text_wrap": True, "valign": "top"})
+    for i, column in enumerate(frame.columns):
+        ws.set_column(i, i, widths.get(column, 12), wrap)
+    ws.freeze_panes(1, 0)
+    if len(frame):
+        ws.autofilter(0, 0, len(frame), len(frame.columns) - 1)
+    _print(ws, len(frame), len(frame.columns))
+
+
+def _charts(writer, table) -> None:
+    import pandas as pd
+
+    grades = [g for g in GRADE_ORDER if g in set(table["自评等级"].dropna()) | set(table["复核等级"].dropna())]
+    counts = pd.DataFrame({
+        "等级": grades,
+        "自评": [int((table["自评等级"] == g).sum()) for g in grades],
+        "复核": [int((table["复核等级"] == g).sum()) for g in grades],
+    })
+    counts.to_excel(writer, sheet_name="图表", index=False)
+    scores = table[["来源文件", "自评得分", "复核得分"]].dropna()
+    scores.to_excel(writer, sheet_name="图表", index=False, startcol=5)
+    book, ws = writer.book, writer.sheets["图表"]
+    ws.set_column(0, 2, 10)
+    ws.set_column(5, 5, 30)
+    ws.set_column(6, 7, 10)
+    if grades:
+        chart = book.add_chart({"type": "column"})
+        for col, name in ((1, "自评"), (2, "复核")):
+            chart.add_series({"name": name, "categories": ["图表", 1, 0, len(grades), 0],
+                              "values": ["图表", 1, col, len(grades), col], "data_labels": {"value": True}})
+        chart.set_title({"name": "评价等级分布（自评 / 复核）"})
+        chart.set_y_axis({"name": "项目数", "major_gridlines": {"visible": True}})
+        ws.insert_chart("J2", chart, {"x_scale": 1.2, "y_scale": 1.1})
+    if len(scores):
+        scatter = book.add_chart({"type": "scatter"})
+        scatter.add_series({"name": "项目", "categories": ["图表", 1, 6, len(scores), 6],
+                            "values": ["图表", 1, 7, len(scores), 7], "marker": {"type": "circle", "size": 6}})
+        scatter.set_title({"name": "自评得分与复核得分"})
+        scatter.set_x_axis({"name": "自评得分", "min": 0, "max": 100})
+        scatter.set_y_axis({"name": "复核得分", "min": 0, "max": 100})
+        scatter.set_legend({"none": True})
+        ws.insert_chart("J20", scatter, {"x_scale": 1.2, "y_scale": 1.1})
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 1)
+    ws.set_footer("&C&9第 &P 页 共 &N 页")
