@@ -197,9 +197,12 @@ def test_formula_looking_text_stays_text(tmp_path):
 
 
 def test_score_cli_folder_and_exit_codes(tmp_path):
-    result = run_cli("score", str(ROOT / "samples"), "--out", str(tmp_path))
-    assert result.exit_code == 1  # seed 000's own score does not follow its rule
+    result = run_cli("score", *map(str, SAMPLES), "--out", str(tmp_path))
+    assert result.exit_code == 1  # single files: seed 000's own score does not follow its rule
     assert result.output.count("已写出：") == len(SAMPLES)
+    folder = run_cli("score", str(ROOT / "samples"), "--out", str(tmp_path / "all"))
+    assert folder.exit_code == 0  # a folder is a batch: 0 when every input could be read
+    assert len(list((tmp_path / "all").glob("*_复核.xlsx"))) == len(SAMPLES)
     assert run_cli("score", "--help").exit_code == 0 and "复核" in run_cli("score", "--help").output
     bad = tmp_path / "bad.xlsx"
     bad.write_text("not a workbook", encoding="utf-8")
