@@ -88,7 +88,8 @@ def write_summary(out_dir: Path, skipped: list[tuple[str, str]] | None = None) -
             book = writer.book
             book.set_properties({"title": "项目支出绩效自评复核汇总", "author": "xlscore"})
             _main_sheet(writer, table)
-            _plain_sheet(writer, findings, "检查结果", {"说明": 70, "文件": 36, "指标": 18})
+            _plain_sheet(writer, findings, "检查结果", {"说明": 70, "文件": 36, "指标": 20, "代码": 26,
+                                                       "工作表": 16, "单元格": 8, "严重程度": 9})
             _plain_sheet(writer, unreadable, "无法读取", {"文件": 40, "原因": 60, "来源邮件": 40})
             _charts(writer, table)
             skipped_frame = pd.DataFrame(skipped or [], columns=["文件", "跳过原因"])
@@ -110,18 +111,26 @@ def _print(ws, rows: int, cols: int) -> None:
     ws.set_footer("&C&9第 &P 页 共 &N 页")
 
 
+def _header(book, ws, columns) -> None:
+    fmt = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "align": "center", "valign": "vcenter",
+                           "text_wrap": True})
+    for i, column in enumerate(columns):
+        ws.write_string(0, i, str(column), fmt)
+
+
 def _main_sheet(writer, table) -> None:
     table.to_excel(writer, sheet_name="汇总", index=False)
     book, ws = writer.book, writer.sheets["汇总"]
     money = book.add_format({"num_format": "#,##0.00"})
     percent = book.add_format({"num_format": "0.00%"})
     score = book.add_format({"num_format": "0.00"})
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    widths = {"来源文件": 30, "来源邮件": 20, "单位": 16, "项目": 18, "预算安排": 15, "实际支出": 15, "执行率": 9,
+    wrap = book.add_format({"valign": "top"})
+    widths = {"来源文件": 38, "来源邮件": 20, "单位": 16, "项目": 18, "预算安排": 15, "实际支出": 15, "执行率": 9,
               "自评得分": 9, "复核得分": 9, "差异": 8, "自评等级": 8, "复核等级": 8, "错误数": 7, "警告数": 7, "状态": 9}
     formats = {"预算安排": money, "实际支出": money, "执行率": percent, "自评得分": score, "复核得分": score, "差异": score}
     for i, column in enumerate(table.columns):
         ws.set_column(i, i, widths.get(column, 12), formats.get(column, wrap))
+    _header(book, ws, table.columns)
     rows = len(table)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(rows, 1), len(table.columns) - 1)
@@ -139,12 +148,25 @@ def _main_sheet(writer, table) -> None:
     _print(ws, rows, len(table.columns))
 
 
+WRAPPED = ("说明", "原因")  # long text columns: wrapped, with row heights to match
+
+
 def _plain_sheet(writer, frame, name: str, widths: dict[str, int]) -> None:
+    from .printsetup import lines_needed
+
     frame.to_excel(writer, sheet_name=name, index=False)
     ws = writer.sheets[name]
     wrap = writer.book.add_format({"text_wrap": True, "valign": "top"})
+    plain = writer.book.add_format({"valign": "top"})
     for i, column in enumerate(frame.columns):
-        ws.set_column(i, i, widths.get(column, 12), wrap)
+        ws.set_column(i, i, widths.get(column, 12), wrap if column in WRAPPED else plain)
+    for column in (c for c in frame.columns if c in WRAPPED):
+        width = widths.get(column, 12)
+        for i, text in enumerate(frame[column]):
+            lines = lines_needed(str(text), width) if isinstance(text, str) else 1
+            if lines > 1:
+                ws.set_row(i + 1, 15 * lines + 2)
+    _header(writer.book, ws, frame.columns)
     ws.freeze_panes(1, 0)
     if len(frame):
         ws.autofilter(0, 0, len(frame), len(frame.columns) - 1)
