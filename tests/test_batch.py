@@ -250,3 +250,14 @@ def test_usage_errors_before_any_work(tmp_path, inbox):
     result = run_cli("score", str(inbox), "--out", str(blocked / "sub"))
     assert result.exit_code == 2 and "无法写入" in result.output
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+def test_batch_reports_validate_against_the_schema(inbox, tmp_path):
+    import jsonschema
+
+    schema = json.loads((ROOT / "xlscore" / "schema" / "report.schema.json").read_text(encoding="utf-8"))
+    out = tmp_path / "out"
+    batch.run_batch(discover([inbox], out), out, jobs=2)
+    for report in _reports(out):
+        jsonschema.validate(report, schema)
+        assert report["source"]["path"] == report["file"]
