@@ -21,7 +21,7 @@ SCORING_CODES = {
     "SCHEME_UNKNOWN", "WEIGHT_SUM", "WEIGHT_MISSING", "SCORE_OVER_WEIGHT", "SCORE_MISMATCH", "SCORE_MISSING",
     "TOTAL_MISMATCH", "GRADE_MISMATCH", "RULE_UNPARSED", "RULE_SCHEME_CONFLICT", "MANUAL_REVIEW",
     "INDICATOR_FUND_MISMATCH", "ACTUAL_MISSING", "SOURCE_MISSING", "TARGET_TOO_LOW",
-    "TABLE_BLANK",  # blank forms: tests/test_template.py
+    "DEVIATION_MISSING", "TABLE_BLANK",  # national form, blank forms: tests/test_template.py
     "COPY_DROPS", "COPY_FAILED",  # the annotated copy's codes: tests/test_annotate.py
 }
 

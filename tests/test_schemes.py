@@ -49,9 +49,9 @@ indicators:
 # ---------------------------------------------------------------------------
 
 
-def test_both_schemes_load_sorted_by_id():
+def test_bundled_schemes_load_sorted_by_id():
     schemes = S.available()
-    assert [s.id for s in schemes] == ["municipal", "provincial-2017"]
+    assert [s.id for s in schemes] == ["municipal", "national-2020", "provincial-2017"]
     for s in schemes:
         assert s.title and s.source and s.bundled
         assert s.path is not None and s.path.name == f"{s.id}.yaml"
@@ -432,7 +432,7 @@ def test_empty_missing_and_unknown(tmp_path):
         S.load(write(tmp_path, "# 只有注释\n"))
     with pytest.raises(S.SchemeError, match="找不到这个文件"):
         S.load(tmp_path / "没有这个.yaml")
-    with pytest.raises(S.SchemeError, match="municipal、provincial-2017"):
+    with pytest.raises(S.SchemeError, match="municipal、national-2020、provincial-2017"):
         S.load("county")
 
 
@@ -462,17 +462,18 @@ def test_cli_lists_schemes_id_first():
     result = run_cli("schemes")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert [line.split()[0] for line in lines] == ["municipal", "provincial-2017"]
+    assert [line.split()[0] for line in lines] == ["municipal", "national-2020", "provincial-2017"]
     assert "市级项目支出绩效自评价" in lines[0] and "14 个指标" in lines[0]
     assert "优秀 ≥90、良好 80–90、中 60–80、差 <60" in lines[0]
-    assert "32 个指标" in lines[1] and "优 ≥90、良 80–90、中 70–80、低 60–70、差 <60" in lines[1]
+    assert "财预〔2020〕10号" in lines[1] and "优 ≥90、良 80–90、中 60–80、差 <60" in lines[1]
+    assert "32 个指标" in lines[2] and "优 ≥90、良 80–90、中 70–80、低 60–70、差 <60" in lines[2]
 
 
 def test_cli_lint():
     result = run_cli("schemes", "--lint")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert all(line.startswith(("municipal: ", "provincial-2017: ")) for line in lines)
+    assert all(line.startswith(("municipal: ", "provincial-2017: ", "national-2020: ")) for line in lines)
     assert any(line.startswith("provincial-2017: 「财政投入乘数」权重 5 分") for line in lines)
     assert any(line.startswith("municipal: 「项目管理制度健全性」") for line in lines)
 

@@ -72,6 +72,8 @@ def _review_columns(ws, analysis: Analysis) -> None:
             _copy_style(template, cell)
             table.cols[key] = last - 1
     for row, scored in scoring.results:
+        if row.sheet != table.sheet or row.row <= table.header_row:
+            continue  # the national form's 预算执行率 line stands in the budget block, not the table
         r = row.row + 1
         like = ws.cell(row=r, column=table.cols.get("self_score", table.cols["name"]) + 1)
         for key, value in (("review_actual", scored.review_actual), ("review_score", scored.review),

@@ -10,6 +10,7 @@ from defusedxml import DefusedXmlException
 
 from . import book as book_mod
 from . import fund as fund_mod
+from . import budget as budget_mod
 from . import header
 from . import usage as usage_mod
 from .catalog import CATALOG
@@ -65,7 +66,8 @@ def check_book(book: book_mod.Book, report: Report, scheme=None, analysis: Analy
     fund = fund_mod.locate(book)
     usage = usage_mod.locate(book)
     prepared = prepare(book, scheme)
-    if fund is None and usage is None and prepared is None:
+    block = budget_mod.locate(book) if fund is None else None  # the national form's budget block
+    if fund is None and usage is None and prepared is None and block is None:
         raise WorkbookError("NO_TABLES", CATALOG["NO_TABLES"].template)
     analysis.fund, analysis.usage = fund, usage
     report.tables = {
@@ -74,7 +76,22 @@ def check_book(book: book_mod.Book, report: Report, scheme=None, analysis: Analy
         "scoring": {"sheet": prepared[0].sheet, "row": prepared[0].header_row + 1} if prepared else None,
     }
     reconciled = None
-    if fund is None:
+    scoring_fund = None
+    extra_rows = []
+    if block is not None and all(c.blank for col in block.stated.values() for c in col.values()):
+        report.findings.append(make("TABLE_BLANK", block.sheet, None, table="项目资金（预算执行情况）表"))
+        report.tables["budget"] = {"sheet": block.sheet, "row": block.header_row + 1}
+        block = None
+    elif block is not None:
+        report.source_unit = block.unit
+        report.tables["budget"] = {"sheet": block.sheet, "row": block.header_row + 1}
+        report.findings += block.findings
+        report.fund, report.fund_stated, found = budget_mod.reconcile(block)
+        report.findings += found
+        rate = report.fund["rate"].get("total")
+        scoring_fund = {"execution_rate": {"total": rate}}
+        extra_rows = [budget_mod.indicator_row(block, rate)]
+    elif fund is None and "budget" not in report.tables:
         report.findings.append(make("TABLE_MISSING", None, None, table="资金安排情况表"))
     else:
         report.source_unit = fund.unit
@@ -87,9 +104,9 @@ def check_book(book: book_mod.Book, report: Report, scheme=None, analysis: Analy
         report.fund = reconciled.fund
         report.fund_stated = reconciled.stated
         report.findings += reconciled.findings
-    if usage is None:
+    if usage is None and block is None and "budget" not in report.tables:
         report.findings.append(make("TABLE_MISSING", None, None, table="资金使用情况表"))
-    else:
+    elif usage is not None:
         report.findings += usage.findings
         report.usage = [
             {
@@ -105,7 +122,7 @@ def check_book(book: book_mod.Book, report: Report, scheme=None, analysis: Analy
     if prepared is None:
         report.findings.append(make("TABLE_MISSING", None, None, table="自评价评分附件表"))
     else:
-        scored = analysis.scoring = score_table(*prepared, report.fund or None)
+        scored = analysis.scoring = score_table(*prepared, scoring_fund or report.fund or None, extra_rows)
         report.scheme = getattr(scored.scheme, "id", None)
         report.indicators = scored.indicators()
         report.totals = scored.totals

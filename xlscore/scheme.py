@@ -975,7 +975,7 @@ def lint(scheme: Scheme) -> list[str]:
     # 三级 -> 二级
     for group in scheme.level2:
         members = [i for i in scheme.indicators if i.level2 == group.name]
-        if not members:
+        if not members and group.weight is not None:  # a 二级 without weight is a heading the project fills
             out.append(f"二级指标「{group.name}」下没有三级指标。")
             continue
         if group.weight is None or any(i.weight is None for i in members):

@@ -82,8 +82,10 @@ class ScoreSheet:
     last_row: int = 0
     findings: list[Finding] = field(default_factory=list)
 
+    level1_seen: list[str] = field(default_factory=list)  # 一级 names of the table, rows filled or not
+
     def level1_names(self) -> list[str]:
-        return list(dict.fromkeys(r.level1 for r in self.rows if r.level1))
+        return list(dict.fromkeys([*(r.level1 for r in self.rows if r.level1), *self.level1_seen]))
 
 
 def _header_key(value: object) -> str | None:
@@ -157,6 +159,10 @@ def read(book: Book) -> ScoreSheet | None:
         if any(w in GRADE_WORDS for w in words):
             _read_grade(sheet, table, r - 1)
             break
+        if area.level1_name is not None:
+            seen, _ = _split_name_weight(_text(sheet, r, area.level1_name))
+            if seen and seen not in table.level1_seen:
+                table.level1_seen.append(seen)
         name_col = cols.get("name")
         if name_col is None or sheet.is_merged_child(r, name_col):
             continue

@@ -72,13 +72,14 @@ def prepare(book: Book, scheme_id: str | None = None) -> tuple[ScoreSheet, objec
     return table, _scheme_for(table, scheme_id)
 
 
-def score_table(table: ScoreSheet, scheme, fund: dict | None) -> Scoring:
+def score_table(table: ScoreSheet, scheme, fund: dict | None, extra_rows: list[IndicatorRow] = ()) -> Scoring:
+    """Score every row; ``extra_rows`` (the national form's 预算执行率 line) come first."""
     scoring = Scoring(table, scheme, findings=list(table.findings))
     if scheme is None:
         scoring.findings.append(make("SCHEME_UNKNOWN", table.sheet, None))
     # Rows a department left wholly empty (a template's unused indicators) are not its indicators.
-    table.rows = [r for r in table.rows
-                  if r.weight.value is not None or r.actual.text or r.self_score.value is not None]
+    table.rows = [*extra_rows, *(r for r in table.rows
+                                 if r.weight.value is not None or r.actual.text or r.self_score.value is not None)]
     if not any(r.actual.text or r.self_score.value is not None for r in table.rows):
         scoring.findings.append(make("TABLE_BLANK", table.sheet, None, table="自评价评分附件表"))
         scoring.grade = {"stated": table.grade, "self": None, "review": None}
@@ -120,6 +121,10 @@ def _row_findings(scoring: Scoring, row: IndicatorRow, spec, scored: Scored, sch
         add(make("ACTUAL_MISSING", sheet, cells.get("actual"), indicator=name))
     if not row.source and "source" in cells:
         add(make("SOURCE_MISSING", sheet, cells.get("source"), indicator=name))
+    if ("deviation" in scoring.table.cols and scored.review is not None and weight is not None
+            and scored.review < weight - TOLERANCE and not row.deviation and row.row > scoring.table.header_row):
+        add(make("DEVIATION_MISSING", sheet, cells.get("deviation"), indicator=name,
+                 review=f"{scored.review:g}", weight=f"{weight:g}"))
     if scored.too_low is not None:
         add(make("TARGET_TOO_LOW", sheet, cells.get("target"), indicator=name, actual=row.actual.text,
                  target=row.target.text, ratio=f"{scored.too_low:.1f}"))

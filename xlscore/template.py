@@ -73,12 +73,37 @@ def _sheet_ref(sheet: str, row: int, col: int) -> str:
 
 # --- 填表说明 ----------------------------------------------------------------------------------
 
+NOTES_ANNEX = [
+    "1. 只需填写浅黄色底纹的单元格；灰色单元格为标题或公式，已锁定（工作表保护没有密码）。",
+    "2. 资金安排情况：按资金来源填写预算安排、项目实际投入、资金到位、实际支出的各级金额（单位：元）；"
+    "小计、合计、资金结余和各项比率自动计算。比率超过 100% 会标黄，请在表下说明原因。",
+    "3. 资金使用情况：逐项填写支出内容及财政资金、其他资金支出数；合计自动计算，并与实际支出(4)核对，差额不为 0 时标红。",
+    "4. 自评价评分附件表：要素类指标逐个要素选择“是/否”，业绩值自动汇总；其他指标填写业绩值、评分结果和数据来源；"
+    "本项目的产出、效果指标填在空行中。权重合计不为 100 或得分超过权重时标红。",
+    "5. 复核业绩值、复核得分、复核说明三列由财政部门填写。",
+]
+NOTES_NATIONAL = [
+    "1. 只需填写浅黄色底纹的单元格；灰色单元格为标题或公式，已锁定（工作表保护没有密码）。",
+    "2. 项目资金（万元）：填写当年财政拨款、上年结转资金、其他资金的年初预算数、全年预算数、全年执行数；"
+    "年度资金总额、执行率（全年执行数 ÷ 全年预算数）和得分（执行率 × 分值 10，不超过 10）自动计算。",
+    "3. 绩效指标：在各二级指标下填写三级指标、年度指标值、实际完成值、分值和得分；产出指标 50 分、效益指标 30 分、"
+    "满意度指标 10 分，连同预算执行率 10 分共 100 分。定量指标完成得满分，未完成按完成比例计分；定性指标按"
+    "达成（80–100%）、部分达成（60–80%）、未达成（0–60%）计分。",
+    "4. 未完成的指标须填写偏差原因分析及改进措施。总分不为 100、得分超过分值时标红。",
+]
+
+
+def is_national(scheme) -> bool:
+    """The national form: its first-level indicators include the 预算执行率 line itself."""
+    return any(level.name == "预算执行率" for level in scheme.level1)
+
+
 def guide_sheet(scheme, fill: Fill | None) -> SheetModel:
     sheet = SheetModel(GUIDE_SHEET)
     sheet.widths = {0: 16, 1: 60}
     sheet.merge(0, 0, 0, 1, f"项目支出绩效自评表（{scheme.title}）", "title")
     row = 2
-    for label in HEADER_FIELDS:
+    for label in () if is_national(scheme) else HEADER_FIELDS:  # the national form has its own header
         sheet.put(row, 0, label, "label_bold")
         value = (fill.project.get(label) if fill else None)
         cell = sheet.put(row, 1, value, "input_text", input=True)
@@ -91,13 +116,7 @@ def guide_sheet(scheme, fill: Fill | None) -> SheetModel:
     row += 1
     notes = [
         "填表说明",
-        "1. 只需填写浅黄色底纹的单元格；灰色单元格为标题或公式，已锁定（工作表保护没有密码）。",
-        "2. 资金安排情况：按资金来源填写预算安排、项目实际投入、资金到位、实际支出的各级金额（单位：元）；"
-        "小计、合计、资金结余和各项比率自动计算。比率超过 100% 会标黄，请在表下说明原因。",
-        "3. 资金使用情况：逐项填写支出内容及财政资金、其他资金支出数；合计自动计算，并与实际支出(4)核对，差额不为 0 时标红。",
-        "4. 自评价评分附件表：要素类指标逐个要素选择“是/否”，业绩值自动汇总；其他指标填写业绩值、评分结果和数据来源；"
-        "本项目的产出、效果指标填在空行中。权重合计不为 100 或得分超过权重时标红。",
-        "5. 复核业绩值、复核得分、复核说明三列由财政部门填写。",
+        *(NOTES_NATIONAL if is_national(scheme) else NOTES_ANNEX),
         f"指标体系：{scheme.id}（{scheme.title}）",
         "评价等级：" + "、".join(_band_text(scheme, i) for i in range(len(scheme.grades))),
     ]
@@ -408,7 +427,11 @@ def _custom_row(sheet: SheetModel, item: IndicatorFill | None, row: int) -> int:
 # --- the workbook ------------------------------------------------------------------------------
 
 def build(scheme, fill: Fill | None = None) -> list[SheetModel]:
-    sheets = [guide_sheet(scheme, fill), fund_sheet(fill), usage_sheet(fill), score_sheet(scheme, fill)]
+    return finish([guide_sheet(scheme, fill), fund_sheet(fill), usage_sheet(fill), score_sheet(scheme, fill)])
+
+
+def finish(sheets: list[SheetModel]) -> list[SheetModel]:
+    """Compute every formula's value, fit row heights, and validate every input cell."""
     evaluate_all(sheets)
     for sheet in sheets:
         fit_heights(sheet)
@@ -452,4 +475,11 @@ def write_template(scheme, dest, project: dict | None = None) -> None:
     from .xlsxout import write
 
     fill = Fill(project=dict(project or {}))
-    write(build(scheme, fill), Path(dest), str(fill.project.get("项目名称") or "项目支出绩效自评表"))
+    if is_national(scheme):
+        from . import template_national
+
+        national = template_national.NationalFill(project=fill.project)
+        sheets = template_national.build(scheme, national)
+    else:
+        sheets = build(scheme, fill)
+    write(sheets, Path(dest), str(fill.project.get("项目名称") or "项目支出绩效自评表"))

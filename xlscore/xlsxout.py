@@ -78,7 +78,8 @@ def _write(sheets: list[SheetModel], path: Path, header_text: str) -> None:
             ws.set_row(row, height)
         merged_anchors = {}
         for r0, c0, r1, c1, _, style in model.merges:
-            merged_anchors[(r0, c0)] = (r1, c1, style)
+            if (r0, c0) != (r1, c1):  # a one-cell "merge" is just a cell
+                merged_anchors[(r0, c0)] = (r1, c1, style)
         for (row, col), cell in sorted(model.cells.items()):
             fmt = formats[cell.style]
             if (row, col) in merged_anchors:
