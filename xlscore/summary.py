@@ -35,8 +35,17 @@ def _mail(report: dict) -> str | None:
     return "；".join(str(v) for v in (mail.get("from"), mail.get("subject"), mail.get("date")) if v)
 
 
+# the national form's budget block names the same figures differently
+_ALIASES = {"budget": ("budget", "budget_full"), "spent": ("spent", "executed"), "execution_rate": ("execution_rate", "rate")}
+
+
 def _total(report: dict, row: str):
-    return ((report.get("fund") or {}).get(row) or {}).get("total")
+    fund = report.get("fund") or {}
+    for key in _ALIASES.get(row, (row,)):
+        value = (fund.get(key) or {}).get("total")
+        if value is not None:
+            return value
+    return None
 
 
 def frames(reports: list[dict]):

@@ -58,7 +58,7 @@ class Fill:
     usage: list[tuple] = field(default_factory=list)  # (item, fiscal, other, earmarked)
     indicators: dict[str, IndicatorFill] = field(default_factory=dict)  # scheme indicator name -> fill
     custom: dict[str, list[IndicatorFill]] = field(default_factory=dict)  # 一级 name -> own indicators
-    grade: str | None = None  # unused: the grade is a formula
+    remark: str | None = None  # a note printed on the 填表说明 sheet (e.g. that a sample's figures are made up)
 
 
 def a1(row: int, col: int) -> str:
@@ -120,6 +120,8 @@ def guide_sheet(scheme, fill: Fill | None) -> SheetModel:
         f"指标体系：{scheme.id}（{scheme.title}）",
         "评价等级：" + "、".join(_band_text(scheme, i) for i in range(len(scheme.grades))),
     ]
+    if fill is not None and fill.remark:
+        notes.append(fill.remark)
     for i, text in enumerate(notes):
         sheet.merge(row, 0, row, 1, text, "label_bold" if i == 0 else "wrap")
         sheet.heights[row] = 15 if i == 0 or len(text) < 60 else 30
