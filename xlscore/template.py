@@ -322,8 +322,8 @@ def score_sheet(scheme, fill: Fill | None) -> SheetModel:
     sheet.merge(row, L1, row, NAME, "总计", "header")
     sheet.formula(row, WEIGHT, f"SUM({weights})", "formula_number")
     sheet.formula(row, SCORE, f'IF(COUNT({scores})=0,"",SUM({scores}))', "formula_number")
-    sheet.conditional.append((a1(row, WEIGHT), {"type": "cell", "criteria": "not between", "minimum": 99.995,
-                                                "maximum": 100.005, "format": "bad"}))
+    sheet.conditional.append((a1(row, WEIGHT), {"type": "formula", "format": "bad",  # red once scores are filled
+                                                "criteria": f"=AND(COUNT({scores})>0,ABS({a1(row, WEIGHT)}-100)>0.005)"}))
     total = a1(row, SCORE)
     grade = '""'
     for band in reversed(scheme.grades):

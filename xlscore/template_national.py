@@ -136,8 +136,8 @@ def national_sheet(scheme, fill: NationalFill | None) -> SheetModel:
     sheet.formula(r, 6, f"SUM({a1(total, 5)},{weights})", "formula_number")
     sheet.formula(r, 7, f'IF(COUNT({scores})=0,"",SUM({a1(total, 7)},{scores}))', "formula_number")
     sheet.put(r, 8, None, "label")
-    sheet.conditional.append((a1(r, 6), {"type": "cell", "criteria": "not between", "minimum": 99.995,
-                                         "maximum": 100.005, "format": "bad"}))
+    sheet.conditional.append((a1(r, 6), {"type": "formula", "format": "bad",  # red once weights are being filled
+                                         "criteria": f"=AND(COUNT({weights})>0,ABS({a1(r, 6)}-100)>0.005)"}))
     sheet.conditional.append((scores, {"type": "formula", "criteria": f"=AND(ISNUMBER({a1(first, 7)}),"
                                        f"{a1(first, 7)}>N({a1(first, 6)}))", "format": "bad"}))
     grade = '""'
