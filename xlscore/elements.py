@@ -9,7 +9,7 @@ counts for at most one element unless it plainly contains several.
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
+from functools import lru_cache
 
 from .textnum import norm
 
@@ -25,15 +25,19 @@ def split_items(text: str) -> list[str]:
     return [item for item in items if item and norm(item)]
 
 
+@lru_cache(maxsize=1 << 14)
 def _key(text: str) -> str:
     return _PUNCT_RE.sub("", norm(text))
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
+@lru_cache(maxsize=1 << 14)
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset(text[i:i + 2] for i in range(len(text) - 1)) or frozenset((text,))
 
 
 def similarity(element: str, item: str) -> float:
+    """How well a listed item matches an element, 0–1: 1 when one contains the other (the shorter
+    at least 60% of the longer), else the better of character-bigram Dice and containment."""
     a, b = _key(element), _key(item)
     if not a or not b:
         return 0.0
@@ -43,7 +47,7 @@ def similarity(element: str, item: str) -> float:
     overlap = len(ga & gb)
     containment = overlap / len(ga)
     dice = 2 * overlap / (len(ga) + len(gb))
-    return max(dice, containment * 0.9, SequenceMatcher(None, a, b).ratio())
+    return max(dice, containment * 0.9)
 
 
 def _contained(element: str, item: str) -> float:

@@ -8,6 +8,7 @@ punctuation.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .textnum import norm
 
@@ -17,7 +18,11 @@ _NUMBERING_RE = re.compile(r"^(?:[0-9]+[.、)]|[一二三四五六七八九十]+
 
 def label_key(value: object) -> str:
     """Reduce a label cell to its words: no parentheses, no numbering, nothing after ``=``."""
-    text = norm(value)
+    return _label_key(norm(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _label_key(text: str) -> str:
     if not text:
         return ""
     text = _NUMBERING_RE.sub("", text)

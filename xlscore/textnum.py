@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Characters that mean "nothing here" in Chinese financial tables.
 _BLANK_MARKS = {"", "-", "—", "–", "－", "——", "/", "\\", "无", "空", "n/a", "na", "none"}
@@ -24,8 +25,12 @@ def norm(value: object) -> str:
     """Normalise a cell's text for comparison: NFKC (full-width to half-width), no whitespace."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    return _SPACE_RE.sub("", text)
+    return _norm_text(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _norm_text(text: str) -> str:
+    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text))
 
 
 def clean(value: object) -> str:
