@@ -32,8 +32,9 @@ docs: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
+N ?= 500
 bench: $(STAMP)
-	@echo "make bench: 基准测试将在性能议题中实现"
+	$(PY) bench/bench.py --n $(N)
 
 clean:
 	rm -rf $(VENV) output

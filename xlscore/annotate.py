@@ -95,11 +95,9 @@ def _review_columns(ws, analysis: Analysis) -> None:
 
 
 def _copy_style(source, target) -> None:
+    """The source cell's whole style, by its index into the workbook's style table (fast)."""
     if source.has_style:
-        target.font = copy.copy(source.font)
-        target.border = copy.copy(source.border)
-        target.fill = copy.copy(source.fill)
-        target.alignment = copy.copy(source.alignment)
+        target._style = copy.copy(source._style)
 
 
 def _mark(workbook, findings: list[Finding]) -> None:
@@ -138,11 +136,11 @@ def _layout(workbook, analysis: Analysis) -> None:
         end = max(table.last_row + 1, table.header_row + 2)
         widths = {table.cols[k] + 1: w for k, w in TEXT_WIDTHS.items() if k in table.cols}
         printsetup.wrap_columns(ws, widths, range(table.header_row + 1, end + 1))
+        printsetup.fit_rows(ws, range(table.header_row + 1, end + 1))  # only where text was wrapped
     name = analysis.report.project.name
     for ws in workbook.worksheets:
         spans = titles.get(ws.title, [])
         # header rows repeat on every page only where the sheet holds one table
-        printsetup.fit_rows(ws, range(1, ws.max_row + 1))
         printsetup.page(ws, project=name, title_rows=spans[0] if len(spans) == 1 else None)
 
 

@@ -163,10 +163,18 @@ class _XlsxInfo:
 
     def read(self, name: str) -> bytes | None:
         try:
-            with zipfile.ZipFile(self.path) as archive:
-                return archive.read(name)
+            return self.archive.read(name)
         except KeyError:
             return None
+
+    @cached_property
+    def archive(self) -> zipfile.ZipFile:
+        """Opened once per workbook (the parts are read lazily, while the workbook is checked)."""
+        return zipfile.ZipFile(self.path)
+
+    def __del__(self) -> None:
+        if "archive" in self.__dict__:
+            self.__dict__["archive"].close()
 
     @cached_property
     def percent_styles(self) -> frozenset[int]:

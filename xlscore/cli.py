@@ -35,7 +35,7 @@ def main() -> None:
 
 
 @main.command(context_settings=CONTEXT, help="检查自评表：读取资金安排、资金使用和评分表，列出计算不符之处。\n\n"
-              "FILE 为 .xlsx/.xlsm/.xls/.ods 工作簿，可给多个。退出码：0 无错误；1 有错误项；2 文件无法读取。")
+              "FILE 为 .xlsx/.xlsm/.xls/.ods 工作簿或文件夹（其中全部工作簿），可给多个。退出码：0 无错误；1 有错误项；2 文件无法读取。")
 @click.argument("files", metavar="FILE...", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               help="输出格式（默认 text）：text 每项一行（文件:工作表!单元格: 代码 说明）；json 机器可读报告（多个文件时每行一个 JSON 对象）。")
@@ -47,10 +47,11 @@ def check(files: tuple[str, ...], fmt: str, scheme: str | None) -> None:
 
     scheme = _load_scheme(scheme)
     worst = 0
-    for path in files:
+    for path in _expand(files):
         report = check_file(path, scheme=scheme)
         if fmt == "json":
-            text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2 if len(files) == 1 else None)
+            single = len(files) == 1 and not os.path.isdir(files[0])
+            text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2 if single else None)
             click.echo(text)
         else:
             from .report import text_lines
@@ -181,6 +182,25 @@ def _load_scheme(scheme: str | None):
     except SchemeError as exc:
         click.echo(f"错误：无法使用指标体系 {scheme}：{exc}", err=True)
         sys.exit(2)
+
+
+def _expand(paths) -> list[str]:
+    """Files as given; a folder stands for the workbooks in it (recursively, lock/temp/hidden skipped)."""
+    from pathlib import Path
+
+    out: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            from .inbox import discover
+
+            found = [str(job.path) for job in discover([path], path / ".none").jobs if job.part is None]
+            if not found:
+                _usage_error(f"文件夹 {raw} 中没有工作簿（.xlsx/.xlsm/.xls/.ods）")
+            out += found
+        else:
+            out.append(raw)
+    return out
 
 
 @main.command(context_settings=CONTEXT, help="列出全部检查结果代码（代码、严重程度、名称、消息模板）。")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import labels
 from .book import Book, Sheet
@@ -40,6 +41,7 @@ def _value_right(sheet: Sheet, row: int, col: int) -> object:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _field_of(text: str) -> tuple[str, str] | None:
     for key, words in labels.HEADER_FIELDS.items():
         for word in words:

@@ -4,8 +4,10 @@ the project name in the page header, 第 &P 页 共 &N 页 in the footer, commen
 
 from __future__ import annotations
 
+import copy
 import math
 import unicodedata
+from functools import lru_cache
 
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
@@ -17,11 +19,13 @@ LINE_POINTS = 15.0  # one line of 11-point CJK text
 MAX_ROW_POINTS = 409.0
 
 
+@lru_cache(maxsize=8192)
 def text_width(text: str) -> float:
     """Width of text in column-width units: a CJK character is two, others about one."""
     return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
 
 
+@lru_cache(maxsize=8192)
 def lines_needed(text: str, width: float) -> int:
     usable = max(width - 1.0, 1.0)
     return sum(max(1, math.ceil(text_width(part) / usable)) for part in str(text).split("\n"))
@@ -46,15 +50,21 @@ def used_range(ws) -> tuple[int, int]:
 
 def wrap_columns(ws, widths: dict[int, float], rows: range) -> None:
     """Set the long-text columns (1-based index -> width) and wrap their cells in ``rows``."""
+    wrapped: dict[object, object] = {}  # a cell style -> the same style wrapped (assigning styles is slow)
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = width
         for r in rows:
             cell = ws.cell(row=r, column=col)
             if cell.value is None:
                 continue
-            align = cell.alignment
-            cell.alignment = Alignment(horizontal=align.horizontal, vertical=align.vertical or "center",
-                                       wrap_text=True, indent=align.indent, text_rotation=align.text_rotation)
+            key = tuple(cell._style)
+            if key not in wrapped:
+                align = cell.alignment
+                cell.alignment = Alignment(horizontal=align.horizontal, vertical=align.vertical or "center",
+                                           wrap_text=True, indent=align.indent, text_rotation=align.text_rotation)
+                wrapped[key] = copy.copy(cell._style)
+            else:
+                cell._style = copy.copy(wrapped[key])
 
 
 def fit_rows(ws, rows: range) -> None:

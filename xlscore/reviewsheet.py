@@ -4,6 +4,8 @@ link to its cell, the colour legend, and a line for the reviewer's signature."""
 
 from __future__ import annotations
 
+import copy
+
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -32,10 +34,21 @@ class _Writer:
     def __init__(self, ws):
         self.ws = ws
         self.row = 1
+        self._styles: dict[tuple, object] = {}  # style signature -> the first styled cell's StyleArray
 
     def cell(self, col: int, value, *, style: str = "", fill=None, fmt: str | None = None):
         cell = self.ws.cell(row=self.row, column=col)
         put(cell, value)
+        signature = (style, id(fill), fmt)
+        if signature in self._styles:  # assigning style objects is slow in openpyxl; reuse the index
+            cell._style = copy.copy(self._styles[signature])
+            return cell
+        self._apply(cell, style, fill, fmt)
+        self._styles[signature] = copy.copy(cell._style)
+        return cell
+
+    @staticmethod
+    def _apply(cell, style: str, fill, fmt: str | None) -> None:
         if "box" in style:
             cell.border = BOX
         if "bold" in style:
@@ -45,7 +58,6 @@ class _Writer:
             cell.fill = fill
         if fmt:
             cell.number_format = fmt
-        return cell
 
     def header(self, labels: list[str]) -> None:
         for col, label in enumerate(labels, 1):

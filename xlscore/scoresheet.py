@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .book import Book, Sheet, a1
 from .findings import Finding, make
@@ -89,7 +90,11 @@ class ScoreSheet:
 
 
 def _header_key(value: object) -> str | None:
-    key = label_key(value)
+    return _header_of(label_key(value))
+
+
+@lru_cache(maxsize=4096)
+def _header_of(key: str) -> str | None:
     if key in _LOOKUP:
         return _LOOKUP[key]
     for word, name in _LOOKUP.items():
