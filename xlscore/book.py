@@ -54,6 +54,7 @@ class Sheet:
     book: "Book | None" = field(default=None, repr=False)
     _anchor: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict, repr=False)
     _computed: dict[tuple[int, int], object] = field(default_factory=dict, repr=False)
+    _texts: list | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for r0, c0, r1, c1 in self.merged:
@@ -61,6 +62,18 @@ class Sheet:
                 for c in range(c0, c1 + 1):
                     if (r, c) != (r0, c0):
                         self._anchor[(r, c)] = (r0, c0)
+
+    @property
+    def texts(self) -> list[tuple[int, int, str]]:
+        """(row, col, label key) of every text cell that is not a merged range's covered cell —
+        computed once and shared by the table locators."""
+        if self._texts is None:
+            from .labels import label_key
+
+            self._texts = [(r, c, label_key(value)) for r, line in enumerate(self.rows)
+                           for c, value in enumerate(line)
+                           if isinstance(value, str) and (r, c) not in self._anchor]
+        return self._texts
 
     @property
     def nrows(self) -> int:

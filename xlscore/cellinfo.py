@@ -154,6 +154,10 @@ def _col_letters(col: int) -> bytes:
     return letters.encode()
 
 
+_NUMFMT_RE = re.compile(rb'<(?:\w+:)?numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"')
+_CELLXFS_RE = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_XF_RE = re.compile(rb"<(?:\w+:)?xf\b([^>]*)")
+_FMTID_RE = re.compile(rb'\bnumFmtId="(\d+)"')
 _F_START_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
@@ -162,10 +166,17 @@ class _XlsxInfo:
         self.path = path
 
     def read(self, name: str) -> bytes | None:
+        """A part's bytes; one holding a DTD (never in a real workbook: a possible entity bomb) is refused,
+        wherever in the part it hides."""
         try:
-            return self.archive.read(name)
+            data = self.archive.read(name)
         except KeyError:
             return None
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            from .errors import WorkbookError
+
+            raise WorkbookError("FILE_CORRUPT", f"工作簿部件 {name} 含有 DTD/实体声明（正常工作簿不会有，可能是恶意文件），未解析")
+        return data
 
     @cached_property
     def archive(self) -> zipfile.ZipFile:
@@ -181,15 +192,15 @@ class _XlsxInfo:
         data = self.read("xl/styles.xml")
         if not data:
             return frozenset()
-        root = SafeET.fromstring(data)
-        codes = {
-            int(fmt.get("numFmtId")): fmt.get("formatCode", "")
-            for fmt in root.iter(f"{_NS_MAIN}numFmt")
-        }
-        xfs = root.find(f"{_NS_MAIN}cellXfs")
+        # Regular expressions over the part (already checked to carry no DTD): the number formats,
+        # then each cell format <xf> of <cellXfs> in order — its index is a cell's s="…".
+        codes = {int(m.group(1)): html.unescape(m.group(2).decode("utf-8", "replace"))
+                 for m in _NUMFMT_RE.finditer(data)}
+        block = _CELLXFS_RE.search(data)
         percent = set()
-        for index, xf in enumerate(xfs if xfs is not None else []):
-            fmt_id = int(xf.get("numFmtId", "0"))
+        for index, xf in enumerate(_XF_RE.finditer(block.group(1) if block else b"")):
+            found = _FMTID_RE.search(xf.group(1))
+            fmt_id = int(found.group(1)) if found else 0
             if fmt_id in _PERCENT_BUILTIN or _is_percent_code(codes.get(fmt_id, "")):
                 percent.add(index)
         return frozenset(percent)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Callable
 
 Resolver = Callable[[str | None, int, int], object]
@@ -370,18 +371,24 @@ def shift(text: str, rows: int, cols: int) -> str:
     return "".join(part if part.startswith('"') else _SHIFT_RE.sub(move, part) for part in parts)
 
 
+@lru_cache(maxsize=4096)
+def _parse(text: str):
+    """The formula's syntax tree (templates repeat the same formulas across thousands of files)."""
+    try:
+        return _Parser(_tokenize(text)).parse()
+    except FormulaError:
+        raise
+    except Exception as exc:  # malformed formula
+        raise FormulaError(f"公式格式有误（{exc}）") from None
+
+
 def evaluate(text: str, resolve: Resolver) -> object:
     """Evaluate ``text`` (with or without a leading ``=``), reading cells through ``resolve``.
 
     Returns a float, str or bool, or an :class:`XLError` such as #DIV/0! when the spreadsheet would
     show one. Raises :class:`FormulaError` for what it cannot evaluate.
     """
-    try:
-        tree = _Parser(_tokenize(text)).parse()
-    except FormulaError:
-        raise
-    except Exception as exc:  # malformed formula
-        raise FormulaError(f"公式格式有误（{exc}）") from None
+    tree = _parse(text)
     try:
         return _eval(tree, resolve, {})
     except _Propagate as exc:

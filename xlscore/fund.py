@@ -44,12 +44,10 @@ class FundTable:
 def _label_hits(sheet: Sheet) -> dict[int, dict[str, int]]:
     """Column -> {row key: first sheet row} for every fund-row label in the sheet."""
     hits: dict[int, dict[str, int]] = {}
-    for r, line in enumerate(sheet.rows):
-        for c, value in enumerate(line):
-            if isinstance(value, str) and not sheet.is_merged_child(r, c):
-                key = labels.fund_row(value)
-                if key:
-                    hits.setdefault(c, {}).setdefault(key, r)
+    for r, c, text in sheet.texts:
+        key = labels.FUND_ROW_BY_KEY.get(text)
+        if key:
+            hits.setdefault(c, {}).setdefault(key, r)
     return hits
 
 

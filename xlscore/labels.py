@@ -72,6 +72,7 @@ FISCAL_LEVELS = ("central", "city", "county", "township")
 OTHER_SOURCES = ("self_raised", "loans", "social")
 
 _LOOKUP_FUND_ROW = {word: key for key, words in FUND_ROWS.items() for word in words}
+FUND_ROW_BY_KEY = _LOOKUP_FUND_ROW  # label key -> fund row
 
 _FUND_HEADER_WORDS = ("合计", "财政", "其他资金", "小计", "中央", "市级", "区县", "乡镇", "自筹", "贷款", "社会资本", "行次")
 

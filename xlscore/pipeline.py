@@ -75,60 +75,63 @@ def check_book(book: book_mod.Book, report: Report, scheme=None, analysis: Analy
         "usage": {"sheet": usage.sheet, "cell": f"{_col(usage.label_col)}{usage.header_top + 1}"} if usage else None,
         "scoring": {"sheet": prepared[0].sheet, "row": prepared[0].header_row + 1} if prepared else None,
     }
-    reconciled = None
-    scoring_fund = None
-    extra_rows = []
-    if block is not None and all(c.blank for col in block.stated.values() for c in col.values()):
-        report.findings.append(make("TABLE_BLANK", block.sheet, None, table="项目资金（预算执行情况）表"))
+    if block is not None:
         report.tables["budget"] = {"sheet": block.sheet, "row": block.header_row + 1}
-        block = None
-    elif block is not None:
-        report.source_unit = block.unit
-        report.tables["budget"] = {"sheet": block.sheet, "row": block.header_row + 1}
-        report.findings += block.findings
-        report.fund, report.fund_stated, found = budget_mod.reconcile(block)
-        report.findings += found
-        rate = report.fund["rate"].get("total")
-        scoring_fund = {"execution_rate": {"total": rate}}
-        extra_rows = [budget_mod.indicator_row(block, rate)]
-    elif fund is None and "budget" not in report.tables:
-        report.findings.append(make("TABLE_MISSING", None, None, table="资金安排情况表"))
+        scoring_fund, extra_rows = _national(block, report)
     else:
-        report.source_unit = fund.unit
-        report.findings += fund.findings
-    if fund is not None and fund.is_blank():
-        report.findings.append(make("TABLE_BLANK", fund.sheet, None, table="资金安排情况表"))
-    elif fund is not None:
         warn = getattr(prepared[1], "spend_rate_warn", None) if prepared else None
-        reconciled = reconcile_fund(fund, book, warn if warn is not None else SPEND_RATE_WARN)
-        report.fund = reconciled.fund
-        report.fund_stated = reconciled.stated
-        report.findings += reconciled.findings
-    if usage is None and block is None and "budget" not in report.tables:
-        report.findings.append(make("TABLE_MISSING", None, None, table="资金使用情况表"))
-    elif usage is not None:
-        report.findings += usage.findings
-        report.usage = [
-            {
-                "item": row.item,
-                "total": _amount(row.values.get("total")),
-                "fiscal": _amount(row.values.get("fiscal")),
-                "other": _amount(row.values.get("other")),
-                "row": row.row + 1,
-            }
-            for row in usage.items
-        ]
-        report.findings += reconcile_usage(usage, reconciled)
+        _annex(fund, usage, book, report, SPEND_RATE_WARN if warn is None else warn)
+        scoring_fund, extra_rows = report.fund or None, []
     if prepared is None:
         report.findings.append(make("TABLE_MISSING", None, None, table="自评价评分附件表"))
     else:
-        scored = analysis.scoring = score_table(*prepared, scoring_fund or report.fund or None, extra_rows)
+        scored = analysis.scoring = score_table(*prepared, scoring_fund, extra_rows)
         report.scheme = getattr(scored.scheme, "id", None)
         report.indicators = scored.indicators()
         report.totals = scored.totals
         report.grade = scored.grade
         report.findings += scored.findings
     return report
+
+
+def _national(block, report: Report) -> tuple[dict | None, list]:
+    """The national form's budget block: reconciled, and its 预算执行率 line as the first indicator."""
+    if all(cell.blank for column in block.stated.values() for cell in column.values()):
+        report.findings.append(make("TABLE_BLANK", block.sheet, None, table="项目资金（预算执行情况）表"))
+        return None, []
+    report.source_unit = block.unit
+    report.findings += block.findings
+    report.fund, report.fund_stated, found = budget_mod.reconcile(block)
+    report.findings += found
+    rate = report.fund["rate"].get("total")
+    return {"execution_rate": {"total": rate}}, [budget_mod.indicator_row(block, rate)]
+
+
+def _annex(fund, usage, book, report: Report, spend_rate_warn: float) -> None:
+    """The 附表 layout: the fund table (资金安排情况) and the usage table (资金使用情况)."""
+    reconciled = None
+    if fund is None:
+        report.findings.append(make("TABLE_MISSING", None, None, table="资金安排情况表"))
+    elif fund.is_blank():
+        report.source_unit = fund.unit
+        report.findings += fund.findings
+        report.findings.append(make("TABLE_BLANK", fund.sheet, None, table="资金安排情况表"))
+    else:
+        report.source_unit = fund.unit
+        report.findings += fund.findings
+        reconciled = reconcile_fund(fund, book, spend_rate_warn)
+        report.fund, report.fund_stated = reconciled.fund, reconciled.stated
+        report.findings += reconciled.findings
+    if usage is None:
+        report.findings.append(make("TABLE_MISSING", None, None, table="资金使用情况表"))
+        return
+    report.findings += usage.findings
+    report.usage = [
+        {"item": row.item, "total": _amount(row.values.get("total")), "fiscal": _amount(row.values.get("fiscal")),
+         "other": _amount(row.values.get("other")), "row": row.row + 1}
+        for row in usage.items
+    ]
+    report.findings += reconcile_usage(usage, reconciled)
 
 
 def _amount(stated) -> float | None:

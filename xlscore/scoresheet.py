@@ -105,8 +105,11 @@ def _header_of(key: str) -> str | None:
 
 def locate(book: Book) -> tuple[Sheet, int] | None:
     for sheet in book.sheets:
-        for r, line in enumerate(sheet.rows):
-            keys = {_header_key(v) for v in line if isinstance(v, str)}
+        rows: dict[int, set] = {}
+        for r, _c, text in sheet.texts:
+            rows.setdefault(r, set()).add(_header_of(text))
+        for r in sorted(rows):
+            keys = rows[r]
             if "name" in keys and ("weight" in keys or "self_score" in keys):
                 return sheet, r
     return None
@@ -152,8 +155,12 @@ def read(book: Book) -> ScoreSheet | None:
     while first < sheet.nrows and any(_header_key(sheet.value(first, c)) for c in cols.values()):
         first += 1
     area = _level_columns(sheet, spans, first)
+    name_limit = cols.get("name") or 0
+    row_keys: dict[int, list[tuple[int, str]]] = {}
+    for r, c, key in sheet.texts:
+        row_keys.setdefault(r, []).append((c, key))
     for r in range(first, sheet.nrows):
-        words = [label_key(sheet.value(r, c)) for c in range(0, (cols.get("name") or 0) + 1)]
+        words = [key for c, key in row_keys.get(r, ()) if c <= name_limit]
         if any(w in TOTAL_WORDS for w in words) or any(w.startswith("自评综合得分") for w in words):
             table.total_row = r
             table.total_weight = _number(sheet, r, cols.get("weight"), table.findings, "权重合计")

@@ -37,10 +37,9 @@ class UsageTable:
 
 
 def _anchor(sheet: Sheet) -> tuple[int, int] | None:
-    for r, line in enumerate(sheet.rows):
-        for c, value in enumerate(line):
-            if isinstance(value, str) and labels.label_key(value) in labels.USAGE_ANCHORS:
-                return r, c
+    for r, c, text in sheet.texts:
+        if text in labels.USAGE_ANCHORS:
+            return r, c
     return None
 
 
