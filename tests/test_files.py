@@ -3,7 +3,6 @@ exit code 2, a Chinese message, no traceback — and the file left exactly as it
 
 from __future__ import annotations
 
-import io
 import re
 import struct
 import zipfile

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import (
-    CLEAN, CLEAN_USAGE, COLS, ROWS, SEED_000, SEED_002, SEED_002_USAGE, build_book, codes, figures,
+    CLEAN, CLEAN_USAGE, COLS, ROWS, SEED_000, SEED_002, SEED_002_USAGE, codes, figures,
     findings_of, foundation_findings, run_check, write_scoring,
 )
 from xlscore import book as book_mod

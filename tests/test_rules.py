@@ -2,7 +2,7 @@
 
 import pytest
 
-from xlscore.measure import Measure, parse_measure
+from xlscore.measure import parse_measure
 from xlscore.rules import CountRule, ElementsRule, LinearRule, RuleUnparsed, TargetRule, TiersRule, parse
 from xlscore.score import score_row
 from xlscore.scoresheet import Cell, IndicatorRow

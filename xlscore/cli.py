@@ -84,7 +84,9 @@ def score(paths: tuple[str, ...], out_dir: str, scheme: str | None, jobs: int | 
     inputs = [Path(p) for p in paths]
     batch = any(p.is_dir() or p.suffix.lower() == ".eml" for p in inputs)
     # a missing workbook is that file's FILE_NOT_FOUND report; a missing folder is a usage error
-    missing = [str(p) for p in inputs if not p.exists() and (batch or p.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods"))]
+    from .inbox import WORKBOOK_SUFFIXES
+
+    missing = [str(p) for p in inputs if not p.exists() and (batch or p.suffix.lower() not in WORKBOOK_SUFFIXES)]
     if missing:
         _usage_error(f"找不到输入：{'、'.join(missing)}")
     scheme = _load_scheme(scheme)

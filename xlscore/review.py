@@ -13,7 +13,6 @@ from .pipeline import analyse
 from .report import Report
 
 SUFFIX = "_复核"
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 @dataclass
@@ -54,12 +53,3 @@ def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None,
         data.update(extra)
     write_text_atomic(json.dumps(data, ensure_ascii=False, indent=2) + "\n", json_path)
     return Scored(report, written, json_path)
-
-
-def workbooks_in(folder: Path) -> list[Path]:
-    """The workbooks directly in ``folder`` (no lock/temp or hidden files), in name order."""
-    return sorted(
-        p for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES
-        and not p.name.startswith(("~$", ".~lock", "."))
-    )

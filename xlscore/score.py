@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from . import elements as elements_mod
 from .measure import Measure
-from .rules import CountRule, ElementsRule, LinearRule, Rule, RuleUnparsed, TargetRule, Tier, TiersRule, parse
+from .rules import CountRule, ElementsRule, LinearRule, Rule, RuleUnparsed, Tier, TiersRule, parse
 from .scoresheet import IndicatorRow
 from .textnum import norm
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .labels import FUND_COLS
-from .sheetmodel import SheetModel, TCell, evaluate_all
+from .sheetmodel import SheetModel, evaluate_all
 
 FUND_SHEET, USAGE_SHEET, SCORE_SHEET, GUIDE_SHEET = "资金安排情况", "资金使用情况", "自评价评分附件表", "填表说明"
 FUND_LABELS = (("budget", "预算安排", "(1)"), ("input", "项目实际投入", "(2)"), ("arrived", "资金到位", "(3)"),

@@ -154,9 +154,3 @@ def fmt_rate(value: float | None) -> str:
     if value is None:
         return "空"
     return f"{value:.2f}%"
-
-
-def fmt_score(value: float | None) -> str:
-    if value is None:
-        return "空"
-    return f"{value:.2f}"
