@@ -260,3 +260,29 @@ def test_truncated_ods_and_xls_fixtures_are_corrupt(tmp_path):
         assert report["status"] == "error", name
         assert report["error"]["code"] == "FILE_CORRUPT", (name, report["error"])
         assert CJK.search(report["error"]["message"])
+
+
+_PROLOGS = {
+    b'<?xml version="1.0"?>\n<root/>': False,
+    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>': True,
+    b"\xef\xbb\xbf<?xml?><!--" + b"x" * 70_000 + b"--><!DOCTYPE a><a/>": True,
+    b"<?xml?><!-- <!DOCTYPE --><a/>": False,  # inside a comment: not a DTD
+    b"   \n" * 5000 + b"<!DOCTYPE a>": True,
+    b"<?xml?>" + b" " * 4090 + b"<!DOCTYPE a><a/>": True,  # across a chunk boundary
+    b"": False,
+    '<?xml version="1.0"?><a/>'.encode("utf-16"): False,
+    '<?xml?><!DOCTYPE a><a/>'.encode("utf-16"): True,
+    b"<?xml?><!--" + b"-" * 5000 + b"--><!ENTITY x><a/>": True,
+}
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 4096])
+def test_dtd_is_found_in_any_prolog_however_the_part_is_read(chunk):
+    import io
+
+    class Trickle(io.BytesIO):
+        def read(self, n=-1):
+            return super().read(n if n == -1 else min(n, chunk))
+
+    for data, has_dtd in _PROLOGS.items():
+        assert xlscore.files._prolog_has_dtd(Trickle(data)) is has_dtd, data[:40]

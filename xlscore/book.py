@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from . import cellinfo, formula
@@ -40,6 +41,7 @@ def col_letter(col: int) -> str:
     return letters
 
 
+@lru_cache(maxsize=1 << 16)
 def a1(row: int, col: int) -> str:
     """0-based (row, col) -> A1 reference."""
     return f"{col_letter(col)}{row + 1}"
@@ -57,11 +59,11 @@ class Sheet:
     _texts: list | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        for r0, c0, r1, c1 in self.merged:
-            for r in range(r0, r1 + 1):
-                for c in range(c0, c1 + 1):
-                    if (r, c) != (r0, c0):
-                        self._anchor[(r, c)] = (r0, c0)
+        if self.merged:
+            self._anchor = {(r, c): (r0, c0) for r0, c0, r1, c1 in self.merged
+                            for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+            for r0, c0, _r1, _c1 in self.merged:
+                del self._anchor[(r0, c0)]
 
     @property
     def texts(self) -> list[tuple[int, int, str]]:
@@ -85,24 +87,32 @@ class Sheet:
 
     def anchor(self, row: int, col: int) -> tuple[int, int]:
         """The top-left cell of the merged range holding (row, col), or the cell itself."""
-        return self._anchor.get((row, col), (row, col))
+        return self._anchor.get((row, col)) or (row, col)
 
     def is_merged_child(self, row: int, col: int) -> bool:
         return (row, col) in self._anchor
 
     def raw(self, row: int, col: int) -> object:
         """The stored value of a cell, without merge expansion or formula evaluation."""
-        if 0 <= row < len(self.rows):
-            cells = self.rows[row]
-            if 0 <= col < len(cells):
-                return cells[col]
+        if row >= 0 and col >= 0:
+            try:
+                return self.rows[row][col]
+            except IndexError:
+                pass
         return None
 
     def value(self, row: int, col: int) -> object:
         """The value that shows in (row, col): merged ranges expanded, formulas without a cached
         value evaluated (an :class:`Uncomputed` when that is not possible)."""
-        row, col = self.anchor(row, col)
-        value = self.raw(row, col)
+        anchor = self._anchor.get((row, col))
+        if anchor is not None:
+            row, col = anchor
+        value = None
+        if row >= 0 and col >= 0:
+            try:
+                value = self.rows[row][col]
+            except IndexError:
+                pass
         if value is None and self.info is not None:
             text = self.info.formula(row, col)
             if text is not None:
@@ -153,12 +163,12 @@ class Book:
         return None
 
 
-def _cell(value: object) -> object:
-    if value == "" or value is None:
-        return None
-    if isinstance(value, (_dt.datetime, _dt.date, _dt.time, _dt.timedelta)):
-        return str(value)
-    return value
+_DATES = frozenset({_dt.datetime, _dt.date, _dt.time, _dt.timedelta})
+
+
+def _line(values: list) -> list:
+    """One row as xlscore keeps it: empty cells None, dates and times as their text."""
+    return [None if v == "" else str(v) if v.__class__ in _DATES else v for v in values]
 
 
 def load(path: str | os.PathLike) -> Book:
@@ -182,7 +192,7 @@ def load(path: str | os.PathLike) -> Book:
             merged = [
                 (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (raw.merged_cell_ranges or [])
             ]
-            rows = [[_cell(v) for v in line] for line in grid]
+            rows = [_line(line) for line in grid]
             info = details.sheet(meta.name) if details else None
             book.sheets.append(Sheet(meta.name, rows, merged, info, book))
         workbook.close()

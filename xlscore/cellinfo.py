@@ -34,7 +34,6 @@ _STYLE_RE = re.compile(rb'\bs="(\d+)"')
 _FORMULA_RE = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 _SHARED_RE = re.compile(rb'\bt="shared"')
 _SI_RE = re.compile(rb'\bsi="(\d+)"')
-_VALUE_RE = re.compile(rb"<(?:\w+:)?v\b[^>]*>(.+?)</(?:\w+:)?v>", re.S)
 
 
 def _col_index(letters: bytes) -> int:
@@ -70,6 +69,7 @@ class _XlsxSheet(SheetInfo):
         self._data: bytes | None = None
         self._percent: dict[tuple[int, int], bool] = {}
         self._formulas: dict[tuple[int, int], str] | None = None
+        self._cursor = 0
 
     def _bytes(self) -> bytes:
         if self._data is None:
@@ -85,12 +85,16 @@ class _XlsxSheet(SheetInfo):
     def _style(self, row: int, col: int) -> int:
         data = self._bytes()
         ref = b' r="' + _col_letters(col) + str(row + 1).encode() + b'"'
-        at = data.find(ref)
+        # Readers ask about cells mostly in sheet order: search on from the last cell found first.
+        at = data.find(ref, self._cursor)
+        if at == -1:
+            at = data.find(ref)
         while at != -1:
             start = data.rfind(b"<", 0, at)
             end = data.find(b">", at)
             tag = data[start:end]
-            if re.match(rb"<(?:\w+:)?c\b", tag):
+            if _C_TAG_RE.match(tag):
+                self._cursor = end
                 style = _STYLE_RE.search(tag)
                 return int(style.group(1)) if style else 0
             at = data.find(ref, at + 1)
@@ -102,47 +106,104 @@ class _XlsxSheet(SheetInfo):
         return self._formulas.get((row, col))
 
     def _scan_formulas(self) -> dict[tuple[int, int], str]:
-        """Formulas whose cached value is missing: only the cells holding an ``<f`` are parsed."""
+        """Formulas whose cached value is missing. A cell without one has its ``</f>`` (or a
+        self-closing ``<f …/>``) followed by nothing but an empty ``<v>`` and ``</c>``: those are
+        found with byte searches, and only their cells are parsed."""
         data = self._bytes()
         formulas: dict[tuple[int, int], str] = {}
         if b"<f" not in data and b":f" not in data:
             return formulas
-        masters: dict[bytes, tuple[tuple[int, int], str]] = {}
+        prefix = _prefix(data)
         children: dict[tuple[int, int], bytes] = {}
-        for found_f in _F_START_RE.finditer(data):
-            start = max(data.rfind(b"<c ", 0, found_f.start()), data.rfind(b":c ", 0, found_f.start()))
-            match = _CELL_RE.match(data, data.rfind(b"<", 0, start + 1))
-            if match is None:
+        for at in _uncached_formula_ends(data, prefix):
+            cell = _cell_at(data, prefix, at)
+            if cell is None:
                 continue
-            attrs, body = match.group(1), match.group(2) or b""
-            ref = _REF_RE.search(attrs)
-            if ref is None:
-                continue
-            key = (int(ref.group(2)) - 1, _col_index(ref.group(1)))
-            found = _FORMULA_RE.search(body)
-            if not found:
-                continue
-            text = html.unescape((found.group(1) or b"").decode("utf-8", "replace")).strip()
-            shared = _SHARED_RE.search(found.group(0)) and _SI_RE.search(found.group(0))
-            if shared and text:
-                masters[shared.group(1)] = (key, text)
-            if _VALUE_RE.search(body):
-                continue
+            key, f_tag, text = cell
+            shared = _SHARED_RE.search(f_tag) and _SI_RE.search(f_tag)
             if text:
                 formulas[key] = text
             elif shared:
                 children[key] = shared.group(1)
-        # Cells of a shared formula carry only its index: their formula is the master's, moved.
-        for key, index in children.items():
-            if index not in masters:
-                formulas[key] = "共享公式（缺少主公式）"
-                continue
-            (row, col), text = masters[index]
-            try:
-                formulas[key] = formula.shift(text, key[0] - row, key[1] - col)
-            except formula.FormulaError:
-                formulas[key] = text
+        if children:
+            masters = _shared_masters(data, prefix)
+            # Cells of a shared formula carry only its index: their formula is the master's, moved.
+            for key, index in children.items():
+                if index not in masters:
+                    formulas[key] = "共享公式（缺少主公式）"
+                    continue
+                (row, col), text = masters[index]
+                try:
+                    formulas[key] = formula.shift(text, key[0] - row, key[1] - col)
+                except formula.FormulaError:
+                    formulas[key] = text
         return formulas
+
+
+def _prefix(data: bytes) -> bytes:
+    """The namespace prefix the sheet's elements carry (``x:`` in some generators' output), or b""."""
+    if b"<c " in data or b"<row" in data:
+        return b""
+    found = re.search(rb"<(\w+:)(?:row|c)[\s>/]", data)
+    return found.group(1) if found else b""
+
+
+_EMPTY_TAIL_RE = re.compile(rb"\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
+
+
+def _uncached_formula_ends(data: bytes, prefix: bytes):
+    """Positions inside the formula elements that no cached value follows."""
+    close = b"</" + prefix + b"f>"
+    at = data.find(close)
+    while at != -1:
+        end = at + len(close)
+        if _EMPTY_TAIL_RE.match(data, end):
+            yield at
+        at = data.find(close, end)
+    opener = b"<" + prefix + b"f "
+    at = data.find(opener)
+    while at != -1:
+        end = data.find(b">", at)
+        if end == -1:
+            return
+        if data[end - 1:end] == b"/" and _EMPTY_TAIL_RE.match(data, end + 1):
+            yield at
+        at = data.find(opener, end)
+
+
+def _cell_at(data: bytes, prefix: bytes, at: int) -> tuple[tuple[int, int], bytes, str] | None:
+    """The (row, col), ``<f>`` tag and formula text of the cell holding position ``at``."""
+    start = data.rfind(b"<" + prefix + b"c ", 0, at)
+    if start == -1:
+        return None
+    match = _CELL_RE.match(data, start)
+    if match is None:
+        return None
+    ref = _REF_RE.search(match.group(1))
+    found = _FORMULA_RE.search(match.group(2) or b"")
+    if ref is None or found is None:
+        return None
+    key = (int(ref.group(2)) - 1, _col_index(ref.group(1)))
+    text = html.unescape((found.group(1) or b"").decode("utf-8", "replace")).strip()
+    return key, found.group(0), text
+
+
+def _shared_masters(data: bytes, prefix: bytes) -> dict[bytes, tuple[tuple[int, int], str]]:
+    """Shared-formula index -> (cell, formula text) of the cell that carries the text."""
+    masters: dict[bytes, tuple[tuple[int, int], str]] = {}
+    opener = b"<" + prefix + b"f "
+    at = data.find(opener)
+    while at != -1:
+        end = data.find(b">", at)
+        if end == -1:
+            break
+        if data[end - 1:end] != b"/" and _SHARED_RE.search(data, at, end):
+            index = _SI_RE.search(data, at, end)
+            cell = _cell_at(data, prefix, at)
+            if index and cell and cell[2]:
+                masters[index.group(1)] = (cell[0], cell[2])
+        at = data.find(opener, end)
+    return masters
 
 
 def _col_letters(col: int) -> bytes:
@@ -158,7 +219,7 @@ _NUMFMT_RE = re.compile(rb'<(?:\w+:)?numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatC
 _CELLXFS_RE = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
 _XF_RE = re.compile(rb"<(?:\w+:)?xf\b([^>]*)")
 _FMTID_RE = re.compile(rb'\bnumFmtId="(\d+)"')
-_F_START_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_C_TAG_RE = re.compile(rb"<(?:\w+:)?c\b")
 
 
 class _XlsxInfo:

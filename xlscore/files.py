@@ -23,7 +23,6 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_PART_BYTES = 128 * 1024 * 1024
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
 MAX_PARTS = 10_000
-DTD_SCAN_BYTES = 64 * 1024
 
 KINDS = ("xlsx", "xls", "ods", "xlsb")
 
@@ -120,17 +119,67 @@ def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
 
 
 def _refuse_dtd(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
-    """Office XML never carries a DTD; one that does may hold an entity bomb."""
+    """Office XML never carries a DTD; one that does may hold an entity bomb. A DTD can only stand
+    in the prolog, before the root element, so only the prolog of each part is inflated."""
     for info in infos:
         if not info.filename.endswith((".xml", ".rels")):
             continue
         with archive.open(info) as part:
-            head = part.read(DTD_SCAN_BYTES)
-        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-            raise WorkbookError(
-                "FILE_CORRUPT",
-                f"工作簿部件 {info.filename} 含有 DTD/实体声明（正常工作簿不会有，可能是恶意文件），未解析",
-            )
+            if _prolog_has_dtd(part):
+                raise WorkbookError(
+                    "FILE_CORRUPT",
+                    f"工作簿部件 {info.filename} 含有 DTD/实体声明（正常工作簿不会有，可能是恶意文件），未解析",
+                )
+
+
+_CHUNK = 4096
+
+
+def _read(part) -> bytes:
+    """Up to one chunk: short only at the end of the part."""
+    data = part.read(_CHUNK)
+    while data and len(data) < _CHUNK:
+        more = part.read(_CHUNK - len(data))
+        if not more:
+            break
+        data += more
+    return data
+
+
+def _prolog_has_dtd(part) -> bool:
+    """Whether the XML prolog (declaration, comments, processing instructions, whitespace) that
+    precedes the root element holds a ``<!DOCTYPE``; reads the part only as far as the root."""
+    data = _read(part)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: read it all (sizes are bounded)
+        text = (data + part.read()).decode("utf-16", "replace").encode("utf-8", "replace")
+        return b"<!DOCTYPE" in text or b"<!ENTITY" in text
+    at = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    while True:
+        while at < len(data) and data[at] in b" \t\r\n":
+            at += 1
+        if at >= len(data) or (data[at:at + 1] == b"<" and len(data) - at < 9):
+            more = _read(part)
+            if not more:
+                return b"<!DOCTYPE" in data[at:] or b"<!ENTITY" in data[at:]
+            data = data[at:] + more
+            at = 0
+            continue
+        if data[at:at + 1] != b"<":
+            return False  # not XML: the parsers will say so
+        if data.startswith(b"<!DOCTYPE", at) or data.startswith(b"<!ENTITY", at):
+            return True
+        closer = b"?>" if data.startswith(b"<?", at) else b"-->" if data.startswith(b"<!--", at) else None
+        if closer is None:
+            return False  # the root element: the prolog is over
+        end = data.find(closer, at)
+        while end == -1:
+            more = _read(part)
+            if not more:
+                return False
+            data = data[at:] + more
+            at = 0
+            end = data.find(closer, max(0, len(data) - len(more) - len(closer)))
+        at = end + len(closer)
 
 
 def _sniff_ole(path: Path) -> FileKind:
