@@ -59,8 +59,14 @@ def match(elements: list[str | tuple[str, ...]], text: str) -> tuple[set[int], l
     """Element numbers (1-based) met by ``text``, and the listed items that matched no element.
 
     An element may be given as a tuple of accepted wordings (the scheme's element aliases)."""
+    wordings = tuple((e,) if isinstance(e, str) else tuple(e) for e in elements)
+    met, unmatched = _match(wordings, text)
+    return set(met), list(unmatched)
+
+
+@lru_cache(maxsize=4096)
+def _match(wordings: tuple[tuple[str, ...], ...], text: str) -> tuple[frozenset[int], tuple[str, ...]]:
     items = split_items(text)
-    wordings = [(e,) if isinstance(e, str) else tuple(e) for e in elements]
     pairs = sorted(
         ((max(similarity(w, it) for w in ws), ei, ii) for ei, ws in enumerate(wordings) for ii, it in enumerate(items)),
         reverse=True,
@@ -83,8 +89,8 @@ def match(elements: list[str | tuple[str, ...]], text: str) -> tuple[set[int], l
                     met[ei] = ii
                     used.add(ii)
                     break
-    unmatched = [item for ii, item in enumerate(items) if ii not in used]
-    return {ei + 1 for ei in met}, unmatched
+    unmatched = tuple(item for ii, item in enumerate(items) if ii not in used)
+    return frozenset(ei + 1 for ei in met), unmatched
 
 
 def short(element: str, limit: int = 18) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .textnum import norm
 
@@ -190,7 +191,25 @@ _EL_VETO_RE = re.compile(r"缺(?:少)?要素(\d+)")
 
 
 def parse(text: str | None) -> Rule:
-    """Read a rule text. Empty text gives a :class:`TargetRule`; unreadable text raises RuleUnparsed."""
+    """Read a rule text. Empty text gives a :class:`TargetRule`; unreadable text raises RuleUnparsed.
+
+    Rules are read once per distinct text (a batch meets the same template's rules in every file);
+    the Rule returned is shared and must not be changed."""
+    found = _parse_cached(text)
+    if isinstance(found, RuleUnparsed):
+        raise RuleUnparsed(found.text, found.why)
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(text: str | None) -> Rule | RuleUnparsed:
+    try:
+        return _parse(text)
+    except RuleUnparsed as exc:
+        return exc
+
+
+def _parse(text: str | None) -> Rule:
     if text is None or not norm(text):
         return TargetRule("target", "")
     flat = _text(text)

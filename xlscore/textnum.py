@@ -39,7 +39,12 @@ def clean(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    lines = str(value).replace("\u3000", " ").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return _clean_text(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _clean_text(text: str) -> str:
+    lines = text.replace("\u3000", " ").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return "\n".join(part for part in (_INLINE_SPACE_RE.sub(" ", line).strip() for line in lines) if part)
 
 
@@ -72,6 +77,8 @@ class Unparsed(ValueError):
 
 def decimals_of(number: float) -> int:
     """Decimals needed to write ``number`` (at most 6): 107.49 -> 2, 100.0 -> 0."""
+    if number == number and number % 1 == 0:  # whole (and not NaN)
+        return 0
     text = f"{number:.6f}".rstrip("0")
     return len(text.split(".")[1]) if "." in text else 0
 
@@ -93,6 +100,16 @@ def parse_number(raw: object) -> Parsed:
         return Parsed(number, decimals=decimals_of(number))
     if not isinstance(raw, str):
         raise Unparsed(str(raw))
+    parsed = _parse_text(raw)
+    if parsed is None:
+        raise Unparsed(raw)
+    return parsed
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_text(raw: str) -> Parsed | None:
+    """A number from text (None when the text is not one); cached, as a batch meets the same
+    texts in file after file."""
     text = norm(raw).replace("−", "-").replace("﹣", "-")
     if text.lower() in _BLANK_MARKS:
         return Parsed(None)
@@ -111,7 +128,7 @@ def parse_number(raw: object) -> Parsed:
         text = text[1:]
     text = text.replace(",", "")
     if not _NUMBER_RE.match(text):
-        raise Unparsed(str(raw))
+        return None
     number = float(text)
     decimals = len(text.split(".")[1]) if "." in text else 0
     return Parsed(-number if negative else number, factor, percent, decimals)
