@@ -132,7 +132,7 @@ def _refuse_dtd(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
                 )
 
 
-_CHUNK = 4096
+_CHUNK = 1024
 
 
 def _read(part) -> bytes:

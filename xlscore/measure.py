@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .book import Sheet, Uncomputed
 from .textnum import clean, decimals_of, norm
@@ -45,6 +46,12 @@ def parse_measure(raw: object, percent_format: bool | None = None) -> Measure:
             number = round(value * 100, 8)
             return Measure(f"{number:.{min(decimals_of(number), 2)}f}%", number, True)
         return Measure(clean(raw), value)
+    return _measure_of_text(raw if isinstance(raw, str) else str(raw))
+
+
+@lru_cache(maxsize=1 << 14)
+def _measure_of_text(raw: str) -> Measure:
+    """A target or actual written as text (cached: templates repeat their targets)."""
     text = clean(raw)
     flat = norm(raw).replace("％", "%")
     for word, op in _OPS:

@@ -268,7 +268,7 @@ class _DuplicateKey(Exception):
         self.line = line
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when installed: 10× faster
     pass
 
 

@@ -132,8 +132,7 @@ def _text(sheet: Sheet, r: int, c: int | None) -> str | None:
     if c is None:
         return None
     value = sheet.value(r, c)
-    text = clean(value) if value is not None and not isinstance(value, float) else (None if value is None else clean(value))
-    return text or None
+    return None if value is None else clean(value) or None
 
 
 def read(book: Book) -> ScoreSheet | None:
@@ -231,6 +230,9 @@ def _numeric_share(sheet: Sheet, c: int, first: int) -> float:
         return 0.0
     numeric = 0
     for v in values:
+        if v.__class__ is float:
+            numeric += 1
+            continue
         try:
             numeric += parse_number(v).value is not None
         except Unparsed:
@@ -260,6 +262,7 @@ def _level_columns(sheet: Sheet, spans: dict[str, list[int]], first: int) -> _Ar
     return area
 
 
+@lru_cache(maxsize=4096)
 def _split_name_weight(text: str | None) -> tuple[str | None, float | None]:
     if not text:
         return None, None

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # Characters that mean "nothing here" in Chinese financial tables.
 _BLANK_MARKS = {"", "-", "—", "–", "－", "——", "/", "\\", "无", "空", "n/a", "na", "none"}
@@ -48,13 +48,13 @@ def _clean_text(text: str) -> str:
     return "\n".join(part for part in (_INLINE_SPACE_RE.sub(" ", line).strip() for line in lines) if part)
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     """A number read from a cell.
 
     ``value`` is None for a blank cell. ``factor`` is the unit the text itself declares (万元 gives
     10000), or None when it declares none. ``percent`` is True when the text carries a ``%`` sign.
     ``decimals`` is how many decimals the figure was written with (used for rounding tolerance).
+    (A named tuple: immutable, and made in the inner loops of every table reader.)
     """
 
     value: float | None
@@ -75,6 +75,9 @@ class Unparsed(ValueError):
         self.text = text
 
 
+_INFINITIES = (float("inf"), float("-inf"))
+
+
 def decimals_of(number: float) -> int:
     """Decimals needed to write ``number`` (at most 6): 107.49 -> 2, 100.0 -> 0."""
     if number == number and number % 1 == 0:  # whole (and not NaN)
@@ -93,11 +96,11 @@ def parse_number(raw: object) -> Parsed:
         return Parsed(None)
     if isinstance(raw, bool):
         raise Unparsed(str(raw))
-    if isinstance(raw, (int, float)):
+    if raw.__class__ is float or isinstance(raw, (int, float)):
         number = float(raw)
-        if number != number or number in (float("inf"), float("-inf")):
+        if number != number or number in _INFINITIES:
             raise Unparsed(str(raw))
-        return Parsed(number, decimals=decimals_of(number))
+        return Parsed(number, None, False, decimals_of(number))
     if not isinstance(raw, str):
         raise Unparsed(str(raw))
     parsed = _parse_text(raw)
