@@ -21,6 +21,7 @@ from .files import FileKind, sniff
 
 REVIEW_SHEET = "复核结果"  # the sheet xlscore adds to an annotated copy
 REVIEW_MARK = "xlscore"  # its A1 title carries this word
+MERGE_MARGIN = 50  # rows/columns past the data that merged ranges are followed into
 
 
 @dataclass(frozen=True)
@@ -54,16 +55,42 @@ class Sheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     info: cellinfo.SheetInfo | None = None
     book: "Book | None" = field(default=None, repr=False)
-    _anchor: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict, repr=False)
+    # Row -> (column -> anchor of the merged range covering the cell, None where none does), or
+    # None for a row no merged range covers: filled by slices, so building it costs per row.
+    _cover: list = field(default_factory=list, repr=False)
     _computed: dict[tuple[int, int], object] = field(default_factory=dict, repr=False)
     _texts: list | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.merged:
-            self._anchor = {(r, c): (r0, c0) for r0, c0, r1, c1 in self.merged
-                            for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+            # A range is followed at most a little past the cells that hold data (a merge over a
+            # whole column, A1:A1048576, covers nothing a reader looks at down there).
+            last_row = len(self.rows) + MERGE_MARGIN
+            last_col = max((len(line) for line in self.rows), default=0) + MERGE_MARGIN
+            cover: list = [None] * (min(max(r1 for _r0, _c0, r1, _c1 in self.merged), last_row) + 1)
+            width = min(max(c1 for _r0, _c0, _r1, c1 in self.merged), last_col) + 1
+            for r0, c0, r1, c1 in self.merged:
+                if r0 > last_row or c0 > last_col:
+                    continue
+                r1, c1 = min(r1, last_row), min(c1, last_col)
+                anchor = (r0, c0)
+                for r in range(r0, r1 + 1):
+                    line = cover[r]
+                    if line is None:
+                        line = cover[r] = [None] * width
+                    line[c0:c1 + 1] = [anchor] * (c1 - c0 + 1)
             for r0, c0, _r1, _c1 in self.merged:
-                del self._anchor[(r0, c0)]
+                if r0 <= last_row and c0 <= last_col:
+                    cover[r0][c0] = None
+            self._cover = cover
+
+    def _covering(self, row: int, col: int) -> tuple[int, int] | None:
+        """The anchor of the merged range covering (row, col) when it is not that anchor itself."""
+        if 0 <= row < len(self._cover) and col >= 0:
+            line = self._cover[row]
+            if line is not None and col < len(line):
+                return line[col]
+        return None
 
     @property
     def texts(self) -> list[tuple[int, int, str]]:
@@ -74,7 +101,7 @@ class Sheet:
 
             self._texts = [(r, c, label_key(value)) for r, line in enumerate(self.rows)
                            for c, value in enumerate(line)
-                           if isinstance(value, str) and (r, c) not in self._anchor]
+                           if isinstance(value, str) and self._covering(r, c) is None]
         return self._texts
 
     @property
@@ -87,10 +114,10 @@ class Sheet:
 
     def anchor(self, row: int, col: int) -> tuple[int, int]:
         """The top-left cell of the merged range holding (row, col), or the cell itself."""
-        return self._anchor.get((row, col)) or (row, col)
+        return self._covering(row, col) or (row, col)
 
     def is_merged_child(self, row: int, col: int) -> bool:
-        return (row, col) in self._anchor
+        return self._covering(row, col) is not None
 
     def raw(self, row: int, col: int) -> object:
         """The stored value of a cell, without merge expansion or formula evaluation."""
@@ -104,9 +131,10 @@ class Sheet:
     def value(self, row: int, col: int) -> object:
         """The value that shows in (row, col): merged ranges expanded, formulas without a cached
         value evaluated (an :class:`Uncomputed` when that is not possible)."""
-        anchor = self._anchor.get((row, col))
-        if anchor is not None:
-            row, col = anchor
+        if self._cover:
+            anchor = self._covering(row, col)
+            if anchor is not None:
+                row, col = anchor
         value = None
         if row >= 0 and col >= 0:
             try:

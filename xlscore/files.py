@@ -8,7 +8,9 @@ or a zip whose parts inflate to gigabytes. Each becomes a :class:`WorkbookError`
 from __future__ import annotations
 
 import os
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,6 +90,8 @@ def _sniff_zip(path: Path) -> FileKind:
         raise WorkbookError("FILE_CORRUPT", f"工作簿的压缩格式无法识别（{exc}）") from None
     except OSError as exc:
         raise WorkbookError("FILE_CORRUPT", f"工作簿已损坏，无法解压（{exc}）") from None
+    except RuntimeError:  # zipfile: "File ... is encrypted, password required"
+        raise WorkbookError("FILE_ENCRYPTED", "工作簿的压缩包设置了密码，请撤销密码后重新报送") from None
 
 
 def _is_ods(archive: zipfile.ZipFile) -> bool:
@@ -120,12 +124,18 @@ def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
 
 def _refuse_dtd(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
     """Office XML never carries a DTD; one that does may hold an entity bomb. A DTD can only stand
-    in the prolog, before the root element, so only the prolog of each part is inflated."""
-    for info in infos:
-        if not info.filename.endswith((".xml", ".rels")):
-            continue
-        with archive.open(info) as part:
-            if _prolog_has_dtd(part):
+    in the prolog, before the root element, so only the prolog of each part is inflated: from the
+    part's first compressed bytes, read straight from the file, or by streaming when the prolog
+    runs on (long comments)."""
+    with open(archive.filename, "rb") as raw:
+        for info in infos:
+            if not info.filename.endswith((".xml", ".rels")):
+                continue
+            verdict = _prolog_verdict(_head(raw, info))
+            if verdict is None:
+                with archive.open(info) as part:
+                    verdict = _prolog_has_dtd(part)
+            if verdict:
                 raise WorkbookError(
                     "FILE_CORRUPT",
                     f"工作簿部件 {info.filename} 含有 DTD/实体声明（正常工作簿不会有，可能是恶意文件），未解析",
@@ -133,6 +143,51 @@ def _refuse_dtd(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
 
 
 _CHUNK = 1024
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+
+
+def _head(raw, info: zipfile.ZipInfo) -> bytes:
+    """Up to the first _CHUNK bytes of a part, inflated from its first compressed bytes; b"" when
+    the part is neither stored nor deflated (the streaming path then decides)."""
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
+        return b""
+    raw.seek(info.header_offset)
+    header = raw.read(_LOCAL_HEADER.size)
+    if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+        return b""
+    fields = _LOCAL_HEADER.unpack(header)
+    raw.seek(info.header_offset + _LOCAL_HEADER.size + fields[-2] + fields[-1])
+    data = raw.read(min(info.compress_size, _CHUNK))
+    if info.compress_type == zipfile.ZIP_STORED:
+        return data
+    try:
+        return zlib.decompressobj(-15).decompress(data, _CHUNK)
+    except zlib.error:
+        return b""
+
+
+def _prolog_verdict(data: bytes) -> bool | None:
+    """Whether the prolog at the start of ``data`` holds a DTD; None when ``data`` ends before the
+    root element starts (or is UTF-16, or empty)."""
+    if not data or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    at = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    while True:
+        while at < len(data) and data[at] in b" \t\r\n":
+            at += 1
+        if len(data) - at < 9:
+            return None
+        if data[at:at + 1] != b"<":
+            return False  # not XML: the parsers will say so
+        if data.startswith(b"<!DOCTYPE", at) or data.startswith(b"<!ENTITY", at):
+            return True
+        closer = b"?>" if data.startswith(b"<?", at) else b"-->" if data.startswith(b"<!--", at) else None
+        if closer is None:
+            return False  # the root element: the prolog is over
+        end = data.find(closer, at)
+        if end == -1:
+            return None
+        at = end + len(closer)
 
 
 def _read(part) -> bytes:
