@@ -60,6 +60,7 @@ class Sheet:
     _cover: list = field(default_factory=list, repr=False)
     _computed: dict[tuple[int, int], object] = field(default_factory=dict, repr=False)
     _texts: list | None = field(default=None, repr=False)
+    _strings: list | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.merged:
@@ -93,15 +94,24 @@ class Sheet:
         return None
 
     @property
+    def strings(self) -> list[tuple[int, int, str]]:
+        """(row, col, text) of every text cell that is not a merged range's covered cell, in
+        reading order — computed once and shared by the readers that look for words."""
+        if self._strings is None:
+            found = [(r, c, value) for r, line in enumerate(self.rows)
+                     for c, value in enumerate(line) if value.__class__ is str]
+            if self._cover:
+                found = [item for item in found if self._covering(item[0], item[1]) is None]
+            self._strings = found
+        return self._strings
+
+    @property
     def texts(self) -> list[tuple[int, int, str]]:
-        """(row, col, label key) of every text cell that is not a merged range's covered cell —
-        computed once and shared by the table locators."""
+        """(row, col, label key) of :attr:`strings` — what the table locators match."""
         if self._texts is None:
             from .labels import label_key
 
-            self._texts = [(r, c, label_key(value)) for r, line in enumerate(self.rows)
-                           for c, value in enumerate(line)
-                           if isinstance(value, str) and self._covering(r, c) is None]
+            self._texts = [(r, c, label_key(value)) for r, c, value in self.strings]
         return self._texts
 
     @property

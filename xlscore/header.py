@@ -54,30 +54,29 @@ def read(book: Book) -> Project:
     project = Project()
     found: dict[str, tuple[int, object]] = {}
     for sheet in book.sheets:
-        for r in range(min(sheet.nrows, SCAN_ROWS)):
-            for c, value in enumerate(sheet.rows[r]):
-                if not isinstance(value, str) or sheet.is_merged_child(r, c):
+        for r, c, value in sheet.strings:
+            if r >= SCAN_ROWS:
+                break
+            text = norm(value)
+            hit = _field_of(text)
+            if hit is None:
+                if project.year is None and "year" not in found:
+                    match = _TITLE_RE.match(text)
+                    if match:
+                        found.setdefault("title_year", (0, int(match.group(1))))
+                        found.setdefault("title_name", (0, clean(match.group(2))))
+                continue
+            key, rest = hit
+            if rest:
+                original = clean(value)
+                candidate: object = re.split(r"[:：]", original, maxsplit=1)[1].strip() if re.search(r"[:：]", original) else rest
+            else:
+                candidate = _value_right(sheet, r, c)
+                if candidate is None or (isinstance(candidate, str) and _field_of(norm(candidate))):
                     continue
-                text = norm(value)
-                hit = _field_of(text)
-                if hit is None:
-                    if project.year is None and "year" not in found:
-                        match = _TITLE_RE.match(text)
-                        if match:
-                            found.setdefault("title_year", (0, int(match.group(1))))
-                            found.setdefault("title_name", (0, clean(match.group(2))))
-                    continue
-                key, rest = hit
-                if rest:
-                    original = clean(value)
-                    candidate: object = re.split(r"[:：]", original, maxsplit=1)[1].strip() if re.search(r"[:：]", original) else rest
-                else:
-                    candidate = _value_right(sheet, r, c)
-                    if candidate is None or (isinstance(candidate, str) and _field_of(norm(candidate))):
-                        continue
-                priority = labels.HEADER_FIELDS[key].index(_matched_word(key, text))
-                if key not in found or priority < found[key][0]:
-                    found[key] = (priority, candidate)
+            priority = labels.HEADER_FIELDS[key].index(_matched_word(key, text))
+            if key not in found or priority < found[key][0]:
+                found[key] = (priority, candidate)
     if "name" in found:
         project.name = clean(found["name"][1]) or None
     elif "title_name" in found:

@@ -76,4 +76,7 @@ def _measure_of_text(raw: str) -> Measure:
 def read_measure(sheet: Sheet, row: int, col: int | None) -> Measure:
     if col is None:
         return Measure("")
-    return parse_measure(sheet.value(row, col), sheet.is_percent(row, col))
+    value = sheet.value(row, col)
+    if value is None or isinstance(value, str):
+        return parse_measure(value)  # a text is read as written: its cell's number format is moot
+    return parse_measure(value, sheet.is_percent(row, col))

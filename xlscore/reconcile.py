@@ -250,18 +250,15 @@ def _ratio(num: float | None, den: float | None) -> float | None:
 def _explained(book: Book) -> bool:
     """Whether the workbook says anywhere why money is left over (结余原因：……)."""
     for sheet in book.sheets:
-        for r, line in enumerate(sheet.rows):
-            for c, value in enumerate(line):
-                if not isinstance(value, str):
-                    continue
-                text = norm(value)
-                for word in _EXPLAIN_WORDS:
-                    if word in text:
-                        rest = text.split(word, 1)[1].lstrip(":：")
-                        same = sheet.anchor(r, c + 1) == sheet.anchor(r, c)
-                        right = None if same else sheet.value(r, c + 1)
-                        if len(rest) >= 4 or (isinstance(right, str) and len(norm(right)) >= 4):
-                            return True
+        for r, c, value in sheet.strings:
+            text = norm(value)
+            for word in _EXPLAIN_WORDS:
+                if word in text:
+                    rest = text.split(word, 1)[1].lstrip(":：")
+                    same = sheet.anchor(r, c + 1) == sheet.anchor(r, c)
+                    right = None if same else sheet.value(r, c + 1)
+                    if len(rest) >= 4 or (isinstance(right, str) and len(norm(right)) >= 4):
+                        return True
     return False
 
 

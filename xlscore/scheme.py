@@ -838,7 +838,17 @@ def detect(level1_names: list[str], indicator_names: list[str],
     workbook's indicators it knows; at least two matches in all are needed. ``schemes`` defaults
     to the bundled ones (pass a bureau's own to consider it too).
     """
-    candidates = list(schemes) if schemes is not None else available()
+    if schemes is None:  # the bundled schemes: a batch meets the same names in file after file
+        return _detect_bundled(tuple(level1_names), tuple(indicator_names))
+    return _detect(level1_names, indicator_names, list(schemes))
+
+
+@lru_cache(maxsize=1024)
+def _detect_bundled(level1_names: tuple[str, ...], indicator_names: tuple[str, ...]) -> Scheme | None:
+    return _detect(list(level1_names), list(indicator_names), available())
+
+
+def _detect(level1_names: list[str], indicator_names: list[str], candidates: list[Scheme]) -> Scheme | None:
     l1_names = [n for n in level1_names if name_key(n)]
     ind_names = list({name_key(n): n for n in indicator_names if name_key(n)}.values())
     best: tuple[float, int] | None = None
