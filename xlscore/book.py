@@ -9,6 +9,7 @@ for the cells a table reader asks about.
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from . import cellinfo, formula
 from .errors import WorkbookError
-from .files import FileKind, sniff
+from .files import FileKind, open_workbook
 
 
 REVIEW_SHEET = "复核结果"  # the sheet xlscore adds to an annotated copy
@@ -214,11 +215,12 @@ def load(path: str | os.PathLike) -> Book:
     import python_calamine as pc
 
     path = Path(path)
-    kind = sniff(path)
+    opened = open_workbook(path)  # read once: calamine and the cell details share the bytes
+    kind = opened.kind
     try:
-        with open(path, "rb") as handle:  # by content, not by extension (sniff decided the kind)
-            workbook = pc.CalamineWorkbook.from_filelike(handle)
-        details = cellinfo.for_file(path, kind)
+        # By content, not by extension (the content decided the kind).
+        workbook = pc.CalamineWorkbook.from_filelike(io.BytesIO(opened.data))
+        details = cellinfo.for_file(path, kind, opened.archive)
         book = Book(path, kind, [])
         for meta in workbook.sheets_metadata:
             if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):

@@ -213,8 +213,10 @@ _C_TAG_RE = re.compile(rb"<(?:\w+:)?c\b")
 
 
 class _XlsxInfo:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, archive: zipfile.ZipFile | None = None):
         self.path = path
+        if archive is not None:
+            self.__dict__["archive"] = archive  # the one :func:`files.open_workbook` checked
 
     def read(self, name: str) -> bytes | None:
         """A part's bytes; one holding a DTD (never in a real workbook: a possible entity bomb) is refused,
@@ -326,13 +328,17 @@ class _OdsInfo:
     _T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
     _O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, archive: zipfile.ZipFile | None = None):
         self.path = path
+        self._archive = archive
 
     @cached_property
     def percent(self) -> dict[str, set[tuple[int, int]]]:
-        with zipfile.ZipFile(self.path) as archive:
-            data = archive.read("content.xml")
+        if self._archive is not None:
+            data = self._archive.read("content.xml")
+        else:
+            with zipfile.ZipFile(self.path) as archive:
+                data = archive.read("content.xml")
         root = SafeET.fromstring(data)
         T, O = self._T, self._O
         result: dict[str, set[tuple[int, int]]] = {}
@@ -397,12 +403,13 @@ class _XlsInfo:
         return _XlsSheet(self, name)
 
 
-def for_file(path: Path, kind: FileKind):
-    """The lazy cell-detail reader for a workbook of ``kind``, or None where none applies."""
+def for_file(path: Path, kind: FileKind, archive: zipfile.ZipFile | None = None):
+    """The lazy cell-detail reader for a workbook of ``kind``, or None where none applies.
+    ``archive`` is the workbook's zip, already opened and checked."""
     if kind.kind == "xlsx":
-        return _XlsxInfo(path)
+        return _XlsxInfo(path, archive)
     if kind.kind == "ods":
-        return _OdsInfo(path)
+        return _OdsInfo(path, archive)
     if kind.kind == "xls":
         return _XlsInfo(path)
     return None

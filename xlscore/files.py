@@ -7,6 +7,7 @@ or a zip whose parts inflate to gigabytes. Each becomes a :class:`WorkbookError`
 
 from __future__ import annotations
 
+import io
 import os
 import struct
 import zipfile
@@ -39,51 +40,70 @@ def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB"
 
 
+@dataclass
+class Opened:
+    """A workbook file read once into memory and checked: its kind, its bytes and (for the zip
+    formats) the archive over those bytes, for every reader that follows to share."""
+
+    kind: FileKind
+    data: bytes
+    archive: zipfile.ZipFile | None = None
+
+
 def sniff(path: str | os.PathLike) -> FileKind:
     """Tell what ``path`` holds by its content, not its name; raise WorkbookError if unusable."""
+    opened = open_workbook(path)
+    if opened.archive is not None:
+        opened.archive.close()
+    return opened.kind
+
+
+def open_workbook(path: str | os.PathLike) -> Opened:
+    """Read ``path`` (once) and check it as :func:`sniff` does."""
     path = Path(path)
     try:
         size = path.stat().st_size
-        with open(path, "rb") as handle:
-            head = handle.read(8)
+        if size > MAX_FILE_BYTES:
+            raise WorkbookError("FILE_TOO_LARGE", f"文件大小 {_mb(size)}，超过上限 {_mb(MAX_FILE_BYTES)}")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise WorkbookError("FILE_NOT_FOUND", "文件不存在") from None
     except IsADirectoryError:
         raise WorkbookError("FILE_NOT_WORKBOOK", "这是一个文件夹，不是工作簿") from None
     except OSError as exc:
         raise WorkbookError("FILE_UNREADABLE", f"无法读取文件（{exc.strerror or exc}）") from None
-    if size == 0:
+    if not data:
         raise WorkbookError("FILE_NOT_WORKBOOK", "文件为空（0 字节），不是工作簿")
-    if size > MAX_FILE_BYTES:
-        raise WorkbookError("FILE_TOO_LARGE", f"文件大小 {_mb(size)}，超过上限 {_mb(MAX_FILE_BYTES)}")
-    if head.startswith(ZIP_MAGIC):
-        return _sniff_zip(path)
-    if head == OLE_MAGIC:
-        return _sniff_ole(path)
+    if data.startswith(ZIP_MAGIC):
+        return _sniff_zip(data)
+    if data[:8] == OLE_MAGIC:
+        return Opened(_sniff_ole(data), data)
     raise WorkbookError(
         "FILE_NOT_WORKBOOK",
         "文件内容不是 Excel/WPS/LibreOffice 工作簿（.xlsx/.xlsm/.xls/.ods），可能是改了扩展名的其他文件",
     )
 
 
-def _sniff_zip(path: Path) -> FileKind:
+def _sniff_zip(data: bytes) -> Opened:
+    archive = None
     try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            names = {info.filename for info in infos}
-            _check_sizes(infos)
-            if "xl/workbook.xml" in names:
-                kind = FileKind("xlsx", macro="xl/vbaProject.bin" in names)
-            elif "xl/workbook.bin" in names:
-                kind = FileKind("xlsb", macro="xl/vbaProject.bin" in names)
-            elif "content.xml" in names and _is_ods(archive):
-                kind = FileKind("ods")
-            else:
-                raise WorkbookError(
-                    "FILE_NOT_WORKBOOK", "这是一个压缩包（或 Word 等其他文档），其中没有工作簿"
-                )
-            _refuse_dtd(archive, infos)
-            return kind
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+        names = {info.filename for info in infos}
+        _check_sizes(infos)
+        if "xl/workbook.xml" in names:
+            kind = FileKind("xlsx", macro="xl/vbaProject.bin" in names)
+        elif "xl/workbook.bin" in names:
+            kind = FileKind("xlsb", macro="xl/vbaProject.bin" in names)
+        elif "content.xml" in names and _is_ods(archive):
+            kind = FileKind("ods")
+        else:
+            raise WorkbookError(
+                "FILE_NOT_WORKBOOK", "这是一个压缩包（或 Word 等其他文档），其中没有工作簿"
+            )
+        _refuse_dtd(archive, infos, data)
+        opened, archive = Opened(kind, data, archive), None
+        return opened
     except zipfile.BadZipFile:
         raise WorkbookError("FILE_CORRUPT", "工作簿已损坏或不完整（可能下载或保存时被截断）") from None
     except (zipfile.LargeZipFile, NotImplementedError) as exc:
@@ -92,6 +112,9 @@ def _sniff_zip(path: Path) -> FileKind:
         raise WorkbookError("FILE_CORRUPT", f"工作簿已损坏，无法解压（{exc}）") from None
     except RuntimeError:  # zipfile: "File ... is encrypted, password required"
         raise WorkbookError("FILE_ENCRYPTED", "工作簿的压缩包设置了密码，请撤销密码后重新报送") from None
+    finally:
+        if archive is not None:  # refused: nothing reads it further
+            archive.close()
 
 
 def _is_ods(archive: zipfile.ZipFile) -> bool:
@@ -122,42 +145,41 @@ def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
         )
 
 
-def _refuse_dtd(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+def _refuse_dtd(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: bytes) -> None:
     """Office XML never carries a DTD; one that does may hold an entity bomb. A DTD can only stand
     in the prolog, before the root element, so only the prolog of each part is inflated: from the
     part's first compressed bytes, read straight from the file, or by streaming when the prolog
     runs on (long comments)."""
-    with open(archive.filename, "rb") as raw:
-        for info in infos:
-            if not info.filename.endswith((".xml", ".rels")):
-                continue
-            verdict = _prolog_verdict(_head(raw, info))
-            if verdict is None:
-                with archive.open(info) as part:
-                    verdict = _prolog_has_dtd(part)
-            if verdict:
-                raise WorkbookError(
-                    "FILE_CORRUPT",
-                    f"工作簿部件 {info.filename} 含有 DTD/实体声明（正常工作簿不会有，可能是恶意文件），未解析",
-                )
+    for info in infos:
+        if not info.filename.endswith((".xml", ".rels")):
+            continue
+        verdict = _prolog_verdict(_head(data, info))
+        if verdict is None:
+            with archive.open(info) as part:
+                verdict = _prolog_has_dtd(part)
+        if verdict:
+            raise WorkbookError(
+                "FILE_CORRUPT",
+                f"工作簿部件 {info.filename} 含有 DTD/实体声明（正常工作簿不会有，可能是恶意文件），未解析",
+            )
 
 
 _CHUNK = 1024
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 
 
-def _head(raw, info: zipfile.ZipInfo) -> bytes:
+def _head(whole: bytes, info: zipfile.ZipInfo) -> bytes:
     """Up to the first _CHUNK bytes of a part, inflated from its first compressed bytes; b"" when
     the part is neither stored nor deflated (the streaming path then decides)."""
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
         return b""
-    raw.seek(info.header_offset)
-    header = raw.read(_LOCAL_HEADER.size)
+    at = info.header_offset
+    header = whole[at:at + _LOCAL_HEADER.size]
     if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
         return b""
     fields = _LOCAL_HEADER.unpack(header)
-    raw.seek(info.header_offset + _LOCAL_HEADER.size + fields[-2] + fields[-1])
-    data = raw.read(min(info.compress_size, _CHUNK))
+    start = at + _LOCAL_HEADER.size + fields[-2] + fields[-1]
+    data = whole[start:start + min(info.compress_size, _CHUNK)]
     if info.compress_type == zipfile.ZIP_STORED:
         return data
     try:
@@ -237,11 +259,11 @@ def _prolog_has_dtd(part) -> bool:
         at = end + len(closer)
 
 
-def _sniff_ole(path: Path) -> FileKind:
+def _sniff_ole(data: bytes) -> FileKind:
     import olefile
 
     try:
-        with olefile.OleFileIO(str(path)) as ole:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
             if ole.exists("EncryptedPackage") or ole.exists("EncryptionInfo"):
                 raise WorkbookError(
                     "FILE_ENCRYPTED", "工作簿设置了打开密码（已加密），请撤销密码后重新报送"
