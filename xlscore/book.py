@@ -62,6 +62,7 @@ class Sheet:
     _computed: dict[tuple[int, int], object] = field(default_factory=dict, repr=False)
     _texts: list | None = field(default=None, repr=False)
     _strings: list | None = field(default=None, repr=False)
+    _ncols: int | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.merged:
@@ -121,14 +122,20 @@ class Sheet:
 
     @property
     def ncols(self) -> int:
-        return max((len(row) for row in self.rows), default=0)
+        if self._ncols is None:
+            self._ncols = max((len(row) for row in self.rows), default=0)
+        return self._ncols
 
     def anchor(self, row: int, col: int) -> tuple[int, int]:
         """The top-left cell of the merged range holding (row, col), or the cell itself."""
-        return self._covering(row, col) or (row, col)
+        if self._cover and 0 <= row < len(self._cover) and col >= 0:
+            line = self._cover[row]
+            if line is not None and col < len(line) and line[col] is not None:
+                return line[col]
+        return row, col
 
     def is_merged_child(self, row: int, col: int) -> bool:
-        return self._covering(row, col) is not None
+        return bool(self._cover) and self._covering(row, col) is not None
 
     def raw(self, row: int, col: int) -> object:
         """The stored value of a cell, without merge expansion or formula evaluation."""
@@ -142,10 +149,11 @@ class Sheet:
     def value(self, row: int, col: int) -> object:
         """The value that shows in (row, col): merged ranges expanded, formulas without a cached
         value evaluated (an :class:`Uncomputed` when that is not possible)."""
-        if self._cover:
-            anchor = self._covering(row, col)
-            if anchor is not None:
-                row, col = anchor
+        cover = self._cover
+        if cover and 0 <= row < len(cover) and col >= 0:
+            line = cover[row]
+            if line is not None and col < len(line) and line[col] is not None:
+                row, col = line[col]
         value = None
         if row >= 0 and col >= 0:
             try:

@@ -159,15 +159,15 @@ def read(book: Book) -> ScoreSheet | None:
     for r, c, key in sheet.texts:
         row_keys.setdefault(r, []).append((c, key))
     for r in range(first, sheet.nrows):
-        words = [key for c, key in row_keys.get(r, ()) if c <= name_limit]
-        if any(w in TOTAL_WORDS for w in words) or any(w.startswith("自评综合得分") for w in words):
+        kind = _row_kind(tuple(key for c, key in row_keys.get(r, ()) if c <= name_limit))
+        if kind == "total":
             table.total_row = r
             table.total_weight = _number(sheet, r, cols.get("weight"), table.findings, "权重合计")
             table.total_self = _number(sheet, r, cols.get("self_score"), table.findings, "得分合计")
             table.last_row = r
             _read_grade(sheet, table, r)
             break
-        if any(w in GRADE_WORDS for w in words):
+        if kind == "grade":
             _read_grade(sheet, table, r - 1)
             break
         if area.level1_name is not None:
@@ -193,6 +193,16 @@ def read(book: Book) -> ScoreSheet | None:
         table.rows.append(row)
         table.last_row = r
     return table
+
+
+@lru_cache(maxsize=4096)
+def _row_kind(words: tuple[str, ...]) -> str | None:
+    """'total' for a 总计 row, 'grade' for a 评价等级 row, by the words left of the names."""
+    if any(w in TOTAL_WORDS or w.startswith("自评综合得分") for w in words):
+        return "total"
+    if any(w in GRADE_WORDS for w in words):
+        return "grade"
+    return None
 
 
 def _read_grade(sheet: Sheet, table: ScoreSheet, total_row: int) -> None:
