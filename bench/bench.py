@@ -114,11 +114,17 @@ def run_kind(kind: str, root: Path, out: Path) -> None:
                     book.get_sheet_by_name(name).to_python()
             except Exception:
                 pass
-    elif kind == "check":
-        from xlscore.pipeline import check_file
+    elif kind == "check":  # the real command: reports only, JSON lines, one process
+        from xlscore.cli import main as cli
 
-        for path in files:
-            check_file(path)
+        with open(os.devnull, "w", encoding="utf-8") as sink:
+            sys.stdout = sink
+            try:
+                cli(["check", "--format", "json", str(root)])
+            except SystemExit:
+                pass
+            finally:
+                sys.stdout = sys.__stdout__
     elif kind in ("score1", "score2"):
         from xlscore.batch import run_batch
         from xlscore.inbox import discover

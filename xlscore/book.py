@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import os
-from dataclasses import dataclass, field
+import weakref
+from dataclasses import InitVar, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -55,7 +56,7 @@ class Sheet:
     rows: list[list[object]]  # None for empty; numbers as float; text as str
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     info: cellinfo.SheetInfo | None = None
-    book: "Book | None" = field(default=None, repr=False)
+    book: InitVar["Book | None"] = None  # held weakly (see __post_init__)
     # Row -> (column -> anchor of the merged range covering the cell, None where none does), or
     # None for a row no merged range covers: filled by slices, so building it costs per row.
     _cover: list = field(default_factory=list, repr=False)
@@ -63,8 +64,12 @@ class Sheet:
     _texts: list | None = field(default=None, repr=False)
     _strings: list | None = field(default=None, repr=False)
     _ncols: int | None = field(default=None, repr=False)
+    _book: "weakref.ref | None" = field(default=None, repr=False)
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, book: "Book | None") -> None:
+        # A weak reference: a Book and its Sheets then form no reference cycle, and a workbook is
+        # freed the moment it is done with, not at the next garbage collection.
+        self._book = weakref.ref(book) if book is not None else None
         if self.merged:
             # A range is followed at most a little past the cells that hold data (a merge over a
             # whole column, A1:A1048576, covers nothing a reader looks at down there).
@@ -179,7 +184,8 @@ class Sheet:
         return result
 
     def _resolve(self, sheet_name: str | None, row: int, col: int) -> object:
-        sheet = self if sheet_name is None else (self.book.sheet(sheet_name) if self.book else None)
+        book = self._book() if self._book is not None else None
+        sheet = self if sheet_name is None else (book.sheet(sheet_name) if book is not None else None)
         if sheet is None:
             raise formula.FormulaError(f"引用了不存在的工作表“{sheet_name}”")
         if sheet.is_merged_child(row, col):
