@@ -50,6 +50,13 @@ def _field_of(text: str) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=4096)
+def _title_of(text: str) -> tuple[int, str] | None:
+    """(year, project name) from a title such as ``2021年度企业服务活动专项经费项目支出绩效自评表``."""
+    match = _TITLE_RE.match(text)
+    return (int(match.group(1)), clean(match.group(2))) if match else None
+
+
 def read(book: Book) -> Project:
     project = Project()
     found: dict[str, tuple[int, object]] = {}
@@ -61,10 +68,10 @@ def read(book: Book) -> Project:
             hit = _field_of(text)
             if hit is None:
                 if project.year is None and "year" not in found:
-                    match = _TITLE_RE.match(text)
-                    if match:
-                        found.setdefault("title_year", (0, int(match.group(1))))
-                        found.setdefault("title_name", (0, clean(match.group(2))))
+                    title = _title_of(text)
+                    if title:
+                        found.setdefault("title_year", (0, title[0]))
+                        found.setdefault("title_name", (0, title[1]))
                 continue
             key, rest = hit
             if rest:

@@ -32,27 +32,27 @@ class Stated:
         return self.value is None
 
 
-def _parse(sheet: Sheet, row: int, col: int, what: str, findings: list[Finding]) -> tuple[Parsed | None, str]:
+def _parse(sheet: Sheet, row: int, col: int, what: str, findings: list[Finding]) -> tuple[Parsed | None, str, object]:
+    """(the number or None, the A1 of the cell, its value as read)."""
     r, c = sheet.anchor(row, col)
     ref = a1(r, c)
     raw = sheet.value(r, c)
     if isinstance(raw, Uncomputed):
         findings.append(make("FORMULA_UNCOMPUTED", sheet.name, ref, formula=raw.formula, reason=raw.reason))
-        return None, ref
+        return None, ref, raw
     if isinstance(raw, XLError) or (isinstance(raw, str) and raw.strip() == "#DIV/0!"):
-        return Parsed(None), ref  # a rate whose denominator is 0: shows no rate
+        return Parsed(None), ref, raw  # a rate whose denominator is 0: shows no rate
     try:
-        return parse_number(raw), ref
+        return parse_number(raw), ref, raw
     except Unparsed as exc:
         findings.append(make("VALUE_UNPARSED", sheet.name, ref, text=exc.text, what=what))
-        return None, ref
+        return None, ref, raw
 
 
 def read_amount(sheet: Sheet, row: int, col: int, factor: float, findings: list[Finding]) -> Stated:
     """An amount in 元. ``factor`` is the table's unit (10000 for 万元); a unit written in the cell
     itself (``7,309.62万元``) wins over it."""
-    parsed, ref = _parse(sheet, row, col, "金额", findings)
-    raw = sheet.value(row, col)
+    parsed, ref, raw = _parse(sheet, row, col, "金额", findings)
     if parsed is None or parsed.blank:
         return Stated(None, sheet.name, ref, raw=raw)
     if parsed.percent:
@@ -67,8 +67,7 @@ def read_rate(sheet: Sheet, row: int, col: int, findings: list[Finding]) -> Stat
     """A rate in percent, whichever way it was written: ``"107.49%"``, 1.0749 in a percent-formatted
     cell, or 107.49 in a ``(%)`` row. When the number format cannot be known, ``alt`` keeps the
     fraction reading for the reconciler to choose by the recomputed rate."""
-    parsed, ref = _parse(sheet, row, col, "比率", findings)
-    raw = sheet.value(row, col)
+    parsed, ref, raw = _parse(sheet, row, col, "比率", findings)
     if parsed is None or parsed.blank:
         return Stated(None, sheet.name, ref, raw=raw)
     if parsed.factor is not None:

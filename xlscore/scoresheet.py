@@ -9,6 +9,7 @@ follows it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -87,6 +88,23 @@ class ScoreSheet:
 
     def level1_names(self) -> list[str]:
         return list(dict.fromkeys([*(r.level1 for r in self.rows if r.level1), *self.level1_seen]))
+
+
+class _Cells(Mapping):
+    """Column key -> A1 of a row's cell (the anchor of a merged one), worked out when asked: most
+    rows are never asked."""
+
+    def __init__(self, sheet: Sheet, row: int, cols: dict[str, int]):
+        self._sheet, self._row, self._cols = sheet, row, cols
+
+    def __getitem__(self, key: str) -> str:
+        return a1(*self._sheet.anchor(self._row, self._cols[key]))
+
+    def __iter__(self):
+        return iter(self._cols)
+
+    def __len__(self) -> int:
+        return len(self._cols)
 
 
 def _header_key(value: object) -> str | None:
@@ -189,7 +207,7 @@ def read(book: Book) -> ScoreSheet | None:
         row.rule = _text(sheet, r, cols.get("rule"))
         row.source = _text(sheet, r, cols.get("source"))
         row.deviation = _text(sheet, r, cols.get("deviation"))
-        row.cells = {key: a1(*sheet.anchor(r, c)) for key, c in cols.items()}
+        row.cells = _Cells(sheet, r, cols)
         table.rows.append(row)
         table.last_row = r
     return table
@@ -234,8 +252,9 @@ class _Area:
 
 
 def _numeric_share(sheet: Sheet, c: int, first: int) -> float:
-    values = [sheet.value(r, c) for r in range(first, min(sheet.nrows, first + 60))]
-    values = [v for v in values if v is not None]
+    """The share of the column's filled cells (each merged block once) below the header that hold numbers."""
+    anchors = dict.fromkeys(sheet.anchor(r, c) for r in range(first, min(sheet.nrows, first + 60)))
+    values = [v for v in (sheet.value(r, cc) for r, cc in anchors) if v is not None]
     if not values:
         return 0.0
     numeric = 0
