@@ -116,9 +116,9 @@ class Sheet:
     def texts(self) -> list[tuple[int, int, str]]:
         """(row, col, label key) of :attr:`strings` — what the table locators match."""
         if self._texts is None:
-            from .labels import label_key
+            from .labels import text_key
 
-            self._texts = [(r, c, label_key(value)) for r, c, value in self.strings]
+            self._texts = [(r, c, text_key(value)) for r, c, value in self.strings]
         return self._texts
 
     @property

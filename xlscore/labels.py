@@ -18,7 +18,15 @@ _NUMBERING_RE = re.compile(r"^(?:[0-9]+[.、)]|[一二三四五六七八九十]+
 
 def label_key(value: object) -> str:
     """Reduce a label cell to its words: no parentheses, no numbering, nothing after ``=``."""
+    if value.__class__ is str:
+        return text_key(value)
     return _label_key(norm(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def text_key(text: str) -> str:
+    """:func:`label_key` of a text (one cache lookup: every locator asks for every text cell)."""
+    return _label_key(norm(text))
 
 
 @lru_cache(maxsize=1 << 16)
