@@ -15,7 +15,7 @@ from .findings import Finding, make
 from .labels import label_key
 from .measure import Measure
 from .reading import Stated, read_amount, read_rate, table_unit
-from .scoresheet import Cell, IndicatorRow
+from .scoresheet import NO_CELL, Cell, IndicatorRow
 from .textnum import fmt_rate, norm, parse_number, unit_factor
 
 COLUMNS = {"年初预算数": "budget_initial", "全年预算数": "budget_full", "全年执行数": "executed", "分值": "weight",
@@ -49,8 +49,8 @@ class BudgetBlock:
     rows: dict[str, int]
     unit: str
     stated: dict[str, dict[str, Stated]] = field(default_factory=dict)  # column key -> row key -> figure
-    weight: Cell = field(default_factory=lambda: Cell(None, None))
-    score: Cell = field(default_factory=lambda: Cell(None, None))
+    weight: Cell = NO_CELL
+    score: Cell = NO_CELL
     findings: list[Finding] = field(default_factory=list)
 
 

@@ -10,6 +10,7 @@ precision allows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .book import Book
 from .findings import Finding, make
@@ -23,6 +24,7 @@ INPUT_ROWS = ("budget", "input", "arrived", "spent")
 SPEND_RATE_WARN = 90.0  # below this spend rate an unexplained balance is worth a question (a scheme may set its own)
 RATE_OVER = 100.0
 EPS = 1e-6
+_EMPTY: dict = {}  # what a missing row reads as (never written to)
 _RATE_OF = {
     "execution_rate": ("arrived", "budget"),
     "arrival_rate": ("arrived", "input"),
@@ -32,12 +34,14 @@ _RATE_RULE = {"execution_rate": "(3)÷(1)", "arrival_rate": "(3)÷(2)", "spend_r
 _EXPLAIN_WORDS = ("结余原因", "结余说明", "结转原因", "未支出原因", "结余资金说明", "资金结余原因", "支出进度慢的原因")
 
 
-@dataclass
-class Value:
+class Value(NamedTuple):
     """A number used in the arithmetic and the half-unit of rounding it carries."""
 
     value: float | None
     half: float = 0.0
+
+
+_NONE = Value(None)  # a figure nobody stated and nothing computes
 
 
 @dataclass
@@ -73,7 +77,7 @@ class _Fund:
         self.canon: dict[str, dict[str, Value]] = {}
 
     def stated(self, row: str, col: str) -> Stated | None:
-        return self.table.stated.get(row, {}).get(col)
+        return self.table.stated.get(row, _EMPTY).get(col)
 
     def has(self, col: str) -> bool:
         return col in self.table.cols
@@ -85,7 +89,7 @@ class _Fund:
     def effective(self, row: str, col: str) -> Value:
         """The figure a cell's neighbours were computed from: stated, or recomputed when blank."""
         stated = self._stated_value(row, col)
-        return stated if stated.value is not None else self.canon.get(row, {}).get(col, Value(None))
+        return stated if stated.value is not None else self.canon.get(row, _EMPTY).get(col, _NONE)
 
     # -- input rows -----------------------------------------------------------------------------
     def inputs(self) -> None:
@@ -135,8 +139,8 @@ class _Fund:
             expected = None
             if arrived.value is not None or spent.value is not None:
                 expected = Value((arrived.value or 0.0) - (spent.value or 0.0), arrived.half + spent.half)
-            ca = self.canon.get("arrived", {}).get(col, Value(None))
-            cs = self.canon.get("spent", {}).get(col, Value(None))
+            ca = self.canon.get("arrived", _EMPTY).get(col, _NONE)
+            cs = self.canon.get("spent", _EMPTY).get(col, _NONE)
             canon[col] = Value(None) if ca.value is None and cs.value is None else Value((ca.value or 0) - (cs.value or 0))
             cell = self.stated("balance", col)
             if cell is None or "balance" not in self.table.rows:
@@ -160,8 +164,8 @@ class _Fund:
             for col in FUND_COLS:
                 if not self.has(col):
                     continue
-                cn = self.canon.get(num_row, {}).get(col, Value(None))
-                cd = self.canon.get(den_row, {}).get(col, Value(None))
+                cn = self.canon.get(num_row, _EMPTY).get(col, _NONE)
+                cd = self.canon.get(den_row, _EMPTY).get(col, _NONE)
                 canon[col] = Value(_ratio(cn.value, cd.value))
                 cell = self.stated(row, col)
                 if cell is None or row not in self.table.rows:
@@ -205,13 +209,13 @@ class _Fund:
                                               col=COL_ZH[col], stated=money(cell.value, self.unit)))
         for row in ("budget", "arrived", "spent"):
             cell = self.stated(row, "total")
-            if cell is not None and row in self.table.rows and self.canon.get(row, {}).get("total", Value(None)).value is None:
+            if cell is not None and row in self.table.rows and self.canon.get(row, _EMPTY).get("total", _NONE).value is None:
                 self.findings.append(make("FUND_MISSING", cell.sheet, cell.cell, row=ROW_ZH[row], col=COL_ZH["total"]))
         for row, why in (("execution_rate", "资金到位 {num} 超出预算安排 {den}"),
                          ("arrival_rate", "资金到位 {num} 超出项目实际投入 {den}")):
             num_row, den_row = _RATE_OF[row]
             for col in self._cols_in_order():
-                rate = self.canon.get(row, {}).get(col, Value(None)).value
+                rate = self.canon.get(row, _EMPTY).get(col, _NONE).value
                 if rate is not None and rate > RATE_OVER + 0.005:
                     cell = self.stated(row, col)
                     where = (cell.sheet, cell.cell) if cell else (self.table.sheet, self.table.label_cell(row))
@@ -221,16 +225,16 @@ class _Fund:
                                               rate=fmt_rate(rate), why=text))
                     break
         for col in self._cols_in_order():
-            arrived = self.canon.get("arrived", {}).get(col, Value(None)).value
-            spent = self.canon.get("spent", {}).get(col, Value(None)).value
+            arrived = self.canon.get("arrived", _EMPTY).get(col, _NONE).value
+            spent = self.canon.get("spent", _EMPTY).get(col, _NONE).value
             if arrived is not None and spent is not None and spent > arrived + EPS:
                 cell = self.stated("spent", col)
                 where = (cell.sheet, cell.cell) if cell else (self.table.sheet, self.table.label_cell("spent"))
                 self.findings.append(make("FUND_SPENT_OVER_ARRIVED", *where, col=COL_ZH[col],
                                           spent=fmt_amount(spent), arrived=fmt_amount(arrived)))
                 break
-        rate = self.canon.get("spend_rate", {}).get("total", Value(None)).value
-        balance = self.canon.get("balance", {}).get("total", Value(None)).value
+        rate = self.canon.get("spend_rate", _EMPTY).get("total", _NONE).value
+        balance = self.canon.get("balance", _EMPTY).get("total", _NONE).value
         if rate is not None and rate < spend_rate_warn and (balance or 0) > EPS and not _explained(book):
             cell = self.stated("spend_rate", "total")
             where = (cell.sheet, cell.cell) if cell else (self.table.sheet, self.table.label_cell("spend_rate"))
@@ -273,7 +277,7 @@ def reconcile_fund(table: FundTable, book: Book, spend_rate_warn: float = SPEND_
         result.fund[row] = {}
         result.stated[row] = {}
         for col in FUND_COLS:
-            canon = fund.canon.get(row, {}).get(col)
+            canon = fund.canon.get(row, _EMPTY).get(col)
             value = canon.value if canon is not None else None
             digits = 2
             result.fund[row][col] = None if value is None else round(value, digits)
@@ -311,7 +315,7 @@ def reconcile_usage(usage: UsageTable, fund: Reconciled | None) -> list[Finding]
                                      stated="空" if cell.blank else money(cell.value, unit)))
     if fund is not None:
         for col in ("total", "fiscal"):
-            spent = fund.fund.get("spent", {}).get(col)
+            spent = fund.fund.get("spent", _EMPTY).get(col)
             if usage.total is not None and col in usage.total.values and not usage.total.values[col].blank:
                 cell = usage.total.values[col]
                 value, half, where = cell.value, cell.half_unit, (cell.sheet, cell.cell)
@@ -322,7 +326,7 @@ def reconcile_usage(usage: UsageTable, fund: Reconciled | None) -> list[Finding]
                 where = (usage.sheet, None)
             if spent is None or value is None:
                 continue
-            fund_half = fund.half.get("spent", {}).get(col, 0.0)
+            fund_half = fund.half.get("spent", _EMPTY).get(col, 0.0)
             if abs(value - spent) > half + fund_half + EPS:
                 findings.append(make("USAGE_SPENT", *where, col=_USAGE_COL_ZH[col], usage=fmt_amount(value),
                                      spent=fmt_amount(spent)))

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from .book import Book, Sheet, a1
 from .findings import Finding, make
@@ -42,10 +43,13 @@ GRADE_VALUES = ("优秀", "良好", "合格", "中", "差", "优", "良", "低",
 _NAME_WEIGHT_RE = re.compile(r"^(.*?)[(（]?(\d+(?:\.\d+)?)分?[)）]?$")
 
 
-@dataclass
-class Cell:
+class Cell(NamedTuple):
     value: float | None
     ref: str | None  # A1 of the anchor
+
+
+NO_CELL = Cell(None, None)
+NO_MEASURE = Measure("")
 
 
 @dataclass
@@ -54,15 +58,15 @@ class IndicatorRow:
     row: int  # 0-based
     name: str
     level1: str | None = None
-    level1_weight: Cell = field(default_factory=lambda: Cell(None, None))
+    level1_weight: Cell = NO_CELL
     level1_key: tuple | None = None
     level2: str | None = None
-    level2_weight: Cell = field(default_factory=lambda: Cell(None, None))
+    level2_weight: Cell = NO_CELL
     level2_key: tuple | None = None
-    weight: Cell = field(default_factory=lambda: Cell(None, None))
-    target: Measure = field(default_factory=lambda: Measure(""))
-    actual: Measure = field(default_factory=lambda: Measure(""))
-    self_score: Cell = field(default_factory=lambda: Cell(None, None))
+    weight: Cell = NO_CELL
+    target: Measure = NO_MEASURE
+    actual: Measure = NO_MEASURE
+    self_score: Cell = NO_CELL
     rule: str | None = None
     rule_ref: str | None = None
     source: str | None = None
@@ -76,8 +80,8 @@ class ScoreSheet:
     header_row: int
     cols: dict[str, int]
     rows: list[IndicatorRow] = field(default_factory=list)
-    total_weight: Cell = field(default_factory=lambda: Cell(None, None))
-    total_self: Cell = field(default_factory=lambda: Cell(None, None))
+    total_weight: Cell = NO_CELL
+    total_self: Cell = NO_CELL
     total_row: int | None = None
     grade: str | None = None
     grade_ref: str | None = None
@@ -304,15 +308,24 @@ def _split_name_weight(text: str | None) -> tuple[str | None, float | None]:
 
 def _levels(sheet: Sheet, row: IndicatorRow, r: int, area: _Area, findings: list[Finding]) -> None:
     """Fill the row's 一级/二级 name, weight and group key from the level columns."""
-    for level, label in (("level1", "一级指标权重"), ("level2", "二级指标权重")):
-        name_col, weight_col = getattr(area, f"{level}_name"), getattr(area, f"{level}_weight")
-        if name_col is not None:
-            name, weight = _split_name_weight(_text(sheet, r, name_col))
-            setattr(row, level, name)
-            setattr(row, f"{level}_key", sheet.anchor(r, name_col))
-            if weight is not None and weight_col is None:
-                setattr(row, f"{level}_weight", Cell(weight, a1(*sheet.anchor(r, name_col))))
-        if weight_col is not None:
-            setattr(row, f"{level}_weight", _number(sheet, r, weight_col, findings, label))
-            if level == "level2" or getattr(row, f"{level}_key") is None:
-                setattr(row, f"{level}_key", sheet.anchor(r, weight_col))
+    row.level1, row.level1_weight, row.level1_key = _level(
+        sheet, r, area.level1_name, area.level1_weight, findings, "一级指标权重", keep_name_key=True)
+    row.level2, row.level2_weight, row.level2_key = _level(
+        sheet, r, area.level2_name, area.level2_weight, findings, "二级指标权重", keep_name_key=False)
+
+
+def _level(sheet: Sheet, r: int, name_col: int | None, weight_col: int | None, findings: list[Finding],
+           label: str, keep_name_key: bool) -> tuple[str | None, Cell, tuple | None]:
+    """(name, weight, group key) of one level in row ``r``. The group key is the name's merged
+    anchor, or the weight's (always for 二级, whose weights group the rows)."""
+    name, weight, key = None, NO_CELL, None
+    if name_col is not None:
+        name, written = _split_name_weight(_text(sheet, r, name_col))
+        key = sheet.anchor(r, name_col)
+        if written is not None and weight_col is None:
+            weight = Cell(written, a1(*key))
+    if weight_col is not None:
+        weight = _number(sheet, r, weight_col, findings, label)
+        if not keep_name_key or key is None:
+            key = sheet.anchor(r, weight_col)
+    return name, weight, key
