@@ -192,7 +192,7 @@ def read(book: Book) -> ScoreSheet | None:
         if kind == "grade":
             _read_grade(sheet, table, r - 1)
             break
-        if area.level1_name is not None:
+        if area.level1_name is not None and not sheet.is_merged_child(r, area.level1_name):
             seen, _ = _split_name_weight(_text(sheet, r, area.level1_name))
             if seen and seen not in table.level1_seen:
                 table.level1_seen.append(seen)
