@@ -145,7 +145,6 @@ class _Fund:
             cell = self.stated("balance", col)
             if cell is None or "balance" not in self.table.rows:
                 continue
-            rule = f"资金到位(3) − 实际支出(4) = {money(arrived.value or 0, self.unit)} − {money(spent.value or 0, self.unit)}"
             if expected is None:
                 continue
             if cell.blank:
@@ -153,6 +152,7 @@ class _Fund:
                     self.findings.append(make("FUND_MISSING", cell.sheet, cell.cell, row=ROW_ZH["balance"], col=COL_ZH[col]))
                 continue
             if abs(cell.value - expected.value) > expected.half + cell.half_unit + EPS:
+                rule = f"资金到位(3) − 实际支出(4) = {money(arrived.value or 0, self.unit)} − {money(spent.value or 0, self.unit)}"
                 self.findings.append(make(
                     "FUND_FORMULA", cell.sheet, cell.cell, row=ROW_ZH["balance"], col=COL_ZH[col],
                     expected=money(expected.value, self.unit), rule=rule, stated=money(cell.value, self.unit)))
