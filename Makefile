@@ -34,6 +34,7 @@ test: $(STAMP)
 
 N ?= 500
 bench: $(STAMP)
+	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) bench/bench.py --n $(N)
 
 clean:

@@ -18,8 +18,6 @@ import zipfile
 from functools import cached_property, lru_cache
 from pathlib import Path, PurePosixPath
 
-from defusedxml import ElementTree as SafeET
-
 from . import formula
 from .files import FileKind
 
@@ -339,6 +337,8 @@ class _OdsInfo:
         else:
             with zipfile.ZipFile(self.path) as archive:
                 data = archive.read("content.xml")
+        from defusedxml import ElementTree as SafeET  # only .ods needs an XML tree
+
         root = SafeET.fromstring(data)
         T, O = self._T, self._O
         result: dict[str, set[tuple[int, int]]] = {}

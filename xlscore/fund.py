@@ -8,6 +8,7 @@ and its columns by the one- or two-row header above the first labelled row (合�
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import labels
 from .book import Book, Sheet, a1
@@ -56,11 +57,17 @@ def _header_rows(sheet: Sheet, first: int, label_col: int) -> list[int]:
     rows = []
     for r in range(first - 1, max(first - 5, -1), -1):
         values = {norm(sheet.value(r, c)) for c in range(label_col, sheet.ncols)} - {""}
-        values = {v for v in values if not (declared_unit(v) and len(v) <= 12)}  # a unit line is no header
+        values = {v for v in values if not _unit_line(v)}
         if len(values) < 2 or not any(labels.is_fund_header(v) for v in values):
             break
         rows.append(r)
     return sorted(rows)
+
+
+@lru_cache(maxsize=4096)
+def _unit_line(text: str) -> bool:
+    """A short text that only declares the unit (``单位：万元``) is no header."""
+    return bool(declared_unit(text)) and len(text) <= 12
 
 
 def locate(book: Book) -> FundTable | None:

@@ -54,10 +54,9 @@ def locate(book: Book) -> UsageTable | None:
         header_rows = [top]
         r = top + 1
         while r < sheet.nrows and r <= top + 3:
-            label_anchor = sheet.anchor(r, label_col)
-            texts = [norm(sheet.value(r, c)) for c in range(label_col + 1, sheet.ncols)]
-            if label_anchor == (top, label_col) or (
-                not norm(sheet.raw(r, label_col)) and any(labels.usage_column([t]) for t in texts if t)
+            if sheet.anchor(r, label_col) == (top, label_col) or (
+                not norm(sheet.raw(r, label_col)) and any(
+                    labels.usage_column([t]) for t in (norm(sheet.value(r, c)) for c in range(label_col + 1, sheet.ncols)) if t)
             ):
                 header_rows.append(r)
                 r += 1
