@@ -286,3 +286,21 @@ def test_dtd_is_found_in_any_prolog_however_the_part_is_read(chunk):
 
     for data, has_dtd in _PROLOGS.items():
         assert xlscore.files._prolog_has_dtd(Trickle(data)) is has_dtd, data[:40]
+
+
+def test_a_dtd_in_a_stored_part_is_refused(tmp_path):
+    # Parts kept uncompressed (ZIP_STORED) are read straight from the file.
+    path = tmp_path / "stored.xlsx"
+    with zipfile.ZipFile(SAMPLE_002) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/styles.xml":
+                body = data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data
+                data = b'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "aaaa">]>' + body
+            zout.writestr(info.filename, data)
+    assert_unreadable(path, "FILE_CORRUPT")
+    plain = tmp_path / "stored_plain.xlsx"
+    with zipfile.ZipFile(SAMPLE_002) as zin, zipfile.ZipFile(plain, "w", zipfile.ZIP_STORED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info))
+    assert xlscore.files.sniff(plain).kind == "xlsx"

@@ -558,3 +558,45 @@ def test_shared_formulas_without_cached_values_are_computed(tmp_path):
     assert rep["fund_stated"]["balance"]["city"] == 724_657
     assert rep["fund_stated"]["balance"]["central"] == 0
     assert not [f for f in rep["findings"] if f["code"] in ("FUND_FORMULA", "FORMULA_UNCOMPUTED")]
+
+
+@pytest.mark.parametrize("prefix", ["", "x:"])
+def test_formula_cells_without_a_cached_value_are_found_by_the_byte_scan(prefix):
+    # Only formula cells that no cached value follows are evaluated: none, an empty <v/> or
+    # <v></v>; a cell whose <v> holds a value keeps it. Some generators prefix every element.
+    from xlscore import cellinfo
+
+    def c(ref, inner):
+        return f'<{prefix}c r="{ref}">{inner}</{prefix}c>'
+
+    f = f"{prefix}f"
+    v = f"{prefix}v"
+    cells = [
+        c("A1", f"<{f}>1+1</{f}><{v}>2</{v}>"),  # cached
+        c("B1", f"<{f}>2+2</{f}>"),  # no value
+        c("C1", f"<{f}>3+3</{f}><{v}/>"),  # empty, self-closed
+        c("D1", f"<{f}>4+4</{f}><{v}></{v}>"),  # empty
+        c("A2", f'<{f} t="shared" ref="A2:C2" si="0">A1*2</{f}><{v}>4</{v}>'),  # shared master, cached
+        c("B2", f'<{f} t="shared" si="0"/>'),  # shared child, no value
+        c("C2", f'<{f} t="shared" si="0"/><{v}>9</{v}>'),  # shared child, cached
+        c("D2", f"<{v}>5</{v}>"),  # a plain number
+    ]
+    data = (f'<{prefix}worksheet xmlns:x="urn:x"><{prefix}sheetData><{prefix}row r="1">' + "".join(cells[:4])
+            + f'</{prefix}row><{prefix}row r="2">' + "".join(cells[4:])
+            + f"</{prefix}row></{prefix}sheetData></{prefix}worksheet>").encode()
+    sheet = cellinfo._XlsxSheet.__new__(cellinfo._XlsxSheet)
+    sheet._data, sheet._formulas = data, None
+    assert {key: sheet.formula(*key) for key in [(0, 0), (0, 1), (0, 2), (0, 3), (1, 0), (1, 1), (1, 2), (1, 3)]} == {
+        (0, 0): None, (0, 1): "2+2", (0, 2): "3+3", (0, 3): "4+4",
+        (1, 0): None, (1, 1): "B1*2", (1, 2): None, (1, 3): None,
+    }
+
+
+def test_a_merged_range_over_whole_columns_is_followed_only_near_the_data():
+    from xlscore.book import MERGE_MARGIN, Sheet
+
+    sheet = Sheet("x", [["a", None], [None, "b"]], [(0, 0, 1_048_575, 0), (0, 1, 0, 16_383)])
+    assert len(sheet._cover) <= 2 + MERGE_MARGIN + 1
+    assert sheet.value(5, 0) == "a" and sheet.anchor(40, 0) == (0, 0)
+    assert sheet.value(1, 1) == "b" and not sheet.is_merged_child(0, 0) and sheet.is_merged_child(0, 3)
+    assert sheet.strings == [(0, 0, "a"), (1, 1, "b")]
