@@ -19,6 +19,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from .inbox import Inbox, Job, content_hash, extract
+from .report import dumps
 
 REPORTS = "reports.jsonl"
 DEFAULT_TIMEOUT = 120.0
@@ -206,7 +207,7 @@ def run_batch(inbox: Inbox, out_dir: Path, *, jobs: int, timeout: float = DEFAUL
     bar = _bar(len(todo), progress)
     with open(reports, "a", encoding="utf-8") as sink:
         def emit(data: dict) -> None:
-            sink.write(json.dumps(data, ensure_ascii=False) + "\n")
+            sink.write(dumps(data) + "\n")
             sink.flush()
             outcome.done += 1
             if data.get("status") == "error":

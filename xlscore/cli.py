@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 
@@ -44,6 +43,7 @@ def main() -> None:
 @_help_option
 def check(files: tuple[str, ...], fmt: str, scheme: str | None) -> None:
     from .pipeline import check_file
+    from .report import dumps
 
     scheme = _load_scheme(scheme)
     worst = 0
@@ -51,7 +51,7 @@ def check(files: tuple[str, ...], fmt: str, scheme: str | None) -> None:
         report = check_file(path, scheme=scheme)
         if fmt == "json":
             single = len(files) == 1 and not os.path.isdir(files[0])
-            text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2 if single else None)
+            text = dumps(report.to_dict(), pretty=single)
             click.echo(text)
         else:
             from .report import text_lines

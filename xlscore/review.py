@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .findings import make
 from .pipeline import analyse
-from .report import Report
+from .report import Report, dumps
 
 SUFFIX = "_复核"
 
@@ -51,5 +50,5 @@ def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None,
     data = report.to_dict()
     if extra:
         data.update(extra)
-    write_text_atomic(json.dumps(data, ensure_ascii=False, indent=2) + "\n", json_path)
+    write_text_atomic(dumps(data, pretty=True) + "\n", json_path)
     return Scored(report, written, json_path)
