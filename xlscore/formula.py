@@ -185,26 +185,6 @@ class _Propagate(Exception):
         self.error = error
 
 
-def _cells(node, resolve: Resolver, env) -> list[object]:
-    if node[0] == "ref":
-        _, sheet, r0, c0, r1, c1 = node
-        if (r1 - r0 + 1) * (c1 - c0 + 1) > 100_000:
-            raise FormulaError("引用范围过大")
-        return [resolve(sheet, r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)]
-    return [_eval(node, resolve, env)]
-
-
-def _numbers(args, resolve, env) -> list[float]:
-    values = []
-    for arg in args:
-        for value in _cells(arg, resolve, env):
-            if isinstance(value, XLError):
-                raise _Propagate(value)
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                values.append(float(value))
-    return values
-
-
 def _round(value: float, digits: int, mode: str) -> float:
     factor = 10.0 ** digits
     scaled = value * factor
@@ -236,47 +216,6 @@ def _compare(op: str, left: object, right: object) -> bool:
     }[op]
 
 
-def _eval(node, resolve: Resolver, env):
-    kind = node[0]
-    if kind in ("num", "str", "bool"):
-        return node[1]
-    if kind == "ref":
-        _, sheet, r0, c0, r1, c1 = node
-        if (r0, c0) != (r1, c1):
-            raise FormulaError("范围只能用在函数中")
-        value = resolve(sheet, r0, c0)
-        return value
-    if kind == "neg":
-        return -_number(_eval(node[1], resolve, env))
-    if kind == "bin":
-        _, op, left_node, right_node = node
-        left = _eval(left_node, resolve, env)
-        right = _eval(right_node, resolve, env)
-        for value in (left, right):
-            if isinstance(value, XLError):
-                raise _Propagate(value)
-        if op in ("=", "<>", "<", ">", "<=", ">="):
-            return _compare(op, left, right)
-        if op == "&":
-            return f"{_text(left)}{_text(right)}"
-        a, b = _number(left), _number(right)
-        if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        if op == "*":
-            return a * b
-        if op == "/":
-            if b == 0:
-                raise _Propagate(DIV0)
-            return a / b
-        if op == "^":
-            return a ** b
-    if kind == "func":
-        return _call(node[1], node[2], resolve, env)
-    raise FormulaError("无法计算的公式")
-
-
 def _text(value: object) -> str:
     if value is None:
         return ""
@@ -297,54 +236,161 @@ def _truth(value: object) -> bool:
     return bool(_number(value))
 
 
-def _call(name: str, args, resolve: Resolver, env):
-    def arg(i):
-        return _eval(args[i], resolve, env)
+# --- evaluation: each syntax tree is compiled once into nested closures ----------------------
+# (templates repeat the same formulas in every workbook; a closure call per node is several times
+# cheaper than walking the tuples again for every cell)
 
-    if name == "SUM":
-        return sum(_numbers(args, resolve, env))
-    if name in ("MIN", "MAX"):
-        values = _numbers(args, resolve, env)
-        return (min if name == "MIN" else max)(values) if values else 0.0
-    if name == "AVERAGE":
-        values = _numbers(args, resolve, env)
-        if not values:
-            raise _Propagate(DIV0)
-        return sum(values) / len(values)
-    if name == "COUNT":
-        return float(len(_numbers(args, resolve, env)))
+Compiled = Callable[[Resolver], object]
+
+
+def _raiser(message: str) -> Compiled:
+    def fail(resolve: Resolver):
+        raise FormulaError(message)
+    return fail
+
+
+def _compile(node) -> Compiled:
+    kind = node[0]
+    if kind in ("num", "str", "bool"):
+        constant = node[1]
+        return lambda resolve: constant
+    if kind == "ref":
+        _, sheet, r0, c0, r1, c1 = node
+        if (r0, c0) != (r1, c1):
+            return _raiser("范围只能用在函数中")
+        return lambda resolve: resolve(sheet, r0, c0)
+    if kind == "neg":
+        inner = _compile(node[1])
+        return lambda resolve: -_number(inner(resolve))
+    if kind == "bin":
+        return _compile_bin(node[1], _compile(node[2]), _compile(node[3]))
+    if kind == "func":
+        return _compile_call(node[1], node[2])
+    return _raiser("无法计算的公式")
+
+
+def _compile_bin(op: str, left_of: Compiled, right_of: Compiled) -> Compiled:
+    def both(resolve: Resolver) -> tuple[object, object]:
+        left, right = left_of(resolve), right_of(resolve)
+        if isinstance(left, XLError):
+            raise _Propagate(left)
+        if isinstance(right, XLError):
+            raise _Propagate(right)
+        return left, right
+
+    if op in ("=", "<>", "<", ">", "<=", ">="):
+        return lambda resolve: _compare(op, *both(resolve))
+    if op == "&":
+        return lambda resolve: "".join(_text(v) for v in both(resolve))
+    if op == "+":
+        return lambda resolve: _numbers_of_pair(both(resolve), float.__add__)
+    if op == "-":
+        return lambda resolve: _numbers_of_pair(both(resolve), float.__sub__)
+    if op == "*":
+        return lambda resolve: _numbers_of_pair(both(resolve), float.__mul__)
+    if op == "/":
+        return lambda resolve: _numbers_of_pair(both(resolve), _divide)
+    if op == "^":
+        return lambda resolve: _numbers_of_pair(both(resolve), float.__pow__)
+    return _raiser("无法计算的公式")
+
+
+def _numbers_of_pair(pair: tuple[object, object], operation) -> float:
+    return operation(_number(pair[0]), _number(pair[1]))
+
+
+def _divide(a: float, b: float) -> float:
+    if b == 0:
+        raise _Propagate(DIV0)
+    return a / b
+
+
+def _compile_cells(node) -> Callable[[Resolver], list]:
+    """An argument read as the list of its values: every cell of a range, else the one value."""
+    if node[0] == "ref":
+        _, sheet, r0, c0, r1, c1 = node
+        if (r1 - r0 + 1) * (c1 - c0 + 1) > 100_000:
+            return _raiser("引用范围过大")
+        cells = [(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)]
+        return lambda resolve: [resolve(sheet, r, c) for r, c in cells]
+    single = _compile(node)
+    return lambda resolve: [single(resolve)]
+
+
+def _compile_numbers(args) -> Callable[[Resolver], list[float]]:
+    parts = [_compile_cells(arg) for arg in args]
+
+    def numbers(resolve: Resolver) -> list[float]:
+        values = []
+        for part in parts:
+            for value in part(resolve):
+                if isinstance(value, XLError):
+                    raise _Propagate(value)
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    values.append(float(value))
+        return values
+    return numbers
+
+
+def _compile_call(name: str, args) -> Compiled:
+    n = len(args)
+    if name in ("SUM", "MIN", "MAX", "AVERAGE", "COUNT"):
+        numbers = _compile_numbers(args)
+        if name == "SUM":
+            return lambda resolve: sum(numbers(resolve))
+        if name == "COUNT":
+            return lambda resolve: float(len(numbers(resolve)))
+        if name == "AVERAGE":
+            def average(resolve: Resolver) -> float:
+                values = numbers(resolve)
+                if not values:
+                    raise _Propagate(DIV0)
+                return sum(values) / len(values)
+            return average
+        pick = min if name == "MIN" else max
+        return lambda resolve: (lambda values: pick(values) if values else 0.0)(numbers(resolve))
     if name == "COUNTA":
-        return float(sum(1 for a in args for v in _cells(a, resolve, env) if v not in (None, "")))
-    if name == "COUNTIF" and len(args) == 2:
-        wanted = arg(1)
-        return float(sum(1 for v in _cells(args[0], resolve, env) if _compare("=", v, wanted)))
-    if name in ("ROUND", "ROUNDUP", "ROUNDDOWN") and len(args) == 2:
+        parts = [_compile_cells(arg) for arg in args]
+        return lambda resolve: float(sum(1 for part in parts for v in part(resolve) if v not in (None, "")))
+    arg = [_compile(a) for a in args]
+    if name == "COUNTIF" and n == 2:
+        cells = _compile_cells(args[0])
+
+        def countif(resolve: Resolver) -> float:
+            wanted = arg[1](resolve)
+            return float(sum(1 for v in cells(resolve) if _compare("=", v, wanted)))
+        return countif
+    if name in ("ROUND", "ROUNDUP", "ROUNDDOWN") and n == 2:
         mode = {"ROUND": "half", "ROUNDUP": "up", "ROUNDDOWN": "down"}[name]
-        return _round(_number(arg(0)), int(_number(arg(1))), mode)
-    if name == "ABS" and len(args) == 1:
-        return abs(_number(arg(0)))
-    if name == "IF" and len(args) in (2, 3):
-        if _truth(arg(0)):
-            return arg(1)
-        return arg(2) if len(args) == 3 else False
-    if name == "IFERROR" and len(args) == 2:
-        try:
-            value = arg(0)
-        except _Propagate:
-            return arg(1)
-        return arg(1) if isinstance(value, XLError) else value
-    if name == "ISBLANK" and len(args) == 1:
-        return arg(0) in (None, "")
-    if name == "ISNUMBER" and len(args) == 1:
-        value = arg(0)
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
+        return lambda resolve: _round(_number(arg[0](resolve)), int(_number(arg[1](resolve))), mode)
+    if name == "ABS" and n == 1:
+        return lambda resolve: abs(_number(arg[0](resolve)))
+    if name == "IF" and n in (2, 3):
+        test, then = arg[0], arg[1]
+        otherwise = arg[2] if n == 3 else (lambda resolve: False)
+        return lambda resolve: then(resolve) if _truth(test(resolve)) else otherwise(resolve)
+    if name == "IFERROR" and n == 2:
+        def iferror(resolve: Resolver):
+            try:
+                value = arg[0](resolve)
+            except _Propagate:
+                return arg[1](resolve)
+            return arg[1](resolve) if isinstance(value, XLError) else value
+        return iferror
+    if name == "ISBLANK" and n == 1:
+        return lambda resolve: arg[0](resolve) in (None, "")
+    if name == "ISNUMBER" and n == 1:
+        def isnumber(resolve: Resolver) -> bool:
+            value = arg[0](resolve)
+            return isinstance(value, (int, float)) and not isinstance(value, bool)
+        return isnumber
     if name == "AND":
-        return all(_truth(arg(i)) for i in range(len(args)))
+        return lambda resolve: all(_truth(a(resolve)) for a in arg)
     if name == "OR":
-        return any(_truth(arg(i)) for i in range(len(args)))
-    if name == "NOT" and len(args) == 1:
-        return not _truth(arg(0))
-    raise FormulaError(f"不支持的函数 {name}")
+        return lambda resolve: any(_truth(a(resolve)) for a in arg)
+    if name == "NOT" and n == 1:
+        return lambda resolve: not _truth(arg[0](resolve))
+    return _raiser(f"不支持的函数 {name}")
 
 
 _SHIFT_RE = re.compile(r"(?<![A-Za-z0-9_.!])(\$?)([A-Za-z]{1,3})(\$?)(\d+)(?![A-Za-z0-9_(])")
@@ -371,9 +417,8 @@ def shift(text: str, rows: int, cols: int) -> str:
     return "".join(part if part.startswith('"') else _SHIFT_RE.sub(move, part) for part in parts)
 
 
-@lru_cache(maxsize=4096)
 def _parse(text: str):
-    """The formula's syntax tree (templates repeat the same formulas across thousands of files)."""
+    """The formula's syntax tree."""
     try:
         return _Parser(_tokenize(text)).parse()
     except FormulaError:
@@ -382,15 +427,20 @@ def _parse(text: str):
         raise FormulaError(f"公式格式有误（{exc}）") from None
 
 
+@lru_cache(maxsize=4096)
+def _compiled(text: str) -> Compiled:
+    """The formula compiled (once per text: templates repeat the same formulas in every file)."""
+    return _compile(_parse(text))
+
+
 def evaluate(text: str, resolve: Resolver) -> object:
     """Evaluate ``text`` (with or without a leading ``=``), reading cells through ``resolve``.
 
     Returns a float, str or bool, or an :class:`XLError` such as #DIV/0! when the spreadsheet would
     show one. Raises :class:`FormulaError` for what it cannot evaluate.
     """
-    tree = _parse(text)
     try:
-        return _eval(tree, resolve, {})
+        return _compiled(text)(resolve)
     except _Propagate as exc:
         return exc.error
     except RecursionError:
