@@ -19,7 +19,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path, PurePosixPath
 
 from . import formula
-from .files import FileKind
+from .files import FileKind, read_member
 
 _PERCENT_BUILTIN = {9, 10}
 
@@ -211,8 +211,9 @@ _C_TAG_RE = re.compile(rb"<(?:\w+:)?c\b")
 
 
 class _XlsxInfo:
-    def __init__(self, path: Path, archive: zipfile.ZipFile | None = None):
+    def __init__(self, path: Path, archive: zipfile.ZipFile | None = None, data: bytes | None = None):
         self.path = path
+        self._data = data  # the workbook's bytes, when :func:`files.open_workbook` read them
         if archive is not None:
             self.__dict__["archive"] = archive  # the one :func:`files.open_workbook` checked
 
@@ -220,12 +221,16 @@ class _XlsxInfo:
         """A part's bytes; one holding a DTD (never in a real workbook: a possible entity bomb) is refused,
         wherever in the part it hides."""
         try:
-            data = self.archive.read(name)
+            info = self.archive.getinfo(name)
         except KeyError:
             return None
-        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-            from .errors import WorkbookError
+        from .errors import WorkbookError
 
+        try:
+            data = read_member(self._data, info) if self._data is not None else self.archive.read(info)
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise WorkbookError("FILE_CORRUPT", f"工作簿部件 {name} 已损坏，无法解压（{exc}）") from None
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise WorkbookError("FILE_CORRUPT", f"工作簿部件 {name} 含有 DTD/实体声明（正常工作簿不会有，可能是恶意文件），未解析")
         return data
 
@@ -403,11 +408,11 @@ class _XlsInfo:
         return _XlsSheet(self, name)
 
 
-def for_file(path: Path, kind: FileKind, archive: zipfile.ZipFile | None = None):
+def for_file(path: Path, kind: FileKind, archive: zipfile.ZipFile | None = None, data: bytes | None = None):
     """The lazy cell-detail reader for a workbook of ``kind``, or None where none applies.
-    ``archive`` is the workbook's zip, already opened and checked."""
+    ``archive`` is the workbook's zip, already opened and checked, over ``data``, its bytes."""
     if kind.kind == "xlsx":
-        return _XlsxInfo(path, archive)
+        return _XlsxInfo(path, archive, data)
     if kind.kind == "ods":
         return _OdsInfo(path, archive)
     if kind.kind == "xls":
