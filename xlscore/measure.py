@@ -18,7 +18,7 @@ _OPS = (
 _MEASURE_RE = re.compile(r"^(?P<op>[^\d.+-]*?)(?P<num>[+-]?\d+(?:\.\d+)?)(?P<pct>%)?(?P<unit>[^\d]*)$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Measure:
     text: str  # as the department wrote it (for display)
     number: float | None = None  # in percent when ``percent``

@@ -11,7 +11,7 @@ from .formula import XLError
 from .textnum import Parsed, Unparsed, declared_unit, parse_number
 
 
-@dataclass
+@dataclass(slots=True)
 class Stated:
     """A figure as the workbook states it, with where it stands.
 

@@ -27,7 +27,7 @@ FUND_ROW_BY_NAME = {"预算执行率": "execution_rate", "资金到位率": "arr
                     "资金支出率": "spend_rate"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Scored:
     review: float | None
     note: str

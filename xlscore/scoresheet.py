@@ -52,7 +52,7 @@ NO_CELL = Cell(None, None)
 NO_MEASURE = Measure("")
 
 
-@dataclass
+@dataclass(slots=True)
 class IndicatorRow:
     sheet: str
     row: int  # 0-based

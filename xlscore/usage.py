@@ -17,7 +17,7 @@ from .textnum import clean, norm, unit_factor
 STOP_WORDS = ("三级指标", "一级指标", "行次", "预算安排", "评分", "注:", "说明", "填表", "附表", "项目绩效")
 
 
-@dataclass
+@dataclass(slots=True)
 class UsageRow:
     item: str
     row: int
