@@ -51,8 +51,10 @@ def check(files: tuple[str, ...], fmt: str, scheme: str | None) -> None:
         report = check_file(path, scheme=scheme)
         if fmt == "json":
             single = len(files) == 1 and not os.path.isdir(files[0])
-            text = dumps(report.to_dict(), pretty=single)
-            click.echo(text)
+            # JSON escapes every control character: written as is, without click's ANSI stripping
+            # (a regular-expression pass over each report when the output is not a terminal).
+            sys.stdout.write(dumps(report.to_dict(), pretty=single) + "\n")
+            sys.stdout.flush()
         else:
             from .report import text_lines
 
