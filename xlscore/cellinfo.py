@@ -159,11 +159,20 @@ def _uncached_formula_ends(data: bytes, prefix: bytes) -> list[int]:
     return [m.start() for m in closing.finditer(data)] + [m.start() for m in self_closing.finditer(data)]
 
 
+_CELL_F_RE = re.compile(
+    rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*(<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>))')
+
+
 def _cell_at(data: bytes, prefix: bytes, at: int) -> tuple[tuple[int, int], bytes, str] | None:
     """The (row, col), ``<f>`` tag and formula text of the cell holding position ``at``."""
     start = data.rfind(b"<" + prefix + b"c ", 0, at)
     if start == -1:
         return None
+    quick = _CELL_F_RE.match(data, start)  # the usual order: the formula first in its cell
+    if quick is not None:
+        text = (quick.group(4) or b"").decode("utf-8", "replace")
+        key = (int(quick.group(2)) - 1, _col_index(quick.group(1)))
+        return key, quick.group(3), (html.unescape(text) if "&" in text else text).strip()
     match = _CELL_RE.match(data, start)
     if match is None:
         return None
