@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -19,10 +19,10 @@ class Finding:
     data: dict = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict:
-        out = asdict(self)
-        out.pop("data")
-        if self.indicator is None:
-            out.pop("indicator")
+        out = {"code": self.code, "severity": self.severity, "sheet": self.sheet, "cell": self.cell,
+               "message": self.message}
+        if self.indicator is not None:
+            out["indicator"] = self.indicator
         return out
 
     @property

@@ -61,6 +61,8 @@ def read(book: Book) -> Project:
     project = Project()
     found: dict[str, tuple[int, object]] = {}
     for sheet in book.sheets:
+        if all(found.get(key, (1,))[0] == 0 for key in labels.HEADER_FIELDS):
+            break  # every field found under its first-choice label: nothing further can replace it
         for r, c, value in sheet.strings:
             if r >= SCAN_ROWS:
                 break
