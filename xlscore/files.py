@@ -212,19 +212,19 @@ def read_member(whole: bytes, info: zipfile.ZipInfo) -> bytes:
     return data
 
 
-def _prolog_verdict(data: bytes) -> bool | None:
+def _prolog_verdict(data: bytes, final: bool = False) -> bool | None:
     """Whether the prolog at the start of ``data`` holds a DTD; None when ``data`` ends before the
-    root element starts (or is UTF-16, or empty)."""
-    if not data or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    root element starts (or is UTF-16, or empty), unless it is ``final``, the whole part."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
     at = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     while True:
         while at < len(data) and data[at] in b" \t\r\n":
             at += 1
-        if len(data) - at < 9:
+        if len(data) - at < 9 and not final:
             return None
-        if data[at:at + 1] != b"<":
-            return False  # not XML: the parsers will say so
+        if at >= len(data) or data[at:at + 1] != b"<":
+            return False  # nothing but a prolog, or not XML: the parsers will say so
         if data.startswith(b"<!DOCTYPE", at) or data.startswith(b"<!ENTITY", at):
             return True
         closer = b"?>" if data.startswith(b"<?", at) else b"-->" if data.startswith(b"<!--", at) else None
@@ -232,15 +232,15 @@ def _prolog_verdict(data: bytes) -> bool | None:
             return False  # the root element: the prolog is over
         end = data.find(closer, at)
         if end == -1:
-            return None
+            return False if final else None
         at = end + len(closer)
 
 
-def _read(part) -> bytes:
-    """Up to one chunk: short only at the end of the part."""
-    data = part.read(_CHUNK)
-    while data and len(data) < _CHUNK:
-        more = part.read(_CHUNK - len(data))
+def _read(part, size: int = _CHUNK) -> bytes:
+    """Up to ``size`` bytes: short only at the end of the part."""
+    data = part.read(size)
+    while data and len(data) < size:
+        more = part.read(size - len(data))
         if not more:
             break
         data += more
@@ -254,33 +254,14 @@ def _prolog_has_dtd(part) -> bool:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: read it all (sizes are bounded)
         text = (data + part.read()).decode("utf-16", "replace").encode("utf-8", "replace")
         return b"<!DOCTYPE" in text or b"<!ENTITY" in text
-    at = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     while True:
-        while at < len(data) and data[at] in b" \t\r\n":
-            at += 1
-        if at >= len(data) or (data[at:at + 1] == b"<" and len(data) - at < 9):
-            more = _read(part)
-            if not more:
-                return b"<!DOCTYPE" in data[at:] or b"<!ENTITY" in data[at:]
-            data = data[at:] + more
-            at = 0
-            continue
-        if data[at:at + 1] != b"<":
-            return False  # not XML: the parsers will say so
-        if data.startswith(b"<!DOCTYPE", at) or data.startswith(b"<!ENTITY", at):
-            return True
-        closer = b"?>" if data.startswith(b"<?", at) else b"-->" if data.startswith(b"<!--", at) else None
-        if closer is None:
-            return False  # the root element: the prolog is over
-        end = data.find(closer, at)
-        while end == -1:
-            more = _read(part)
-            if not more:
-                return False
-            data = data[at:] + more
-            at = 0
-            end = data.find(closer, max(0, len(data) - len(more) - len(closer)))
-        at = end + len(closer)
+        verdict = _prolog_verdict(data)
+        if verdict is not None:
+            return verdict
+        more = _read(part, max(_CHUNK, len(data)))  # the buffer doubles: re-reading it stays linear
+        if not more:
+            return bool(_prolog_verdict(data, final=True))
+        data += more
 
 
 def _sniff_ole(data: bytes) -> FileKind:
