@@ -336,3 +336,21 @@ def test_parts_read_straight_from_the_bytes_match_zipfile_and_are_crc_checked():
     wrong.CRC = info.CRC ^ 1
     with pytest.raises(zipfile.BadZipFile):
         xlscore.files.read_member(data, wrong)
+
+
+def test_a_password_protected_zip_member_is_encrypted(tmp_path):
+    # The "encrypted" flag (bit 0) set on a part in both its local and central headers.
+    data = bytearray(SAMPLE_002.read_bytes())
+    with zipfile.ZipFile(SAMPLE_002) as archive:
+        info = archive.getinfo("xl/styles.xml")
+    data[info.header_offset + 6] |= 0x01  # local header: general purpose flags
+    name = info.filename.encode()
+    at = bytes(data).find(b"PK\x01\x02")  # the first central-directory header
+    while at != -1:
+        if data[at + 46:at + 46 + len(name)] == name:
+            data[at + 8] |= 0x01  # central header: general purpose flags
+            break
+        at = bytes(data).find(b"PK\x01\x02", at + 4)
+    path = tmp_path / "member_password.xlsx"
+    path.write_bytes(bytes(data))
+    assert_unreadable(path, "FILE_ENCRYPTED")
