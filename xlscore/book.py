@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import cellinfo, formula
+from .cellref import col_letter
 from .errors import WorkbookError
 from .files import FileKind, open_workbook
 
@@ -32,16 +33,6 @@ class Uncomputed:
 
     formula: str
     reason: str
-
-
-def col_letter(col: int) -> str:
-    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 @lru_cache(maxsize=1 << 16)

@@ -19,6 +19,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path, PurePosixPath
 
 from . import formula
+from .cellref import col_index, col_letter
 from .files import FileKind, read_member
 
 _PERCENT_BUILTIN = {9, 10}
@@ -32,10 +33,7 @@ _SI_RE = re.compile(rb'\bsi="(\d+)"')
 
 
 def _col_index(letters: bytes) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + (ch - 64)
-    return index - 1
+    return col_index(letters.decode("ascii"))
 
 
 def _is_percent_code(code: str) -> bool:
@@ -204,12 +202,7 @@ def _shared_masters(data: bytes, prefix: bytes) -> dict[bytes, tuple[tuple[int, 
 
 
 def _col_letters(col: int) -> bytes:
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters.encode()
+    return col_letter(col).encode("ascii")
 
 
 _NUMFMT_RE = re.compile(rb'<(?:\w+:)?numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"')

@@ -15,6 +15,8 @@ import re
 from functools import lru_cache
 from typing import Callable
 
+from .cellref import col_index, col_letter
+
 Resolver = Callable[[str | None, int, int], object]
 
 
@@ -43,11 +45,7 @@ _TOKEN_RE = re.compile(
 _CELL_RE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 
 
-def _col(letters: str) -> int:
-    index = 0
-    for ch in letters.upper():
-        index = index * 26 + (ord(ch) - 64)
-    return index - 1
+_col = col_index
 
 
 def _tokenize(text: str) -> list[tuple[str, str]]:
@@ -406,12 +404,7 @@ def shift(text: str, rows: int, cols: int) -> str:
         row = int(digits) + (0 if row_abs else rows)
         if col < 0 or row < 1:
             raise FormulaError("共享公式移位后引用越界")
-        name = ""
-        col += 1
-        while col:
-            col, rem = divmod(col - 1, 26)
-            name = chr(65 + rem) + name
-        return f"{col_abs}{name}{row_abs}{row}"
+        return f"{col_abs}{col_letter(col)}{row_abs}{row}"
 
     parts = re.split(r'("(?:[^"]|"")*")', text)
     return "".join(part if part.startswith('"') else _SHIFT_RE.sub(move, part) for part in parts)
