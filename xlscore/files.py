@@ -168,29 +168,9 @@ _CHUNK = 1024
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 
 
-def _head(whole: bytes, info: zipfile.ZipInfo) -> bytes:
-    """Up to the first _CHUNK bytes of a part, inflated from its first compressed bytes; b"" when
-    the part is neither stored nor deflated (the streaming path then decides)."""
-    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
-        return b""
-    at = info.header_offset
-    header = whole[at:at + _LOCAL_HEADER.size]
-    if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
-        return b""
-    fields = _LOCAL_HEADER.unpack(header)
-    start = at + _LOCAL_HEADER.size + fields[-2] + fields[-1]
-    data = whole[start:start + min(info.compress_size, _CHUNK)]
-    if info.compress_type == zipfile.ZIP_STORED:
-        return data
-    try:
-        return zlib.decompressobj(-15).decompress(data, _CHUNK)
-    except zlib.error:
-        return b""
-
-
-def read_member(whole: bytes, info: zipfile.ZipInfo) -> bytes:
-    """A part inflated straight from the workbook's bytes (one zlib call instead of zipfile's
-    reader objects), never past its declared size, checked against its CRC."""
+def _inflate(whole: bytes, info: zipfile.ZipInfo, size: int, compressed: int) -> bytes:
+    """Up to ``size`` bytes of a part, inflated from its first ``compressed`` bytes, read straight
+    from the workbook's bytes (one zlib call instead of zipfile's reader objects)."""
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
         raise zipfile.BadZipFile(f"{info.filename}: 不支持的压缩方式")
     at = info.header_offset
@@ -199,14 +179,27 @@ def read_member(whole: bytes, info: zipfile.ZipInfo) -> bytes:
         raise zipfile.BadZipFile(f"{info.filename}: 部件头损坏")
     fields = _LOCAL_HEADER.unpack(header)
     start = at + _LOCAL_HEADER.size + fields[-2] + fields[-1]
-    raw = whole[start:start + info.compress_size]
+    raw = whole[start:start + compressed]
     if info.compress_type == zipfile.ZIP_STORED:
-        data = raw[:info.file_size]
-    else:
-        try:
-            data = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)
-        except zlib.error as exc:
-            raise zipfile.BadZipFile(f"{info.filename}: {exc}") from None
+        return raw[:size]
+    try:
+        return zlib.decompressobj(-15).decompress(raw, size)
+    except zlib.error as exc:
+        raise zipfile.BadZipFile(f"{info.filename}: {exc}") from None
+
+
+def _head(whole: bytes, info: zipfile.ZipInfo) -> bytes:
+    """Up to the first _CHUNK bytes of a part; b"" when they cannot be had this way (the
+    streaming path then decides)."""
+    try:
+        return _inflate(whole, info, _CHUNK, min(info.compress_size, _CHUNK))
+    except zipfile.BadZipFile:
+        return b""
+
+
+def read_member(whole: bytes, info: zipfile.ZipInfo) -> bytes:
+    """A whole part, never inflated past its declared size, checked against its CRC."""
+    data = _inflate(whole, info, info.file_size + 1, info.compress_size)
     if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
         raise zipfile.BadZipFile(f"{info.filename}: 校验不符")
     return data
