@@ -124,14 +124,11 @@ class Sheet:
 
     def anchor(self, row: int, col: int) -> tuple[int, int]:
         """The top-left cell of the merged range holding (row, col), or the cell itself."""
-        if self._cover and 0 <= row < len(self._cover) and col >= 0:
-            line = self._cover[row]
-            if line is not None and col < len(line) and line[col] is not None:
-                return line[col]
-        return row, col
+        covering = self._covering(row, col)
+        return (row, col) if covering is None else covering
 
     def is_merged_child(self, row: int, col: int) -> bool:
-        return bool(self._cover) and self._covering(row, col) is not None
+        return self._covering(row, col) is not None
 
     def raw(self, row: int, col: int) -> object:
         """The stored value of a cell, without merge expansion or formula evaluation."""
@@ -144,7 +141,8 @@ class Sheet:
 
     def value(self, row: int, col: int) -> object:
         """The value that shows in (row, col): merged ranges expanded, formulas without a cached
-        value evaluated (an :class:`Uncomputed` when that is not possible)."""
+        value evaluated (an :class:`Uncomputed` when that is not possible). The hottest call of
+        every reader: :meth:`_covering` is written out inline here."""
         cover = self._cover
         if cover and 0 <= row < len(cover) and col >= 0:
             line = cover[row]
