@@ -14,6 +14,7 @@ import os
 import weakref
 from dataclasses import InitVar, dataclass, field
 from functools import lru_cache
+from itertools import product
 from pathlib import Path
 
 from . import cellinfo, formula
@@ -48,13 +49,14 @@ class Sheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     info: cellinfo.SheetInfo | None = None
     book: InitVar["Book | None"] = None  # held weakly (see __post_init__)
-    # Row -> (column -> anchor of the merged range covering the cell, None where none does), or
-    # None for a row no merged range covers: filled by slices, so building it costs per row.
-    _cover: list = field(default_factory=list, repr=False)
+    # (row, col) -> the anchor of the merged range covering that cell, for every covered cell that
+    # is not its range's anchor (built in C by dict.fromkeys over each range's cells).
+    _cover: dict = field(default_factory=dict, repr=False)
     _computed: dict[tuple[int, int], object] = field(default_factory=dict, repr=False)
     _texts: list | None = field(default=None, repr=False)
     _strings: list | None = field(default=None, repr=False)
     _ncols: int | None = field(default=None, repr=False)
+    _formulas: dict | None = field(default=None, repr=False)  # (row, col) -> formula with no cached value
     _book: "weakref.ref | None" = field(default=None, repr=False)
 
     def __post_init__(self, book: "Book | None") -> None:
@@ -65,31 +67,16 @@ class Sheet:
             # A range is followed at most a little past the cells that hold data (a merge over a
             # whole column, A1:A1048576, covers nothing a reader looks at down there).
             last_row = len(self.rows) + MERGE_MARGIN
-            last_col = max((len(line) for line in self.rows), default=0) + MERGE_MARGIN
-            cover: list = [None] * (min(max(r1 for _r0, _c0, r1, _c1 in self.merged), last_row) + 1)
-            width = min(max(c1 for _r0, _c0, _r1, c1 in self.merged), last_col) + 1
+            last_col = max(map(len, self.rows), default=0) + MERGE_MARGIN
+            cover: dict = {}
             for r0, c0, r1, c1 in self.merged:
                 if r0 > last_row or c0 > last_col:
                     continue
-                r1, c1 = min(r1, last_row), min(c1, last_col)
-                anchor = (r0, c0)
-                for r in range(r0, r1 + 1):
-                    line = cover[r]
-                    if line is None:
-                        line = cover[r] = [None] * width
-                    line[c0:c1 + 1] = [anchor] * (c1 - c0 + 1)
+                cover.update(dict.fromkeys(
+                    product(range(r0, min(r1, last_row) + 1), range(c0, min(c1, last_col) + 1)), (r0, c0)))
             for r0, c0, _r1, _c1 in self.merged:
-                if r0 <= last_row and c0 <= last_col:
-                    cover[r0][c0] = None
+                cover.pop((r0, c0), None)
             self._cover = cover
-
-    def _covering(self, row: int, col: int) -> tuple[int, int] | None:
-        """The anchor of the merged range covering (row, col) when it is not that anchor itself."""
-        if 0 <= row < len(self._cover) and col >= 0:
-            line = self._cover[row]
-            if line is not None and col < len(line):
-                return line[col]
-        return None
 
     @property
     def strings(self) -> list[tuple[int, int, str]]:
@@ -98,8 +85,9 @@ class Sheet:
         if self._strings is None:
             found = [(r, c, value) for r, line in enumerate(self.rows)
                      for c, value in enumerate(line) if value.__class__ is str]
-            if self._cover:
-                found = [item for item in found if self._covering(item[0], item[1]) is None]
+            cover = self._cover
+            if cover:
+                found = [item for item in found if (item[0], item[1]) not in cover]
             self._strings = found
         return self._strings
 
@@ -124,11 +112,10 @@ class Sheet:
 
     def anchor(self, row: int, col: int) -> tuple[int, int]:
         """The top-left cell of the merged range holding (row, col), or the cell itself."""
-        covering = self._covering(row, col)
-        return (row, col) if covering is None else covering
+        return self._cover.get((row, col), (row, col)) if self._cover else (row, col)
 
     def is_merged_child(self, row: int, col: int) -> bool:
-        return self._covering(row, col) is not None
+        return (row, col) in self._cover
 
     def raw(self, row: int, col: int) -> object:
         """The stored value of a cell, without merge expansion or formula evaluation."""
@@ -141,24 +128,27 @@ class Sheet:
 
     def value(self, row: int, col: int) -> object:
         """The value that shows in (row, col): merged ranges expanded, formulas without a cached
-        value evaluated (an :class:`Uncomputed` when that is not possible). The hottest call of
-        every reader: :meth:`_covering` is written out inline here."""
-        cover = self._cover
-        if cover and 0 <= row < len(cover) and col >= 0:
-            line = cover[row]
-            if line is not None and col < len(line) and line[col] is not None:
-                row, col = line[col]
-        value = None
-        if row >= 0 and col >= 0:
-            try:
-                value = self.rows[row][col]
-            except IndexError:
-                pass
-        if value is None and self.info is not None:
-            text = self.info.formula(row, col)
+        value evaluated (an :class:`Uncomputed` when that is not possible)."""
+        if self._cover:
+            anchor = self._cover.get((row, col))
+            if anchor is not None:
+                row, col = anchor
+        if row < 0 or col < 0:
+            return None
+        try:
+            value = self.rows[row][col]
+        except IndexError:
+            value = None
+        if value is not None:
+            return value
+        formulas = self._formulas
+        if formulas is None:  # asked once per sheet, at its first empty cell
+            formulas = self._formulas = self.info.formulas() if self.info is not None else {}
+        if formulas:
+            text = formulas.get((row, col))
             if text is not None:
                 return self._evaluate(row, col, text)
-        return value
+        return None
 
     def _evaluate(self, row: int, col: int, text: str) -> object:
         key = (row, col)
@@ -173,14 +163,16 @@ class Sheet:
         return result
 
     def _resolve(self, sheet_name: str | None, row: int, col: int) -> object:
-        book = self._book() if self._book is not None else None
-        sheet = self if sheet_name is None else (book.sheet(sheet_name) if book is not None else None)
-        if sheet is None:
-            raise formula.FormulaError(f"引用了不存在的工作表“{sheet_name}”")
-        if sheet.is_merged_child(row, col):
+        sheet = self
+        if sheet_name is not None:
+            book = self._book() if self._book is not None else None
+            sheet = book.sheet(sheet_name) if book is not None else None
+            if sheet is None:
+                raise formula.FormulaError(f"引用了不存在的工作表“{sheet_name}”")
+        if (row, col) in sheet._cover:
             return None  # a spreadsheet sees the covered cells of a merged range as empty
         value = sheet.value(row, col)
-        if isinstance(value, Uncomputed):
+        if value.__class__ is Uncomputed:
             raise formula.FormulaError(f"引用的单元格 {a1(row, col)} 无法计算")
         return value
 

@@ -49,7 +49,11 @@ class SheetInfo:
         return None
 
     def formula(self, row: int, col: int) -> str | None:
-        return None
+        return self.formulas().get((row, col))
+
+    def formulas(self) -> dict[tuple[int, int], str]:
+        """(row, col) -> formula text of every formula cell whose cached value is missing."""
+        return {}
 
 
 class _XlsxSheet(SheetInfo):
@@ -93,10 +97,10 @@ class _XlsxSheet(SheetInfo):
             at = data.find(ref, at + 1)
         return 0
 
-    def formula(self, row: int, col: int) -> str | None:
+    def formulas(self) -> dict[tuple[int, int], str]:
         if self._formulas is None:
             self._formulas = self._scan_formulas()
-        return self._formulas.get((row, col))
+        return self._formulas
 
     def _scan_formulas(self) -> dict[tuple[int, int], str]:
         """Formulas whose cached value is missing. A cell without one has its ``</f>`` (or a
