@@ -32,6 +32,7 @@ _SHARED_RE = re.compile(rb'\bt="shared"')
 _SI_RE = re.compile(rb'\bsi="(\d+)"')
 
 
+@lru_cache(maxsize=1024)
 def _col_index(letters: bytes) -> int:
     return col_index(letters.decode("ascii"))
 
@@ -108,8 +109,6 @@ class _XlsxSheet(SheetInfo):
         found with byte searches, and only their cells are parsed."""
         data = self._bytes()
         formulas: dict[tuple[int, int], str] = {}
-        if b"<f" not in data and b":f" not in data:
-            return formulas
         prefix = _prefix(data)
         children: dict[tuple[int, int], bytes] = {}
         for at in _uncached_formula_ends(data, prefix):
@@ -117,10 +116,11 @@ class _XlsxSheet(SheetInfo):
             if cell is None:
                 continue
             key, f_tag, text = cell
-            shared = _SHARED_RE.search(f_tag) and _SI_RE.search(f_tag)
             if text:
                 formulas[key] = text
-            elif shared:
+                continue
+            shared = _SHARED_RE.search(f_tag) and _SI_RE.search(f_tag)
+            if shared:
                 children[key] = shared.group(1)
         if children:
             masters = _shared_masters(data, prefix)
@@ -146,19 +146,18 @@ def _prefix(data: bytes) -> bytes:
 
 
 @lru_cache(maxsize=8)
-def _uncached_patterns(prefix: bytes) -> tuple[re.Pattern, re.Pattern]:
+def _uncached_pattern(prefix: bytes) -> re.Pattern:
     """The ends of formula elements that nothing but an empty ``<v>`` and ``</c>`` follows: a
     closing ``</f>``, or a self-closing ``<f …/>`` (a shared formula's other cells)."""
     p = re.escape(prefix)
     tail = rb"(?=\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>)"
-    return re.compile(rb"</" + p + rb"f>" + tail), re.compile(rb"<" + p + rb"f [^>]*/>" + tail)
+    return re.compile(rb"<(?:/" + p + rb"f>|" + p + rb"f [^>]*/>)" + tail)
 
 
 def _uncached_formula_ends(data: bytes, prefix: bytes) -> list[int]:
-    """Positions inside the formula elements that no cached value follows (regular-expression
-    searches led by a literal: C speed over the whole sheet)."""
-    closing, self_closing = _uncached_patterns(prefix)
-    return [m.start() for m in closing.finditer(data)] + [m.start() for m in self_closing.finditer(data)]
+    """Positions inside the formula elements that no cached value follows (one regular-expression
+    pass over the sheet, in C; a sheet with no formula at all costs that one pass too)."""
+    return [m.start() for m in _uncached_pattern(prefix).finditer(data)]
 
 
 _CELL_F_RE = re.compile(
@@ -172,9 +171,9 @@ def _cell_at(data: bytes, prefix: bytes, at: int) -> tuple[tuple[int, int], byte
         return None
     quick = _CELL_F_RE.match(data, start)  # the usual order: the formula first in its cell
     if quick is not None:
-        text = (quick.group(4) or b"").decode("utf-8", "replace")
-        key = (int(quick.group(2)) - 1, _col_index(quick.group(1)))
-        return key, quick.group(3), (html.unescape(text) if "&" in text else text).strip()
+        letters, digits, f_tag, raw = quick.group(1, 2, 3, 4)
+        text = raw.decode("utf-8", "replace") if raw else ""
+        return (int(digits) - 1, _col_index(letters)), f_tag, (html.unescape(text) if "&" in text else text).strip()
     match = _CELL_RE.match(data, start)
     if match is None:
         return None
