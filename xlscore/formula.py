@@ -11,6 +11,7 @@ Anything else raises :class:`FormulaError`, and the caller flags the cell instea
 from __future__ import annotations
 
 import math
+import operator
 import re
 from functools import lru_cache
 from typing import Callable
@@ -164,11 +165,14 @@ def _parse_ref(text: str):
 
 
 def _number(value: object) -> float:
-    if isinstance(value, XLError):
+    cls = value.__class__
+    if cls is float:
+        return value
+    if cls is XLError:
         raise _Propagate(value)
     if value is None or value == "":
         return 0.0
-    if isinstance(value, bool):
+    if cls is bool:
         return 1.0 if value else 0.0
     if isinstance(value, (int, float)):
         return float(value)
@@ -195,6 +199,9 @@ def _round(value: float, digits: int, mode: str) -> float:
     return math.copysign(result / factor, value)
 
 
+_COMPARE = {"=": operator.eq, "<>": operator.ne, "<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge}
+
+
 def _compare(op: str, left: object, right: object) -> bool:
     if left is None:
         left = "" if isinstance(right, str) else 0.0
@@ -204,14 +211,7 @@ def _compare(op: str, left: object, right: object) -> bool:
         return op in ("<>",) if op in ("=", "<>") else isinstance(left, str) == (op in (">", ">="))
     if isinstance(left, str):
         left, right = left.lower(), right.lower()
-    return {
-        "=": left == right,
-        "<>": left != right,
-        "<": left < right,
-        ">": left > right,
-        "<=": left <= right,
-        ">=": left >= right,
-    }[op]
+    return _COMPARE[op](left, right)
 
 
 def _text(value: object) -> str:
@@ -225,7 +225,12 @@ def _text(value: object) -> str:
 
 
 def _truth(value: object) -> bool:
-    if isinstance(value, XLError):
+    cls = value.__class__
+    if cls is bool:
+        return value
+    if cls is float:
+        return value != 0.0
+    if cls is XLError:
         raise _Propagate(value)
     if isinstance(value, str):
         if value.upper() in ("TRUE", "FALSE"):
@@ -270,9 +275,9 @@ def _compile(node) -> Compiled:
 def _compile_bin(op: str, left_of: Compiled, right_of: Compiled) -> Compiled:
     def both(resolve: Resolver) -> tuple[object, object]:
         left, right = left_of(resolve), right_of(resolve)
-        if isinstance(left, XLError):
+        if left.__class__ is XLError:
             raise _Propagate(left)
-        if isinstance(right, XLError):
+        if right.__class__ is XLError:
             raise _Propagate(right)
         return left, right
 
@@ -322,9 +327,12 @@ def _compile_numbers(args) -> Callable[[Resolver], list[float]]:
         values = []
         for part in parts:
             for value in part(resolve):
-                if isinstance(value, XLError):
+                cls = value.__class__  # XLError, a str, has no subclasses; bool is no number here
+                if cls is float:
+                    values.append(value)
+                elif cls is XLError:
                     raise _Propagate(value)
-                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                elif cls is int or (cls is not bool and isinstance(value, (int, float))):
                     values.append(float(value))
         return values
     return numbers
