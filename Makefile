@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench venv clean docs templates samples
+.PHONY: demo test bench venv clean docs templates samples schemes
 
 venv: $(STAMP)
 
@@ -18,6 +18,9 @@ demo: $(STAMP)
 	mkdir -p output
 	$(VENV)/bin/xlscore score samples --out output || test $$? -eq 1
 	@echo "复核副本（*_复核.xlsx）和报告（*_复核.json）已写入 output/"
+
+schemes: $(STAMP)
+	$(VENV)/bin/python tools/make_schemes.py
 
 templates: $(STAMP)
 	$(VENV)/bin/python tools/make_templates.py

@@ -501,3 +501,36 @@ def test_cli_help_is_chinese():
     result = run_cli("schemes", "-h")
     assert result.exit_code == 0
     assert "列出指标体系" in result.stdout and "--lint" in result.stdout and "--file" in result.stdout
+
+
+def test_bundled_json_is_current_with_the_yaml_files():
+    # make schemes regenerates it; a check reads the bundled schemes from it
+    assert S.BUNDLED_JSON.read_text(encoding="utf-8") == S.bundled_json_text(), "run: make schemes"
+
+
+@pytest.mark.parametrize("scheme_id", S.bundled_ids())
+def test_a_bundled_scheme_from_json_equals_the_one_from_yaml(scheme_id):
+    path = S.SCHEME_DIR / f"{scheme_id}.yaml"
+    assert S._bundled_data(path) is not None
+    import dataclasses
+
+    from_json, from_yaml = S._load_bundled(scheme_id), S.load_file(path)  # Scheme compares by identity
+    for item in dataclasses.fields(from_yaml):
+        assert getattr(from_json, item.name) == getattr(from_yaml, item.name), item.name
+
+
+def test_an_edited_bundled_yaml_is_read_itself_not_from_the_stale_json(tmp_path):
+    source = S.SCHEME_DIR / "municipal.yaml"
+    assert S._bundled_data(source) is not None
+    edited = tmp_path / "municipal.yaml"
+    edited.write_text(source.read_text(encoding="utf-8").replace("title:", "title: ", 1), encoding="utf-8")
+    assert S._bundled_data(edited) is None
+
+
+def test_a_check_neither_imports_nor_parses_yaml():
+    import subprocess
+
+    sample = next((ROOT / "samples").glob("*.xlsx"))
+    code = ("import sys; from xlscore.pipeline import check_file; r = check_file(sys.argv[1]); "
+            "assert r.status != 'error', r.error; assert 'yaml' not in sys.modules, 'yaml imported'")
+    subprocess.run([sys.executable, "-c", code, str(sample)], check=True, cwd=ROOT)

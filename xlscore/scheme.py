@@ -15,6 +15,8 @@ never a silent zero.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -22,11 +24,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
 from .textnum import norm
 
 SCHEME_DIR = Path(__file__).resolve().parent / "schemes"
+# The bundled YAML files' data as JSON, each with the SHA-256 of the YAML it was made from (make
+# schemes): a check then neither imports nor parses YAML. A YAML file edited since is read itself.
+BUNDLED_JSON = SCHEME_DIR / "bundled.json"
 
 FUND_ROWS = ("execution_rate", "arrival_rate", "spend_rate")
 FUND_ROW_ZH = {"execution_rate": "预算执行率(6)", "arrival_rate": "资金到位率(7)", "spend_rate": "资金实际支出率(8)"}
@@ -268,11 +271,20 @@ class _DuplicateKey(Exception):
         self.line = line
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when installed: 10× faster
-    pass
+@lru_cache(maxsize=1)
+def _yaml():
+    """(the yaml module, its loader keeping line numbers): imported only when a YAML file is read."""
+    import yaml
+
+    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when installed: 10× faster
+        pass
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
+    return yaml, Loader
 
 
-def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
+def _construct_map(loader, node) -> _Map:
     loader.flatten_mapping(node)
     out = _Map()
     out.line = node.start_mark.line + 1
@@ -291,14 +303,10 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
     return out
 
 
-def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> _Seq:
+def _construct_seq(loader, node) -> _Seq:
     out = _Seq(loader.construct_object(child, deep=True) for child in node.value)
     out.line = node.start_mark.line + 1
     return out
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
 
 
 def _read_yaml(path: Path, label: str) -> Any:
@@ -312,8 +320,9 @@ def _read_yaml(path: Path, label: str) -> Any:
         raise SchemeError(label, ["文件不是 UTF-8 编码的文本，请用 UTF-8 保存。"]) from None
     except OSError as exc:
         raise SchemeError(label, [f"无法读取文件（{exc.strerror or exc}）。"]) from None
+    yaml, loader = _yaml()
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader
     except _DuplicateKey as exc:
         raise SchemeError(label, [f"第 {exc.line} 行：键 {exc.key} 在同一处写了两次。"]) from None
     except yaml.MarkedYAMLError as exc:
@@ -793,10 +802,56 @@ def load_file(path: str | Path) -> Scheme:
 @lru_cache(maxsize=None)
 def _load_bundled(scheme_id: str) -> Scheme:
     path = SCHEME_DIR / f"{scheme_id}.yaml"
-    scheme = load_file(path)
+    raw = _bundled_data(path)
+    try:
+        scheme = _build(raw, str(path), path, True) if raw is not None else None
+    except SchemeError:
+        scheme = None  # read the YAML itself: its problems are then reported with line numbers
+    if scheme is None:
+        scheme = load_file(path)
     if scheme.id != scheme_id:
         raise SchemeError(str(path), [f"id 为 {_quote(scheme.id)}，应与文件名 {scheme_id} 一致。"])
     return scheme
+
+
+@lru_cache(maxsize=1)
+def _bundled_json() -> dict:
+    try:
+        return json.loads(BUNDLED_JSON.read_bytes())
+    except (OSError, ValueError):
+        return {}
+
+
+def _bundled_data(path: Path) -> Any:
+    """The data of a bundled YAML file from :data:`BUNDLED_JSON`, or None when that was not made
+    from this very file."""
+    entry = _bundled_json().get(path.stem)
+    try:
+        current = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+    return entry["data"] if isinstance(entry, dict) and entry.get("sha256") == current else None
+
+
+def bundled_json_text() -> str:
+    """The text of :data:`BUNDLED_JSON` for the bundled YAML files as they are now (make schemes).
+    A file whose data JSON would change (a date, a number used as a key) is refused."""
+    out = {}
+    for scheme_id in bundled_ids():
+        path = SCHEME_DIR / f"{scheme_id}.yaml"
+        data = _plain(_read_yaml(path, str(path)))
+        if json.loads(json.dumps(data, ensure_ascii=False)) != data:
+            raise SchemeError(str(path), ["含有 JSON 无法原样保存的值（日期、用数字作键等），请改写为文字。"])
+        out[scheme_id] = {"sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "data": data}
+    return json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
 
 
 def load(id_or_path: str | Path) -> Scheme:
