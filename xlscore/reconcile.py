@@ -10,6 +10,7 @@ precision allows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from .book import Book
@@ -75,16 +76,20 @@ class _Fund:
         self.unit = table.unit
         self.findings: list[Finding] = []
         self.canon: dict[str, dict[str, Value]] = {}
+        self.cells = table.stated
+        # The amounts as stated, as Values (made once: every check reads them several times; the
+        # rate rows are not among them, as a rate's reading may still change in _check_rate).
+        self.amounts = {row: {col: _NONE if cell.value is None else Value(cell.value, cell.half_unit)
+                              for col, cell in table.stated.get(row, _EMPTY).items()} for row in AMOUNT_ROWS}
 
     def stated(self, row: str, col: str) -> Stated | None:
-        return self.table.stated.get(row, _EMPTY).get(col)
+        return self.cells.get(row, _EMPTY).get(col)
 
     def has(self, col: str) -> bool:
         return col in self.table.cols
 
     def _stated_value(self, row: str, col: str) -> Value:
-        cell = self.stated(row, col)
-        return Value(None) if cell is None or cell.blank else Value(cell.value, cell.half_unit)
+        return self.amounts[row].get(col, _NONE)
 
     def effective(self, row: str, col: str) -> Value:
         """The figure a cell's neighbours were computed from: stated, or recomputed when blank."""
@@ -255,15 +260,30 @@ def _explained(book: Book) -> bool:
     """Whether the workbook says anywhere why money is left over (结余原因：……)."""
     for sheet in book.sheets:
         for r, c, value in sheet.strings:
-            text = norm(value)
-            for word in _EXPLAIN_WORDS:
-                if word in text:
-                    rest = text.split(word, 1)[1].lstrip(":：")
-                    same = sheet.anchor(r, c + 1) == sheet.anchor(r, c)
-                    right = None if same else sheet.value(r, c + 1)
-                    if len(rest) >= 4 or (isinstance(right, str) and len(norm(right)) >= 4):
-                        return True
+            said = _explanation(value)
+            if said is None:
+                continue
+            if said:
+                return True
+            same = sheet.anchor(r, c + 1) == sheet.anchor(r, c)
+            right = None if same else sheet.value(r, c + 1)
+            if isinstance(right, str) and len(norm(right)) >= 4:
+                return True
     return False
+
+
+@lru_cache(maxsize=4096)
+def _explanation(value: str) -> bool | None:
+    """For a text: None when it names no reason for a balance, True when it gives one after the
+    label (four characters or more), False for a bare label (the reason may be in the next cell)."""
+    text = norm(value)
+    found = None
+    for word in _EXPLAIN_WORDS:
+        if word in text:
+            if len(text.split(word, 1)[1].lstrip(":：")) >= 4:
+                return True
+            found = False
+    return found
 
 
 def reconcile_fund(table: FundTable, book: Book, spend_rate_warn: float = SPEND_RATE_WARN) -> Reconciled:
@@ -274,16 +294,17 @@ def reconcile_fund(table: FundTable, book: Book, spend_rate_warn: float = SPEND_
     fund.plausibility(book, spend_rate_warn)
     result = Reconciled(findings=fund.findings)
     for row in (*AMOUNT_ROWS, *RATE_ROWS):
-        result.fund[row] = {}
-        result.stated[row] = {}
+        canon_row, cells = fund.canon.get(row, _EMPTY), fund.cells.get(row, _EMPTY)
+        computed, stated, half = result.fund[row], result.stated[row], result.half[row] = {}, {}, {}
         for col in FUND_COLS:
-            canon = fund.canon.get(row, _EMPTY).get(col)
+            canon = canon_row.get(col)
             value = canon.value if canon is not None else None
-            digits = 2
-            result.fund[row][col] = None if value is None else round(value, digits)
-            cell = fund.stated(row, col)
-            result.stated[row][col] = None if cell is None or cell.blank else round(cell.value, 6)
-            result.half.setdefault(row, {})[col] = cell.half_unit if cell is not None and not cell.blank else 0.0
+            computed[col] = None if value is None else round(value, 2)
+            cell = cells.get(col)
+            if cell is None or cell.value is None:
+                stated[col], half[col] = None, 0.0
+            else:
+                stated[col], half[col] = round(cell.value, 6), cell.half_unit
     return result
 
 
