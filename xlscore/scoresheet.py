@@ -104,6 +104,9 @@ class _Cells(Mapping):
     def __getitem__(self, key: str) -> str:
         return a1(*self._sheet.anchor(self._row, self._cols[key]))
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._cols  # without working out the address
+
     def __iter__(self):
         return iter(self._cols)
 

@@ -146,9 +146,10 @@ def _groups(rows: list[IndicatorRow], level: str) -> list[tuple[Cell, list[Indic
     """Rows grouped under their 一级/二级 weight: a merged cell is one group; an unmerged weight
     repeated on consecutive rows is one group until its rows' weights reach it."""
     groups: list[tuple[Cell, list[IndicatorRow], tuple | None]] = []
+    weight_of, key_of = f"{level}_weight", f"{level}_key"
     for row in rows:
-        cell: Cell = getattr(row, f"{level}_weight")
-        key = getattr(row, f"{level}_key")
+        cell: Cell = getattr(row, weight_of)
+        key = getattr(row, key_of)
         if cell.value is None and key is None:
             continue
         if groups:
@@ -158,7 +159,7 @@ def _groups(rows: list[IndicatorRow], level: str) -> list[tuple[Cell, list[Indic
                 not same_key and cell.value is not None and last_cell.value is not None
                 and abs(cell.value - last_cell.value) < 1e-9 and level == "level2"
                 and sum(m.weight.value or 0 for m in members) < last_cell.value - WEIGHT_TOLERANCE
-                and len({getattr(m, f"{level}_key") for m in members}) == len(members)
+                and len({getattr(m, key_of) for m in members}) == len(members)
             )
             if same_key or repeated:
                 members.append(row)
@@ -177,7 +178,8 @@ def _weights(scoring: Scoring) -> None:
         if cell.value is not None and abs(summed - cell.value) > WEIGHT_TOLERANCE:
             add(make("WEIGHT_SUM", sheet, cell.ref, what=f"二级指标（{members[0].level2 or members[0].name} 等）",
                      stated=f"{cell.value:g}", expected=f"{r2(summed):g}", parts="所属三级指标权重"))
-    for cell, members in _groups(rows, "level1"):
+    level1 = _groups(rows, "level1")
+    for cell, members in level1:
         if cell.value is None:
             continue
         member_ids = {id(m) for m in members}
@@ -190,7 +192,7 @@ def _weights(scoring: Scoring) -> None:
             add(make("WEIGHT_SUM", sheet, cell.ref, what=f"一级指标“{members[0].level1 or ''}”",
                      stated=f"{cell.value:g}", expected=f"{r2(summed):g}", parts=parts))
     total = sum(r.weight.value or 0 for r in rows)
-    level1_total = sum(c.value for c, _ in _groups(rows, "level1") if c.value is not None)
+    level1_total = sum(c.value for c, _ in level1 if c.value is not None)
     stated = scoring.table.total_weight
     if rows and abs(total - 100) > WEIGHT_TOLERANCE:
         ref = stated.ref or (rows[0].weight.ref if rows else None)
