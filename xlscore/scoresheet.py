@@ -132,7 +132,9 @@ def locate(book: Book) -> tuple[Sheet, int] | None:
     for sheet in book.sheets:
         rows: dict[int, set] = {}
         for r, _c, text in sheet.texts:
-            rows.setdefault(r, set()).add(_header_of(text))
+            key = _header_of(text)
+            if key is not None:
+                rows.setdefault(r, set()).add(key)
         for r in sorted(rows):
             keys = rows[r]
             if "name" in keys and ("weight" in keys or "self_score" in keys):
@@ -181,6 +183,7 @@ def read(book: Book) -> ScoreSheet | None:
     area = _level_columns(sheet, spans, first)
     name_limit = cols.get("name") or 0
     row_keys: dict[int, list[tuple[int, str]]] = {}
+    by_anchor: dict = {}
     for r, c, key in sheet.texts:
         row_keys.setdefault(r, []).append((c, key))
     for r in range(first, sheet.nrows):
@@ -206,7 +209,7 @@ def read(book: Book) -> ScoreSheet | None:
         if not name:
             continue
         row = IndicatorRow(sheet.name, r, name)
-        _levels(sheet, row, r, area, table.findings)
+        _levels(sheet, row, r, area, table.findings, by_anchor)
         row.weight = _number(sheet, r, cols.get("weight"), table.findings, "权重")
         row.target = read_measure(sheet, r, cols.get("target"))
         row.actual = read_measure(sheet, r, cols.get("actual"))
@@ -309,26 +312,32 @@ def _split_name_weight(text: str | None) -> tuple[str | None, float | None]:
     return clean(text), None
 
 
-def _levels(sheet: Sheet, row: IndicatorRow, r: int, area: _Area, findings: list[Finding]) -> None:
-    """Fill the row's 一级/二级 name, weight and group key from the level columns."""
+def _levels(sheet: Sheet, row: IndicatorRow, r: int, area: _Area, findings: list[Finding], seen: dict) -> None:
+    """Fill the row's 一级/二级 name, weight and group key from the level columns. ``seen`` keeps
+    what each merged cell was read as: a block of rows shares one cell (and one finding)."""
     row.level1, row.level1_weight, row.level1_key = _level(
-        sheet, r, area.level1_name, area.level1_weight, findings, "一级指标权重", keep_name_key=True)
+        sheet, r, area.level1_name, area.level1_weight, findings, "一级指标权重", True, seen)
     row.level2, row.level2_weight, row.level2_key = _level(
-        sheet, r, area.level2_name, area.level2_weight, findings, "二级指标权重", keep_name_key=False)
+        sheet, r, area.level2_name, area.level2_weight, findings, "二级指标权重", False, seen)
 
 
 def _level(sheet: Sheet, r: int, name_col: int | None, weight_col: int | None, findings: list[Finding],
-           label: str, keep_name_key: bool) -> tuple[str | None, Cell, tuple | None]:
+           label: str, keep_name_key: bool, seen: dict) -> tuple[str | None, Cell, tuple | None]:
     """(name, weight, group key) of one level in row ``r``. The group key is the name's merged
     anchor, or the weight's (always for 二级, whose weights group the rows)."""
     name, weight, key = None, NO_CELL, None
     if name_col is not None:
-        name, written = _split_name_weight(_text(sheet, r, name_col))
         key = sheet.anchor(r, name_col)
+        if ("name", key) not in seen:
+            seen["name", key] = _split_name_weight(_text(sheet, *key))
+        name, written = seen["name", key]
         if written is not None and weight_col is None:
             weight = Cell(written, a1(*key))
     if weight_col is not None:
-        weight = _number(sheet, r, weight_col, findings, label)
+        at = sheet.anchor(r, weight_col)
+        if ("weight", at) not in seen:
+            seen["weight", at] = _number(sheet, *at, findings, label)
+        weight = seen["weight", at]
         if not keep_name_key or key is None:
-            key = sheet.anchor(r, weight_col)
+            key = at
     return name, weight, key
