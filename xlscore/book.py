@@ -171,7 +171,9 @@ class Sheet:
                 raise formula.FormulaError(f"引用了不存在的工作表“{sheet_name}”")
         if (row, col) in sheet._cover:
             return None  # a spreadsheet sees the covered cells of a merged range as empty
-        value = sheet.value(row, col)
+        value = sheet._computed.get((row, col))  # a formula already evaluated (most references)
+        if value is None:
+            value = sheet.value(row, col)
         if value.__class__ is Uncomputed:
             raise formula.FormulaError(f"引用的单元格 {a1(row, col)} 无法计算")
         return value

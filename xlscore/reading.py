@@ -37,10 +37,13 @@ def _parse(sheet: Sheet, row: int, col: int, what: str, findings: list[Finding])
     r, c = sheet.anchor(row, col)
     ref = a1(r, c)
     raw = sheet.value(r, c)
-    if isinstance(raw, Uncomputed):
+    cls = raw.__class__
+    if cls is float or raw is None:  # the usual cells: a number, or nothing
+        return parse_number(raw), ref, raw
+    if cls is Uncomputed:
         findings.append(make("FORMULA_UNCOMPUTED", sheet.name, ref, formula=raw.formula, reason=raw.reason))
         return None, ref, raw
-    if isinstance(raw, XLError) or (isinstance(raw, str) and raw.strip() == "#DIV/0!"):
+    if cls is XLError or (cls is str and raw.strip() == "#DIV/0!"):
         return Parsed(None), ref, raw  # a rate whose denominator is 0: shows no rate
     try:
         return parse_number(raw), ref, raw
