@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-ROUNDS = 3  # turns of read and check (seconds each)
+ROUNDS = 5  # turns of read and check (seconds each; their ratio swings with the machine)
 ROUNDS_LONG = 2  # turns of write, score --jobs 1 and --jobs 2 (minutes each)
 
 TARGETS = {  # ratio limits of the issue
