@@ -600,3 +600,20 @@ def test_a_merged_range_over_whole_columns_is_followed_only_near_the_data():
     assert sheet.value(5, 0) == "a" and sheet.anchor(40, 0) == (0, 0)
     assert sheet.value(1, 1) == "b" and not sheet.is_merged_child(0, 0) and sheet.is_merged_child(0, 3)
     assert sheet.strings == [(0, 0, "a"), (1, 1, "b")]
+
+
+def test_a_merged_level_weight_is_read_once_for_its_rows(tmp_path):
+    # B3 is the 一级 weight merged over the rows of 投入和管理目标: unreadable, it is one finding
+    # (the block's cell), not one per row of the block
+    import openpyxl
+
+    from conftest import ROOT, findings_of, run_check
+
+    wb = openpyxl.load_workbook(ROOT / "samples" / "000_铝工业转型升级专项资金.xlsx")
+    sheet = wb["自评价评分附件表"]
+    assert "B3" in {str(r).split(":")[0] for r in sheet.merged_cells.ranges}
+    sheet["B3"] = "二十分"
+    path = tmp_path / "一级权重写成文字.xlsx"
+    wb.save(path)
+    found = [(f["sheet"], f["cell"]) for f in findings_of(run_check(path), "VALUE_UNPARSED")]
+    assert found == [("自评价评分附件表", "B3")]
