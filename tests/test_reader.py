@@ -617,3 +617,34 @@ def test_a_merged_level_weight_is_read_once_for_its_rows(tmp_path):
     wb.save(path)
     found = [(f["sheet"], f["cell"]) for f in findings_of(run_check(path), "VALUE_UNPARSED")]
     assert found == [("自评价评分附件表", "B3")]
+
+
+@pytest.mark.parametrize("number", [float("inf"), float("-inf"), float("nan")])
+def test_an_infinite_or_nan_amount_is_unparsed_not_a_crash(number):
+    from xlscore.book import Sheet
+    from xlscore.reading import read_amount, read_rate
+
+    findings = []
+    assert read_amount(Sheet("s", [[number]]), 0, 0, 1.0, findings).value is None
+    assert read_rate(Sheet("s", [[number]]), 0, 0, findings).value is None
+    assert [(f.code, f.cell) for f in findings] == [("VALUE_UNPARSED", "A1")] * 2
+
+
+def test_one_merged_cell_over_both_level_weights_is_reported_for_each_level(tmp_path):
+    # B66:D66 merged: the 一级 weight column (B) and the 二级 weight column (D) share one cell; an
+    # unreadable text there is a finding for each level, as before the reading was shared by block
+    import openpyxl
+
+    from conftest import ROOT, findings_of, run_check
+
+    wb = openpyxl.load_workbook(ROOT / "samples" / "000_铝工业转型升级专项资金.xlsx")
+    sheet = wb["自评价评分附件表"]
+    sheet.unmerge_cells("B66:B68")
+    sheet["B67"], sheet["B68"] = 10, 10
+    sheet["B66"], sheet["C66"], sheet["D66"] = "十分", None, None
+    sheet.merge_cells("B66:D66")
+    path = tmp_path / "合并跨两级权重.xlsx"
+    wb.save(path)
+    found = findings_of(run_check(path), "VALUE_UNPARSED")
+    assert [(f["cell"], "一级" in f["message"], "二级" in f["message"]) for f in found] == [
+        ("B66", True, False), ("B66", False, True)]

@@ -38,14 +38,12 @@ def _parse(sheet: Sheet, row: int, col: int, what: str, findings: list[Finding])
     ref = a1(r, c)
     raw = sheet.value(r, c)
     cls = raw.__class__
-    if cls is float or raw is None:  # the usual cells: a number, or nothing
-        return parse_number(raw), ref, raw
     if cls is Uncomputed:
         findings.append(make("FORMULA_UNCOMPUTED", sheet.name, ref, formula=raw.formula, reason=raw.reason))
         return None, ref, raw
     if cls is XLError or (cls is str and raw.strip() == "#DIV/0!"):
         return Parsed(None), ref, raw  # a rate whose denominator is 0: shows no rate
-    try:
+    try:  # a number (NaN and infinity refused), nothing, or a text
         return parse_number(raw), ref, raw
     except Unparsed as exc:
         findings.append(make("VALUE_UNPARSED", sheet.name, ref, text=exc.text, what=what))

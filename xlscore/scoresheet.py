@@ -335,9 +335,9 @@ def _level(sheet: Sheet, r: int, name_col: int | None, weight_col: int | None, f
             weight = Cell(written, a1(*key))
     if weight_col is not None:
         at = sheet.anchor(r, weight_col)
-        if ("weight", at) not in seen:
-            seen["weight", at] = _number(sheet, *at, findings, label)
-        weight = seen["weight", at]
+        if (label, at) not in seen:  # per level: one cell may span both levels' weight columns
+            seen[label, at] = _number(sheet, *at, findings, label)
+        weight = seen[label, at]
         if not keep_name_key or key is None:
             key = at
     return name, weight, key
