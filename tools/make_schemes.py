@@ -14,13 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from xlscore import scheme  # noqa: E402
+from xlscore.annotate import write_text_atomic  # noqa: E402
 
 
 def main() -> int:
-    text = scheme.bundled_json_text()
-    temp = scheme.BUNDLED_JSON.with_suffix(".json.tmp")
-    temp.write_text(text, encoding="utf-8")
-    temp.replace(scheme.BUNDLED_JSON)
+    write_text_atomic(scheme.bundled_json_text(), scheme.BUNDLED_JSON)
     print(f"wrote {scheme.BUNDLED_JSON}")
     return 0
 

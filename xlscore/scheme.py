@@ -827,10 +827,14 @@ def _bundled_data(path: Path) -> Any:
     from this very file."""
     entry = _bundled_json().get(path.stem)
     try:
-        current = hashlib.sha256(path.read_bytes()).hexdigest()
+        current = _sha256(path)
     except OSError:
         return None
     return entry["data"] if isinstance(entry, dict) and entry.get("sha256") == current else None
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def bundled_json_text() -> str:
@@ -839,19 +843,12 @@ def bundled_json_text() -> str:
     out = {}
     for scheme_id in bundled_ids():
         path = SCHEME_DIR / f"{scheme_id}.yaml"
-        data = _plain(_read_yaml(path, str(path)))
+        data = _read_yaml(path, str(path))
         if json.loads(json.dumps(data, ensure_ascii=False)) != data:
             raise SchemeError(str(path), ["含有 JSON 无法原样保存的值（日期、用数字作键等），请改写为文字。"])
-        out[scheme_id] = {"sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "data": data}
-    return json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
+        out[scheme_id] = {"sha256": _sha256(path), "data": data}
+    # Keys in the YAML's order, as the YAML reader gives them.
+    return json.dumps(out, ensure_ascii=False, indent=1) + "\n"
 
 
 def load(id_or_path: str | Path) -> Scheme:
