@@ -92,20 +92,15 @@ def parse_number(raw: object) -> Parsed:
     Accepts numbers, booleans are refused, text with thousands separators, unit suffixes
     (元/万元/千元/亿元), a trailing ``%``, full-width characters, accounting negatives ``(1,234)``.
     """
-    if raw.__class__ is float:  # the usual cell
-        if raw != raw or raw in _INFINITIES:
-            raise Unparsed(str(raw))
-        return Parsed(raw, None, False, decimals_of(raw))
-    if raw is None:
-        return Parsed(None)
-    if isinstance(raw, bool):
-        raise Unparsed(str(raw))
-    if isinstance(raw, (int, float)):
+    cls = raw.__class__
+    if cls is float or (cls is not bool and isinstance(raw, (int, float))):
         number = float(raw)
         if number != number or number in _INFINITIES:
             raise Unparsed(str(raw))
         return Parsed(number, None, False, decimals_of(number))
-    if not isinstance(raw, str):
+    if raw is None:
+        return Parsed(None)
+    if not isinstance(raw, str):  # a boolean among them
         raise Unparsed(str(raw))
     parsed = _parse_text(raw)
     if parsed is None:
