@@ -49,9 +49,6 @@ class SheetInfo:
     def is_percent(self, row: int, col: int) -> bool | None:
         return None
 
-    def formula(self, row: int, col: int) -> str | None:
-        return self.formulas().get((row, col))
-
     def formulas(self) -> dict[tuple[int, int], str]:
         """(row, col) -> formula text of every formula cell whose cached value is missing."""
         return {}
@@ -172,8 +169,7 @@ def _cell_at(data: bytes, prefix: bytes, at: int) -> tuple[tuple[int, int], byte
     quick = _CELL_F_RE.match(data, start)  # the usual order: the formula first in its cell
     if quick is not None:
         letters, digits, f_tag, raw = quick.group(1, 2, 3, 4)
-        text = raw.decode("utf-8", "replace") if raw else ""
-        return (int(digits) - 1, _col_index(letters)), f_tag, (html.unescape(text) if "&" in text else text).strip()
+        return (int(digits) - 1, _col_index(letters)), f_tag, _formula_text(raw)
     match = _CELL_RE.match(data, start)
     if match is None:
         return None
@@ -181,9 +177,13 @@ def _cell_at(data: bytes, prefix: bytes, at: int) -> tuple[tuple[int, int], byte
     found = _FORMULA_RE.search(match.group(2) or b"")
     if ref is None or found is None:
         return None
-    key = (int(ref.group(2)) - 1, _col_index(ref.group(1)))
-    text = html.unescape((found.group(1) or b"").decode("utf-8", "replace")).strip()
-    return key, found.group(0), text
+    return (int(ref.group(2)) - 1, _col_index(ref.group(1))), found.group(0), _formula_text(found.group(1))
+
+
+def _formula_text(raw: bytes | None) -> str:
+    """The text of an ``<f>`` element's content, XML entities decoded."""
+    text = raw.decode("utf-8", "replace") if raw else ""
+    return (html.unescape(text) if "&" in text else text).strip()
 
 
 def _shared_masters(data: bytes, prefix: bytes) -> dict[bytes, tuple[tuple[int, int], str]]:
