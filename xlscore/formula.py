@@ -46,9 +46,6 @@ _TOKEN_RE = re.compile(
 _CELL_RE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 
 
-_col = col_index
-
-
 def _tokenize(text: str) -> list[tuple[str, str]]:
     tokens, pos = [], 0
     text = text.strip()
@@ -159,7 +156,7 @@ def _parse_ref(text: str):
     cells = []
     for part in parts:
         match = _CELL_RE.fullmatch(part)
-        cells.append((int(match.group(2)) - 1, _col(match.group(1))))
+        cells.append((int(match.group(2)) - 1, col_index(match.group(1))))
     (r0, c0), (r1, c1) = cells[0], cells[-1]
     return sheet, min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)
 
@@ -408,7 +405,7 @@ def shift(text: str, rows: int, cols: int) -> str:
 
     def move(match: re.Match) -> str:
         col_abs, letters, row_abs, digits = match.groups()
-        col = _col(letters) + (0 if col_abs else cols)
+        col = col_index(letters) + (0 if col_abs else cols)
         row = int(digits) + (0 if row_abs else rows)
         if col < 0 or row < 1:
             raise FormulaError("共享公式移位后引用越界")
