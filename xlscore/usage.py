@@ -55,9 +55,7 @@ def locate(book: Book) -> UsageTable | None:
         r = top + 1
         while r < sheet.nrows and r <= top + 3:
             if sheet.anchor(r, label_col) == (top, label_col) or (
-                not norm(sheet.raw(r, label_col)) and any(
-                    labels.usage_column([t]) for t in (norm(sheet.value(r, c)) for c in range(label_col + 1, sheet.ncols)) if t)
-            ):
+                    not norm(sheet.raw(r, label_col)) and _holds_column_words(sheet, r, label_col)):
                 header_rows.append(r)
                 r += 1
             else:
@@ -80,6 +78,15 @@ def locate(book: Book) -> UsageTable | None:
         _read(sheet, table, header_rows[-1] + 1)
         return table
     return None
+
+
+def _holds_column_words(sheet: Sheet, r: int, label_col: int) -> bool:
+    """Whether row ``r`` names a usage column right of the label column (a header's second row)."""
+    for c in range(label_col + 1, sheet.ncols):
+        text = norm(sheet.value(r, c))
+        if text and labels.usage_column([text]):
+            return True
+    return False
 
 
 def _read(sheet: Sheet, table: UsageTable, first: int) -> None:
