@@ -602,6 +602,19 @@ def test_a_merged_range_over_whole_columns_is_followed_only_near_the_data():
     assert sheet.strings == [(0, 0, "a"), (1, 1, "b")]
 
 
+def test_sheets_of_one_layout_share_their_merged_cover_and_rows_still_clip_it():
+    from xlscore.book import MERGE_MARGIN, Sheet
+
+    merged = [(0, 0, 0, 2), (1, 0, 400, 0)]
+    a = Sheet("a", [["x", None, None], ["y"]], list(merged))
+    b = Sheet("b", [["z", None, None], ["w"]], list(merged))
+    assert a._cover is b._cover  # one template, one cover
+    assert a.value(0, 2) == "x" and b.value(0, 2) == "z" and b.value(30, 0) == "w"
+    longer = Sheet("c", [["x"]] * 100, list(merged))  # more rows: the tall range is followed further
+    assert longer._cover is not a._cover
+    assert longer.anchor(100 + MERGE_MARGIN - 1, 0) == (1, 0) and a.anchor(100 + MERGE_MARGIN - 1, 0) == (100 + MERGE_MARGIN - 1, 0)
+
+
 def test_a_merged_level_weight_is_read_once_for_its_rows(tmp_path):
     # B3 is the 一级 weight merged over the rows of 投入和管理目标: unreadable, it is one finding
     # (the block's cell), not one per row of the block

@@ -42,6 +42,23 @@ def a1(row: int, col: int) -> str:
     return f"{col_letter(col)}{row + 1}"
 
 
+@lru_cache(maxsize=64)
+def _cover_of(merged: tuple, last_row: int, last_col: int) -> dict:
+    """Covered cell -> its range's anchor, for every covered cell that is not an anchor.
+
+    Shared (read-only) by the sheets of one layout: the workbooks of a folder are mostly filled
+    from the same template, and their sheets repeat its merged ranges exactly."""
+    cover: dict = {}
+    for r0, c0, r1, c1 in merged:
+        if r0 > last_row or c0 > last_col:
+            continue
+        cover.update(dict.fromkeys(
+            product(range(r0, min(r1, last_row) + 1), range(c0, min(c1, last_col) + 1)), (r0, c0)))
+    for r0, c0, _r1, _c1 in merged:
+        cover.pop((r0, c0), None)
+    return cover
+
+
 @dataclass
 class Sheet:
     name: str
@@ -50,7 +67,7 @@ class Sheet:
     info: cellinfo.SheetInfo | None = None
     book: InitVar["Book | None"] = None  # held weakly (see __post_init__)
     # (row, col) -> the anchor of the merged range covering that cell, for every covered cell that
-    # is not its range's anchor (built in C by dict.fromkeys over each range's cells).
+    # is not its range's anchor (see _cover_of; shared between sheets, never changed).
     _cover: dict = field(default_factory=dict, repr=False)
     _computed: dict[tuple[int, int], object] = field(default_factory=dict, repr=False)
     _texts: list | None = field(default=None, repr=False)
@@ -68,15 +85,7 @@ class Sheet:
             # whole column, A1:A1048576, covers nothing a reader looks at down there).
             last_row = len(self.rows) + MERGE_MARGIN
             last_col = max(map(len, self.rows), default=0) + MERGE_MARGIN
-            cover: dict = {}
-            for r0, c0, r1, c1 in self.merged:
-                if r0 > last_row or c0 > last_col:
-                    continue
-                cover.update(dict.fromkeys(
-                    product(range(r0, min(r1, last_row) + 1), range(c0, min(c1, last_col) + 1)), (r0, c0)))
-            for r0, c0, _r1, _c1 in self.merged:
-                cover.pop((r0, c0), None)
-            self._cover = cover
+            self._cover = _cover_of(tuple(self.merged), last_row, last_col)
 
     @property
     def strings(self) -> list[tuple[int, int, str]]:
