@@ -8,12 +8,9 @@ subject and date as its source; an e-mail without one is skipped and listed.
 
 from __future__ import annotations
 
-import email
 import hashlib
 import os
 from dataclasses import dataclass, field
-from email import policy
-from email.utils import parsedate_to_datetime
 from pathlib import Path, PurePosixPath
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -113,6 +110,9 @@ def read_message(path: Path):
         data = handle.read(MAX_EML_BYTES + 1)
     if len(data) > MAX_EML_BYTES:
         raise ValueError("邮件超过 100 MB")
+    import email  # only for saved e-mails: the package costs a check over a folder a noticeable start-up
+    from email import policy
+
     return email.message_from_bytes(data, policy=policy.default)
 
 
@@ -129,6 +129,8 @@ def attachments(message) -> list[tuple[int, str, object]]:
 
 
 def _email_fields(message, attachment: str) -> dict:
+    from email.utils import parsedate_to_datetime
+
     date = message.get("Date")
     try:
         date = parsedate_to_datetime(str(date)).isoformat() if date else None
