@@ -142,19 +142,33 @@ def _prefix(data: bytes) -> bytes:
     return found.group(1) if found else b""
 
 
-@lru_cache(maxsize=8)
-def _uncached_pattern(prefix: bytes) -> re.Pattern:
-    """The ends of formula elements that nothing but an empty ``<v>`` and ``</c>`` follows: a
-    closing ``</f>``, or a self-closing ``<f …/>`` (a shared formula's other cells)."""
-    p = re.escape(prefix)
-    tail = rb"(?=\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>)"
-    return re.compile(rb"<(?:/" + p + rb"f>|" + p + rb"f [^>]*/>)" + tail)
+# What may follow a formula element in a cell with no cached value: nothing but an empty <v>, then </c>.
+_NO_VALUE_RE = re.compile(rb"\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
 
 
 def _uncached_formula_ends(data: bytes, prefix: bytes) -> list[int]:
-    """Positions inside the formula elements that no cached value follows (one regular-expression
-    pass over the sheet, in C; a sheet with no formula at all costs that one pass too)."""
-    return [m.start() for m in _uncached_pattern(prefix).finditer(data)]
+    """Positions inside the formula elements that no cached value follows: a closing ``</f>``, or
+    a self-closing ``<f …/>`` (a shared formula's other cells), each followed by nothing but an
+    empty ``<v>`` and ``</c>``. The candidates are found with byte searches (memchr speed; a
+    regular expression over the whole sheet cost a tenth of a check) and only they are matched."""
+    found = []
+    closer = b"</" + prefix + b"f>"
+    at = data.find(closer)
+    while at != -1:
+        if _NO_VALUE_RE.match(data, at + len(closer)):
+            found.append(at)
+        at = data.find(closer, at + len(closer))
+    opener = b"<" + prefix + b"f "
+    at = data.find(opener)
+    while at != -1:
+        end = data.find(b">", at)
+        if end == -1:
+            break
+        if data[end - 1] == 0x2F and _NO_VALUE_RE.match(data, end + 1):  # b"/": self-closing
+            found.append(at)
+        at = data.find(opener, end)
+    found.sort()  # sheet order (the two searches each keep it)
+    return found
 
 
 _CELL_F_RE = re.compile(
@@ -223,8 +237,10 @@ class _XlsxInfo:
             self.__dict__["archive"] = archive  # the one :func:`files.open_workbook` checked
 
     def read(self, name: str) -> bytes | None:
-        """A part's bytes; one holding a DTD (never in a real workbook: a possible entity bomb) is refused,
-        wherever in the part it hides."""
+        """A part's bytes; one holding a DTD (never in a real workbook: a possible entity bomb) is refused.
+        The parts of a workbook :func:`files.open_workbook` read had their prologs checked there
+        (the only place an XML parser honours a DTD; nothing here expands entities), so only a part
+        of a zip opened here is searched, wherever in it a DTD hides."""
         try:
             info = self.archive.getinfo(name)
         except KeyError:
@@ -235,7 +251,7 @@ class _XlsxInfo:
             data = read_member(self._data, info) if self._data is not None else self.archive.read(info)
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise WorkbookError("FILE_CORRUPT", f"工作簿部件 {name} 已损坏，无法解压（{exc}）") from None
-        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        if self._data is None and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
             raise WorkbookError("FILE_CORRUPT", f"工作簿部件 {name} 含有 DTD/实体声明（正常工作簿不会有，可能是恶意文件），未解析")
         return data
 
