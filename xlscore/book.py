@@ -212,8 +212,9 @@ _DATES = frozenset({_dt.datetime, _dt.date, _dt.time, _dt.timedelta})
 
 
 def _line(values: list) -> list:
-    """One row as xlscore keeps it: empty cells None, dates and times as their text."""
-    return [None if v == "" else str(v) if v.__class__ in _DATES else v for v in values]
+    """One row as xlscore keeps it: empty cells None, dates and times as their text. (Most cells
+    are calamine's "" for empty: the text test comes first, and a number is never compared with "".)"""
+    return [(v or None) if v.__class__ is str else str(v) if v.__class__ in _DATES else v for v in values]
 
 
 def load(path: str | os.PathLike) -> Book:
