@@ -148,9 +148,10 @@ _NO_VALUE_RE = re.compile(rb"\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>
 
 def _uncached_formula_ends(data: bytes, prefix: bytes) -> list[int]:
     """Positions inside the formula elements that no cached value follows: a closing ``</f>``, or
-    a self-closing ``<f …/>`` (a shared formula's other cells), each followed by nothing but an
-    empty ``<v>`` and ``</c>``. The candidates are found with byte searches (memchr speed; a
-    regular expression over the whole sheet cost a tenth of a check) and only they are matched."""
+    a self-closing ``<f t="shared" …/>`` (a shared formula's other cells; a self-closing formula
+    that is not shared has no text to evaluate), each followed by nothing but an empty ``<v>`` and
+    ``</c>``. The candidates are found with byte searches (a regular expression over the whole
+    sheet cost a tenth of a check) and only they are matched."""
     found = []
     closer = b"</" + prefix + b"f>"
     at = data.find(closer)
@@ -159,16 +160,21 @@ def _uncached_formula_ends(data: bytes, prefix: bytes) -> list[int]:
             found.append(at)
         at = data.find(closer, at + len(closer))
     opener = b"<" + prefix + b"f "
-    at = data.find(opener)
+    at = data.find(_SHARED)
     while at != -1:
+        start = data.rfind(b"<", 0, at)
         end = data.find(b">", at)
         if end == -1:
             break
-        if data[end - 1] == 0x2F and _NO_VALUE_RE.match(data, end + 1):  # b"/": self-closing
-            found.append(at)
-        at = data.find(opener, end)
+        if (data.startswith(opener, start) and data[at - 1] in b" \t\r\n" and data[end - 1] == 0x2F  # b"/"
+                and _NO_VALUE_RE.match(data, end + 1)):
+            found.append(start)
+        at = data.find(_SHARED, end)
     found.sort()  # sheet order (the two searches each keep it)
     return found
+
+
+_SHARED = b't="shared"'
 
 
 _CELL_F_RE = re.compile(

@@ -35,9 +35,12 @@ class Measure:
         return norm(self.text)
 
 
+BLANK = Measure("")  # immutable: every blank target or actual is this one
+
+
 def parse_measure(raw: object, percent_format: bool | None = None) -> Measure:
     if raw is None or isinstance(raw, Uncomputed):
-        return Measure("")
+        return BLANK
     if isinstance(raw, bool):
         return Measure(str(raw))
     if isinstance(raw, (int, float)):
@@ -75,7 +78,7 @@ def _measure_of_text(raw: str) -> Measure:
 
 def read_measure(sheet: Sheet, row: int, col: int | None) -> Measure:
     if col is None:
-        return Measure("")
+        return BLANK
     value = sheet.value(row, col)
     if value is None or isinstance(value, str):
         return parse_measure(value)  # a text is read as written: its cell's number format is moot

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from .book import Book, Sheet, a1
 from .findings import Finding, make
 from .labels import label_key
-from .measure import Measure, read_measure
+from .measure import BLANK, Measure, read_measure
 from .textnum import Unparsed, clean, norm, parse_number
 
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -49,7 +49,7 @@ class Cell(NamedTuple):
 
 
 NO_CELL = Cell(None, None)
-NO_MEASURE = Measure("")
+NO_MEASURE = BLANK
 
 
 @dataclass(slots=True)
