@@ -76,12 +76,13 @@ def fit_rows(ws, rows: range) -> None:
         spans[(merged.min_row, merged.min_col)] = width
         if merged.max_row > merged.min_row:
             vertical.add((merged.min_row, merged.min_col))
+    max_col = ws.max_column  # ws[r] would count the columns again for every row (all cells each time)
     for r in rows:
         lines = 1
-        for cell in ws[r]:
+        for cell in next(ws.iter_rows(min_row=r, max_row=r, max_col=max_col)):
             if cell.value is None or not isinstance(cell.value, str) or (r, cell.column) in vertical:
                 continue
-            if not (cell.alignment and cell.alignment.wrap_text) and "\n" not in cell.value:
+            if "\n" not in cell.value and not cell.alignment.wrap_text:  # (each .alignment makes a proxy)
                 continue
             width = spans.get((r, cell.column), column_width(ws, cell.column))
             lines = max(lines, lines_needed(cell.value, width))
