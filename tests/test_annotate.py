@@ -103,6 +103,21 @@ def test_review_sheet_first_with_links_and_legend(scored):
     assert 99.26 in values and 107.49 in values
 
 
+def test_review_sheet_merges_keep_their_borders(scored):
+    # The findings table's 指标 spans E:F: merged, the covered F cell boxed like E (xlscore merges
+    # its own freshly styled cells itself; openpyxl's merge_cells rebuilt every edge's border)
+    results, _ = scored
+    ws = openpyxl.load_workbook(results[SEED000.name].workbook)["复核结果"]
+    header = next(c.row for row in ws.iter_rows() for c in row if c.value == "严重程度")
+    first = header + 1
+    assert f"E{first}:F{first}" in {str(r) for r in ws.merged_cells.ranges}
+    assert "A1:G1" in {str(r) for r in ws.merged_cells.ranges}
+    covered = ws.cell(row=first, column=6)
+    assert covered.__class__.__name__ == "MergedCell"
+    assert covered.border.right.style == "thin" and covered.border.top.style == "thin"
+    assert ws.cell(row=first, column=5).border.left.style == "thin"
+
+
 def test_page_setup_on_every_sheet(scored):
     results, _ = scored
     wb = openpyxl.load_workbook(results[SEED000.name].workbook)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import copy
 
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 
 from .book import REVIEW_SHEET
 from .convert import put
@@ -59,6 +61,19 @@ class _Writer:
         if fmt:
             cell.number_format = fmt
 
+    def merge(self, first: int, last: int) -> None:
+        """Merge this row's columns ``first``..``last``, of which only the first is written yet. The
+        covered cells take the first cell's style whole, so its border shows on every edge of the
+        merged cell (openpyxl's ``merge_cells`` rebuilds each edge cell's border and protection
+        through its style tables instead: a fifth of all the annotation work)."""
+        ws, row = self.ws, self.row
+        ws.merged_cells.add(MergedCellRange(ws, f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}"))
+        style = ws.cell(row=row, column=first)._style
+        for col in range(first + 1, last + 1):
+            cell = MergedCell(ws, row=row, column=col)
+            cell._style = copy.copy(style)
+            ws._cells[(row, col)] = cell
+
     def header(self, labels: list[str]) -> None:
         for col, label in enumerate(labels, 1):
             self.cell(col, label, style="box bold center", fill=HEAD_FILL)
@@ -67,7 +82,7 @@ class _Writer:
     def section(self, title: str) -> None:
         self.row += 1
         self.cell(1, title, style="bold")
-        self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=len(WIDTHS))
+        self.merge(1, len(WIDTHS))
         self.row += 1
 
 
@@ -81,16 +96,16 @@ def build(workbook, report: Report, dropped: list[str]) -> None:
         ws.column_dimensions[get_column_letter(col)].width = width
     w = _Writer(ws)
     w.cell(1, TITLE, style="bold center").font = Font(bold=True, size=14)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(WIDTHS))
+    w.merge(1, len(WIDTHS))
     ws.row_dimensions[1].height = 24
     w.row = 3
     project = report.project
     for label, value in (("项目名称", project.name), ("主管部门", project.department), ("年度", project.year),
                          ("来源文件", report.file), ("指标体系", report.scheme or "未识别")):
         w.cell(1, label, style="bold")
-        ws.merge_cells(start_row=w.row, start_column=1, end_row=w.row, end_column=2)
+        w.merge(1, 2)
         w.cell(3, str(value) if value is not None else "—")
-        ws.merge_cells(start_row=w.row, start_column=3, end_row=w.row, end_column=len(WIDTHS))
+        w.merge(3, len(WIDTHS))
         w.row += 1
 
     totals, grade = report.totals or {}, report.grade or {}
@@ -143,7 +158,7 @@ def build(workbook, report: Report, dropped: list[str]) -> None:
 
     w.row += 1
     w.cell(1, f"四、检查结果（共 {len(report.findings)} 项）；单元格颜色：", style="bold")
-    ws.merge_cells(start_row=w.row, start_column=1, end_row=w.row, end_column=3)
+    w.merge(1, 3)
     for col, severity in zip((4, 5, 6), ("error", "warning", "info")):
         w.cell(col, SEVERITY_ZH[severity], style="box center", fill=FILLS[severity])
     w.cell(7, "点击“位置”可跳到该单元格；说明也写在该单元格的批注中")
@@ -158,14 +173,14 @@ def build(workbook, report: Report, dropped: list[str]) -> None:
             where.hyperlink = f"#'{finding.sheet}'!{finding.cell}"
             where.font = Font(color="0563C1", underline="single")
         w.cell(5, finding.indicator, style="box")
-        ws.merge_cells(start_row=w.row, start_column=5, end_row=w.row, end_column=6)
+        w.merge(5, 6)
         w.cell(7, finding.message, style="box")
         w.row += 1
     if dropped:
         w.row += 1
         w.cell(1, "副本未能保留原工作簿中的：" + "、".join(dropped) + "。请对照原件查看。", style="bold")
-        ws.merge_cells(start_row=w.row, start_column=1, end_row=w.row, end_column=len(WIDTHS))
+        w.merge(1, len(WIDTHS))
         w.row += 1
     w.row += 2
     w.cell(1, "复核人（签字）：____________________        复核日期：______年____月____日")
-    ws.merge_cells(start_row=w.row, start_column=1, end_row=w.row, end_column=len(WIDTHS))
+    w.merge(1, len(WIDTHS))
