@@ -14,7 +14,9 @@ each in a process of its own (so its peak memory is its own):
 * ``xlscore --help`` start-up time.
 
 Prints a table of per-file milliseconds and ratios, and writes it with the machine's description
-and a profile of the check path to bench/RESULTS.md.
+and a profile of the check path to bench/RESULTS.md. The measurements compared are taken in turns,
+round after round; a time ratio is the median of the rounds' ratios (each round's two figures are
+seconds apart), the best round of each is shown beside it.
 
 Usage:  .venv/bin/python bench/bench.py [--n 500] [--results bench/RESULTS.md]
 """
@@ -237,7 +239,8 @@ def main() -> int:
         rounds_ms: dict[str, list[float]] = {}
         # This machine's speed drifts from minute to minute, and a ratio of two runs made minutes
         # apart measures the drift as much as the tool: each pair is measured in turns, several
-        # rounds, each keeping its best time (and its largest RSS).
+        # rounds; every round's time is kept (the ratios pair them), and each kind's best time and
+        # largest RSS.
         for kinds, rounds in ((("write", "score1", "score2"), ROUNDS_LONG), (("read", "check"), ROUNDS)):
             for round_ in range(rounds):
                 for kind in kinds:
