@@ -144,6 +144,7 @@ def _prefix(data: bytes) -> bytes:
 
 # What may follow a formula element in a cell with no cached value: nothing but an empty <v>, then </c>.
 _NO_VALUE_RE = re.compile(rb"\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
+_SHARED = b't="shared"'  # the attribute of a shared formula's <f>
 
 
 def _uncached_formula_ends(data: bytes, prefix: bytes) -> list[int]:
@@ -172,9 +173,6 @@ def _uncached_formula_ends(data: bytes, prefix: bytes) -> list[int]:
         at = data.find(_SHARED, end)
     found.sort()  # sheet order (the two searches each keep it)
     return found
-
-
-_SHARED = b't="shared"'
 
 
 _CELL_F_RE = re.compile(

@@ -49,7 +49,6 @@ class Cell(NamedTuple):
 
 
 NO_CELL = Cell(None, None)
-NO_MEASURE = BLANK
 
 
 @dataclass(slots=True)
@@ -64,8 +63,8 @@ class IndicatorRow:
     level2_weight: Cell = NO_CELL
     level2_key: tuple | None = None
     weight: Cell = NO_CELL
-    target: Measure = NO_MEASURE
-    actual: Measure = NO_MEASURE
+    target: Measure = BLANK
+    actual: Measure = BLANK
     self_score: Cell = NO_CELL
     rule: str | None = None
     rule_ref: str | None = None
