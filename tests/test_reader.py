@@ -581,14 +581,22 @@ def test_formula_cells_without_a_cached_value_are_found_by_the_byte_scan(prefix)
         c("C2", f'<{f} t="shared" si="0"/><{v}>9</{v}>'),  # shared child, cached
         c("D2", f"<{v}>5</{v}>"),  # a plain number
     ]
+    typed = [  # typed text: an empty <v> is the cached "" a spreadsheet saved (row 3 ...)
+        f'<{prefix}c r="A3" s="1" t="str"><{f}>IF(1,"","x")</{f}><{v}></{v}></{prefix}c>',
+        f'<{prefix}c r="B3" t="str"><{f} t="shared" si="0"/><{v}/></{prefix}c>',
+        f'<{prefix}c r="C3" t="str"><{f}>5+5</{f}></{prefix}c>',  # ... but with no <v> there is none
+    ]
     data = (f'<{prefix}worksheet xmlns:x="urn:x"><{prefix}sheetData><{prefix}row r="1">' + "".join(cells[:4])
             + f'</{prefix}row><{prefix}row r="2">' + "".join(cells[4:])
+            + f'</{prefix}row><{prefix}row r="3">' + "".join(typed)
             + f"</{prefix}row></{prefix}sheetData></{prefix}worksheet>").encode()
     sheet = cellinfo._XlsxSheet.__new__(cellinfo._XlsxSheet)
     sheet._data, sheet._formulas = data, None
-    assert {key: sheet.formulas().get(key) for key in [(0, 0), (0, 1), (0, 2), (0, 3), (1, 0), (1, 1), (1, 2), (1, 3)]} == {
+    keys = [(0, 0), (0, 1), (0, 2), (0, 3), (1, 0), (1, 1), (1, 2), (1, 3), (2, 0), (2, 1), (2, 2)]
+    assert {key: sheet.formulas().get(key) for key in keys} == {
         (0, 0): None, (0, 1): "2+2", (0, 2): "3+3", (0, 3): "4+4",
         (1, 0): None, (1, 1): "B1*2", (1, 2): None, (1, 3): None,
+        (2, 0): None, (2, 1): None, (2, 2): "5+5",
     }
 
 

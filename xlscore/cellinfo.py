@@ -109,6 +109,8 @@ class _XlsxSheet(SheetInfo):
         prefix = _prefix(data)
         children: dict[tuple[int, int], bytes] = {}
         for at in _uncached_formula_ends(data, prefix):
+            if _cached_empty_text(data, prefix, at):
+                continue
             cell = _cell_at(data, prefix, at)
             if cell is None:
                 continue
@@ -173,6 +175,24 @@ def _uncached_formula_ends(data: bytes, prefix: bytes) -> list[int]:
         at = data.find(_SHARED, end)
     found.sort()  # sheet order (the two searches each keep it)
     return found
+
+
+_STRING_TYPE_RE = re.compile(rb"""\st=["']str["']""")
+
+
+def _cached_empty_text(data: bytes, prefix: bytes, at: int) -> bool:
+    """Whether the formula cell holding ``at`` is typed ``t="str"`` and has a ``<v>``: its empty
+    value is the cached text "" (what Excel, WPS and LibreOffice save for a formula that shows
+    nothing, such as ``IF(COUNT(J5:L5)=0,"",…)``), not a missing one. (xlsxwriter writes an empty
+    ``<v>`` without the type to ask for a recalculation: that one is evaluated.)"""
+    start = data.rfind(b"<" + prefix + b"c ", 0, at)
+    if start == -1:
+        return False
+    tag_end = data.find(b">", start, at)
+    if tag_end == -1 or _STRING_TYPE_RE.search(data, start, tag_end) is None:
+        return False
+    close = data.find(b"</" + prefix + b"c>", at)
+    return data.find(b"<" + prefix + b"v", at, close) != -1
 
 
 _CELL_F_RE = re.compile(
