@@ -669,3 +669,14 @@ def test_one_merged_cell_over_both_level_weights_is_reported_for_each_level(tmp_
     found = findings_of(run_check(path), "VALUE_UNPARSED")
     assert [(f["cell"], "一级" in f["message"], "二级" in f["message"]) for f in found] == [
         ("B66", True, False), ("B66", False, True)]
+
+
+def test_xml_text_is_unescaped_as_xml_not_html():
+    # Formula texts, number formats, sheet names and part names are XML character data: the five
+    # named entities and numeric references are decoded, once (``&amp;lt;`` stays the text ``&lt;``).
+    from xlscore.cellinfo import _unescape
+
+    assert _unescape('IF(A1=0,&quot;&quot;,1)') == 'IF(A1=0,"",1)'
+    assert _unescape("&amp;lt;&amp;#65;") == "&lt;&#65;"
+    assert _unescape("&#65;&#x4e2d;&lt;&gt;&apos;&amp;") == "A中<>'&"
+    assert _unescape("&nbsp;&#0;") == "&nbsp;&#0;"  # not XML: left as written

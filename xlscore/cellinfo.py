@@ -12,7 +12,6 @@ The zip was already checked for size and DTDs by :mod:`files` before anything he
 
 from __future__ import annotations
 
-import html
 import re
 import zipfile
 from functools import cached_property, lru_cache
@@ -65,10 +64,12 @@ class _XlsxSheet(SheetInfo):
         self._percent: dict[tuple[int, int], bool] = {}
         self._formulas: dict[tuple[int, int], str] | None = None
         self._cursor = 0
+        self._end = 0  # where the cells end (see _cells_end)
 
     def _bytes(self) -> bytes:
         if self._data is None:
             self._data = self._book.read(self._part) or b""
+            self._end = _cells_end(self._data)
         return self._data
 
     def is_percent(self, row: int, col: int) -> bool | None:
@@ -79,11 +80,14 @@ class _XlsxSheet(SheetInfo):
 
     def _style(self, row: int, col: int) -> int:
         data = self._bytes()
+        cells_end = self._end
         ref = b' r="' + _col_letters(col) + str(row + 1).encode() + b'"'
-        # Readers ask about cells mostly in sheet order: search on from the last cell found first.
-        at = data.find(ref, self._cursor)
+        # Readers ask about cells mostly in sheet order: search on from the last cell found first,
+        # then from the start up to there.
+        cursor = self._cursor
+        at = data.find(ref, cursor, cells_end)
         if at == -1:
-            at = data.find(ref)
+            at = data.find(ref, 0, min(cursor + len(ref), cells_end))
         while at != -1:
             start = data.rfind(b"<", 0, at)
             end = data.find(b">", at)
@@ -92,7 +96,7 @@ class _XlsxSheet(SheetInfo):
                 self._cursor = end
                 style = _STYLE_RE.search(tag)
                 return int(style.group(1)) if style else 0
-            at = data.find(ref, at + 1)
+            at = data.find(ref, at + 1, cells_end)
         return 0
 
     def formulas(self) -> dict[tuple[int, int], str]:
@@ -108,13 +112,17 @@ class _XlsxSheet(SheetInfo):
         formulas: dict[tuple[int, int], str] = {}
         prefix = _prefix(data)
         children: dict[tuple[int, int], bytes] = {}
-        for at in _uncached_formula_ends(data, prefix):
-            if _cached_empty_text(data, prefix, at):
-                continue
+        for at, empty_value in _uncached_formula_ends(data, prefix, _cells_end(data)):
             cell = _cell_at(data, prefix, at)
             if cell is None:
                 continue
-            key, f_tag, text = cell
+            key, f_tag, text, cell_attrs = cell
+            if empty_value and _STRING_TYPE_RE.search(cell_attrs):
+                # Typed text with an empty <v>: the cached text "" that Excel, WPS and LibreOffice
+                # save for a formula that shows nothing (IF(COUNT(J5:L5)=0,"",…)). xlsxwriter
+                # writes an empty <v> without the type to ask for a recalculation: that one is
+                # evaluated.
+                continue
             if text:
                 formulas[key] = text
                 continue
@@ -136,6 +144,16 @@ class _XlsxSheet(SheetInfo):
         return formulas
 
 
+def _cells_end(data: bytes) -> int:
+    """Where a sheet's cells end: at the close of its ``<sheetData>``. What follows it (data
+    validations, merged ranges, conditional formats: two thirds of a template's scoring sheet)
+    holds no cell, so the searches for formulas and styles stop there."""
+    at = data.rfind(b"sheetData>")
+    if at > 1 and data[data.rfind(b"<", 0, at) + 1:][:1] == b"/":  # </sheetData> or </x:sheetData>
+        return at
+    return len(data)
+
+
 def _prefix(data: bytes) -> bytes:
     """The namespace prefix the sheet's elements carry (``x:`` in some generators' output), or b""."""
     if b"<c " in data or b"<row" in data:
@@ -145,69 +163,63 @@ def _prefix(data: bytes) -> bytes:
 
 
 # What may follow a formula element in a cell with no cached value: nothing but an empty <v>, then </c>.
-_NO_VALUE_RE = re.compile(rb"\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
+# (The group is the empty <v>, when there is one.)
+_NO_VALUE_RE = re.compile(rb"\s*(<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
 _SHARED = b't="shared"'  # the attribute of a shared formula's <f>
+_EMPTY_START = (b"<", b" ", b"\t", b"\r", b"\n", b"")  # what may follow "<v>" in an empty value
+_STRING_TYPE_RE = re.compile(rb"""\bt=["']str["']""")  # a <c> of text type
 
 
-def _uncached_formula_ends(data: bytes, prefix: bytes) -> list[int]:
-    """Positions inside the formula elements that no cached value follows: a closing ``</f>``, or
-    a self-closing ``<f t="shared" …/>`` (a shared formula's other cells; a self-closing formula
-    that is not shared has no text to evaluate), each followed by nothing but an empty ``<v>`` and
-    ``</c>``. The candidates are found with byte searches and only they are matched (a regular
-    expression over the whole sheet stopped at every ``<``)."""
+def _uncached_formula_ends(data: bytes, prefix: bytes, stop: int) -> list[tuple[int, bool]]:
+    """Positions inside the formula elements before ``stop`` that no cached value follows: a
+    closing ``</f>``, or a self-closing ``<f t="shared" …/>`` (a shared formula's other cells; a
+    self-closing formula that is not shared has no text to evaluate), each followed by nothing but
+    an empty ``<v>`` and ``</c>``; with each, whether that empty ``<v>`` is there. The candidates
+    are found with byte searches and only they are matched (a regular expression over the whole
+    sheet stopped at every ``<``)."""
     found = []
     closer = b"</" + prefix + b"f>"
-    at = data.find(closer)
+    value = b"<" + prefix + b"v>"
+    after_value = len(closer) + len(value)
+    at = data.find(closer, 0, stop)
     while at != -1:
-        if _NO_VALUE_RE.match(data, at + len(closer)):
-            found.append(at)
-        at = data.find(closer, at + len(closer))
+        # The usual cell, ``</f><v>7309.62</v>``, is told at a glance; the rest are matched.
+        if not (data.startswith(value, at + len(closer))
+                and data[at + after_value:at + after_value + 1] not in _EMPTY_START):
+            empty = _NO_VALUE_RE.match(data, at + len(closer))
+            if empty:
+                found.append((at, empty.group(1) is not None))
+        at = data.find(closer, at + len(closer), stop)
     opener = b"<" + prefix + b"f "
-    at = data.find(_SHARED)
+    at = data.find(_SHARED, 0, stop)
     while at != -1:
         start = data.rfind(b"<", 0, at)
         end = data.find(b">", at)
         if end == -1:
             break
-        if (data.startswith(opener, start) and data[at - 1] in b" \t\r\n" and data[end - 1] == 0x2F  # b"/"
-                and _NO_VALUE_RE.match(data, end + 1)):
-            found.append(start)
-        at = data.find(_SHARED, end)
+        empty = (data.startswith(opener, start) and data[at - 1] in b" \t\r\n" and data[end - 1] == 0x2F  # b"/"
+                 and _NO_VALUE_RE.match(data, end + 1))
+        if empty:
+            found.append((start, empty.group(1) is not None))
+        at = data.find(_SHARED, end, stop)
     found.sort()  # sheet order (the two searches each keep it)
     return found
 
 
-_STRING_TYPE_RE = re.compile(rb"""\st=["']str["']""")
-
-
-def _cached_empty_text(data: bytes, prefix: bytes, at: int) -> bool:
-    """Whether the formula cell holding ``at`` is typed ``t="str"`` and has a ``<v>``: its empty
-    value is the cached text "" (what Excel, WPS and LibreOffice save for a formula that shows
-    nothing, such as ``IF(COUNT(J5:L5)=0,"",…)``), not a missing one. (xlsxwriter writes an empty
-    ``<v>`` without the type to ask for a recalculation: that one is evaluated.)"""
-    start = data.rfind(b"<" + prefix + b"c ", 0, at)
-    if start == -1:
-        return False
-    tag_end = data.find(b">", start, at)
-    if tag_end == -1 or _STRING_TYPE_RE.search(data, start, tag_end) is None:
-        return False
-    close = data.find(b"</" + prefix + b"c>", at)
-    return data.find(b"<" + prefix + b"v", at, close) != -1
-
-
 _CELL_F_RE = re.compile(
-    rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*(<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>))')
+    rb'<(?:\w+:)?c\b([^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*)>\s*(<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>))')
 
 
-def _cell_at(data: bytes, prefix: bytes, at: int) -> tuple[tuple[int, int], bytes, str] | None:
-    """The (row, col), ``<f>`` tag and formula text of the cell holding position ``at``."""
+def _cell_at(data: bytes, prefix: bytes, at: int) -> tuple[tuple[int, int], bytes, str, bytes] | None:
+    """The (row, col), ``<f>`` tag, formula text and ``<c>`` attributes of the cell holding
+    position ``at``."""
     start = data.rfind(b"<" + prefix + b"c ", 0, at)
     if start == -1:
         return None
     quick = _CELL_F_RE.match(data, start)  # the usual order: the formula first in its cell
     if quick is not None:
-        letters, digits, f_tag, raw = quick.group(1, 2, 3, 4)
-        return (int(digits) - 1, _col_index(letters)), f_tag, _formula_text(raw)
+        attrs, letters, digits, f_tag, raw = quick.group(1, 2, 3, 4, 5)
+        return (int(digits) - 1, _col_index(letters)), f_tag, _formula_text(raw), attrs
     match = _CELL_RE.match(data, start)
     if match is None:
         return None
@@ -215,13 +227,40 @@ def _cell_at(data: bytes, prefix: bytes, at: int) -> tuple[tuple[int, int], byte
     found = _FORMULA_RE.search(match.group(2) or b"")
     if ref is None or found is None:
         return None
-    return (int(ref.group(2)) - 1, _col_index(ref.group(1))), found.group(0), _formula_text(found.group(1))
+    return ((int(ref.group(2)) - 1, _col_index(ref.group(1))), found.group(0), _formula_text(found.group(1)),
+            match.group(1))
 
 
 def _formula_text(raw: bytes | None) -> str:
     """The text of an ``<f>`` element's content, XML entities decoded."""
-    text = raw.decode("utf-8", "replace") if raw else ""
-    return (html.unescape(text) if "&" in text else text).strip()
+    return _unescape(raw.decode("utf-8", "replace")).strip() if raw else ""
+
+
+_NAMED_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))  # &amp; last
+_REFERENCE_RE = re.compile(r"&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(lt|gt|quot|apos|amp));")
+_NAMED = {"lt": "<", "gt": ">", "quot": '"', "apos": "'", "amp": "&"}
+
+
+def _unescape(text: str) -> str:
+    """XML character data with its references decoded: the five named entities (a formula's
+    ``""`` is stored as ``&quot;&quot;``) and numeric character references. Plain replacements
+    when there is no numeric one (the usual case), else one pass of a regular expression, so that
+    ``&amp;#65;`` stays the text ``&#65;``."""
+    if "&" not in text:
+        return text
+    if "&#" not in text:
+        for entity, char in _NAMED_ENTITIES:
+            text = text.replace(entity, char)
+        return text
+    return _REFERENCE_RE.sub(_reference, text)
+
+
+def _reference(match: re.Match) -> str:
+    hex_digits, digits, name = match.groups()
+    if name:
+        return _NAMED[name]
+    code = int(hex_digits, 16) if hex_digits else int(digits)
+    return chr(code) if 0 < code <= 0x10FFFF else match.group(0)
 
 
 def _shared_masters(data: bytes, prefix: bytes) -> dict[bytes, tuple[tuple[int, int], str]]:
@@ -312,7 +351,7 @@ def _percent_styles(data: bytes) -> frozenset[int]:
     Regular expressions over the part (already checked to carry no DTD): the number formats, then
     each cell format <xf> of <cellXfs> in order. Cached by the part's content: the workbooks of a
     batch come from a handful of templates and share their styles part byte for byte."""
-    codes = {int(m.group(1)): html.unescape(m.group(2).decode("utf-8", "replace"))
+    codes = {int(m.group(1)): _unescape(m.group(2).decode("utf-8", "replace"))
              for m in _NUMFMT_RE.finditer(data)}
     block = _CELLXFS_RE.search(data)
     percent = set()
@@ -333,14 +372,14 @@ def _sheet_parts(workbook: bytes, rels: bytes) -> dict[str, str]:
         attrs = _attrs(found.group(1))
         target = attrs.get(b"Target", b"").decode("utf-8", "replace")
         part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-        targets[attrs.get(b"Id")] = _normpath(html.unescape(part))
+        targets[attrs.get(b"Id")] = _normpath(_unescape(part))
     parts = {}
     for found in _SHEET_RE.finditer(workbook):
         attrs = _attrs(found.group(1))
         rid = next((v for k, v in attrs.items() if k.endswith(b":id")), None)
         name = attrs.get(b"name")
         if rid in targets and name is not None:
-            parts[html.unescape(name.decode("utf-8", "replace"))] = targets[rid]
+            parts[_unescape(name.decode("utf-8", "replace"))] = targets[rid]
     return parts
 
 
