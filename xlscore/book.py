@@ -227,7 +227,7 @@ def load(path: str | os.PathLike) -> Book:
     try:
         # By content, not by extension (the content decided the kind).
         workbook = pc.CalamineWorkbook.from_filelike(io.BytesIO(opened.data))
-        details = cellinfo.for_file(path, kind, opened.archive, opened.data)
+        details = cellinfo.for_file(path, kind, opened.archive, opened.data, opened.parts)
         book = Book(path, kind, [])
         for meta in workbook.sheets_metadata:
             if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):

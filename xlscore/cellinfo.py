@@ -293,9 +293,11 @@ _C_TAG_RE = re.compile(rb"<(?:\w+:)?c\b")
 
 
 class _XlsxInfo:
-    def __init__(self, path: Path, archive: zipfile.ZipFile | None = None, data: bytes | None = None):
+    def __init__(self, path: Path, archive: zipfile.ZipFile | None = None, data: bytes | None = None,
+                 parts: dict[str, bytes] | None = None):
         self.path = path
         self._data = data  # the workbook's bytes, when :func:`files.open_workbook` read them
+        self._parts = parts or {}  # the parts it inflated whole (Opened.parts)
         if archive is not None:
             self.__dict__["archive"] = archive  # the one :func:`files.open_workbook` checked
 
@@ -304,6 +306,8 @@ class _XlsxInfo:
         The parts of a workbook :func:`files.open_workbook` read had their prologs checked there
         (the only place an XML parser honours a DTD; nothing here expands entities), so only a part
         of a zip opened here is searched, wherever in it a DTD hides."""
+        if name in self._parts:
+            return self._parts[name]
         try:
             info = self.archive.getinfo(name)
         except KeyError:
@@ -492,11 +496,13 @@ class _XlsInfo:
         return _XlsSheet(self, name)
 
 
-def for_file(path: Path, kind: FileKind, archive: zipfile.ZipFile | None = None, data: bytes | None = None):
+def for_file(path: Path, kind: FileKind, archive: zipfile.ZipFile | None = None, data: bytes | None = None,
+             parts: dict[str, bytes] | None = None):
     """The lazy cell-detail reader for a workbook of ``kind``, or None where none applies.
-    ``archive`` is the workbook's zip, already opened and checked, over ``data``, its bytes."""
+    ``archive`` is the workbook's zip, already opened and checked, over ``data``, its bytes, and
+    ``parts`` the parts inflated whole while it was checked."""
     if kind.kind == "xlsx":
-        return _XlsxInfo(path, archive, data)
+        return _XlsxInfo(path, archive, data, parts)
     if kind.kind == "ods":
         return _OdsInfo(path, archive)
     if kind.kind == "xls":

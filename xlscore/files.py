@@ -12,7 +12,7 @@ import os
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # The parts xlscore inflates itself (prologs, sheets, styles) go through zlib-ng: the same deflate,
@@ -52,6 +52,8 @@ class Opened:
     kind: FileKind
     data: bytes
     archive: zipfile.ZipFile | None = None
+    # Parts inflated whole while their prologs were checked (see _refuse_dtd): part name -> bytes.
+    parts: dict[str, bytes] = field(default_factory=dict)
 
 
 def sniff(path: str | os.PathLike) -> FileKind:
@@ -105,8 +107,8 @@ def _sniff_zip(data: bytes) -> Opened:
             raise WorkbookError(
                 "FILE_NOT_WORKBOOK", "这是一个压缩包（或 Word 等其他文档），其中没有工作簿"
             )
-        _refuse_dtd(archive, infos, data)
-        opened, archive = Opened(kind, data, archive), None
+        parts = _refuse_dtd(archive, infos, data, kind.kind == "xlsx")
+        opened, archive = Opened(kind, data, archive, parts), None
         return opened
     except zipfile.BadZipFile:
         raise WorkbookError("FILE_CORRUPT", "工作簿已损坏或不完整（可能下载或保存时被截断）") from None
@@ -149,15 +151,21 @@ def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
         )
 
 
-def _refuse_dtd(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: bytes) -> None:
+def _refuse_dtd(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: bytes, xlsx: bool) -> dict[str, bytes]:
     """Office XML never carries a DTD; one that does may hold an entity bomb. A DTD can only stand
     in the prolog, before the root element, so only the prolog of each part is inflated: from the
     part's first compressed bytes, read straight from the file, or by streaming when the prolog
-    runs on (long comments)."""
+    runs on (long comments). The parts of an .xlsx that the cell details read whole anyway (its
+    sheets, styles, workbook and the workbook's relationships) are inflated whole here, once, and
+    returned for them (part name -> bytes)."""
+    whole: dict[str, bytes] = {}
     for info in infos:
         if not info.filename.endswith((".xml", ".rels")):
             continue
-        verdict = _prolog_verdict(_head(data, info))
+        part = _whole_part(data, info) if xlsx and _read_whole(info.filename) else None
+        if part is not None:
+            whole[info.filename] = part
+        verdict = _prolog_verdict(part, final=True) if part is not None else _prolog_verdict(_head(data, info))
         if verdict is None:
             with archive.open(info) as part:
                 verdict = _prolog_has_dtd(part)
@@ -166,6 +174,25 @@ def _refuse_dtd(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: by
                 "FILE_CORRUPT",
                 f"工作簿部件 {info.filename} 含有 DTD/实体声明（正常工作簿不会有，可能是恶意文件），未解析",
             )
+    return whole
+
+
+_WHOLE_PART_MAX = 16 * 1024 * 1024  # a larger part is inflated by its reader, when it is read
+_READ_WHOLE = frozenset({"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"})
+
+
+def _read_whole(name: str) -> bool:
+    return name in _READ_WHOLE or (name.startswith("xl/worksheets/") and name.count("/") == 2)
+
+
+def _whole_part(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """A part inflated whole, or None when it is too large or damaged (its reader then says so)."""
+    if info.file_size > _WHOLE_PART_MAX:
+        return None
+    try:
+        return read_member(data, info)
+    except zipfile.BadZipFile:
+        return None
 
 
 _CHUNK = 1024
