@@ -354,3 +354,25 @@ def test_a_password_protected_zip_member_is_encrypted(tmp_path):
     path = tmp_path / "member_password.xlsx"
     path.write_bytes(bytes(data))
     assert_unreadable(path, "FILE_ENCRYPTED")
+
+
+def test_the_parts_read_whole_are_inflated_once(monkeypatch):
+    # The sheets, styles and workbook parts are inflated while their prologs are checked for a DTD
+    # and handed to the cell details, which do not inflate them again.
+    from xlscore import files
+    from xlscore.pipeline import check_file
+
+    inflated = []
+    real = files.read_member
+    monkeypatch.setattr(files, "read_member", lambda whole, info: inflated.append(info.filename) or real(whole, info))
+    from conftest import SAMPLES
+
+    sample = SAMPLES / "000_铝工业转型升级专项资金.xlsx"  # the template-made one: four sheets
+    opened = files.open_workbook(sample)
+    assert {"xl/styles.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"} <= set(opened.parts)
+    assert sum(name.startswith("xl/worksheets/") for name in opened.parts) == 4
+    inflated.clear()
+    monkeypatch.setattr("xlscore.cellinfo.read_member", files.read_member)
+    report = check_file(sample)
+    assert report.status != "error" and report.totals["review_score"] == 99.26
+    assert len(inflated) == len(set(inflated))  # each part once, in open_workbook
