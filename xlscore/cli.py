@@ -43,18 +43,26 @@ def main() -> None:
 @_help_option
 def check(files: tuple[str, ...], fmt: str, scheme: str | None) -> None:
     from .pipeline import check_file
-    from .report import dumps
+    from .report import json_line
 
     scheme = _load_scheme(scheme)
     worst = 0
+    single = len(files) == 1 and not os.path.isdir(files[0])
+    # JSON escapes every control character: written as is, without click's ANSI stripping (a
+    # regular-expression pass over each report when the output is not a terminal). Into a file or a
+    # pipe it goes as UTF-8 bytes, as JSON is exchanged; a console gets text in its own encoding.
+    binary = getattr(sys.stdout, "buffer", None) if fmt == "json" and not sys.stdout.isatty() else None
+    sys.stdout.flush()
     for path in _expand(files):
         report = check_file(path, scheme=scheme)
         if fmt == "json":
-            single = len(files) == 1 and not os.path.isdir(files[0])
-            # JSON escapes every control character: written as is, without click's ANSI stripping
-            # (a regular-expression pass over each report when the output is not a terminal).
-            sys.stdout.write(dumps(report.to_dict(), pretty=single) + "\n")
-            sys.stdout.flush()
+            line = json_line(report.to_dict(), pretty=single)
+            if binary is not None:
+                binary.write(line)
+                binary.flush()
+            else:
+                sys.stdout.write(line.decode("utf-8"))
+                sys.stdout.flush()
         else:
             from .report import text_lines
 
