@@ -92,12 +92,13 @@ class Sheet:
         """(row, col, text) of every text cell that is not a merged range's covered cell, in
         reading order — computed once and shared by the readers that look for words."""
         if self._strings is None:
-            found = [(r, c, value) for r, line in enumerate(self.rows)
-                     for c, value in enumerate(line) if value.__class__ is str]
             cover = self._cover
             if cover:
-                found = [item for item in found if (item[0], item[1]) not in cover]
-            self._strings = found
+                self._strings = [(r, c, value) for r, line in enumerate(self.rows)
+                                 for c, value in enumerate(line) if value.__class__ is str and (r, c) not in cover]
+            else:
+                self._strings = [(r, c, value) for r, line in enumerate(self.rows)
+                                 for c, value in enumerate(line) if value.__class__ is str]
         return self._strings
 
     @property
@@ -122,6 +123,30 @@ class Sheet:
     def anchor(self, row: int, col: int) -> tuple[int, int]:
         """The top-left cell of the merged range holding (row, col), or the cell itself."""
         return self._cover.get((row, col), (row, col)) if self._cover else (row, col)
+
+    def cell(self, row: int, col: int) -> tuple[int, int, object]:
+        """(row, col, value) of the cell that shows in (row, col): the anchor of the merged range
+        holding it (or the cell itself) and :meth:`value` there — one call for the readers that
+        report a cell by its address."""
+        cover = self._cover
+        if cover:
+            anchor = cover.get((row, col))
+            if anchor is not None:
+                row, col = anchor
+        if row >= 0 and col >= 0:
+            try:
+                value = self.rows[row][col]
+            except IndexError:
+                value = None
+            if value is not None:
+                return row, col, value
+        return row, col, self.value(row, col)
+
+    def column_anchors(self, col: int, start: int, stop: int) -> list[tuple[int, int]]:
+        """The distinct cells that show in rows ``start``..``stop``-1 of column ``col`` (each merged
+        range once, by its anchor), top to bottom."""
+        cover = self._cover
+        return list(dict.fromkeys([cover.get((r, col), (r, col)) for r in range(start, stop)]))
 
     def is_merged_child(self, row: int, col: int) -> bool:
         return (row, col) in self._cover

@@ -34,9 +34,8 @@ class Stated:
 
 def _parse(sheet: Sheet, row: int, col: int, what: str, findings: list[Finding]) -> tuple[Parsed | None, str, object]:
     """(the number or None, the A1 of the cell, its value as read)."""
-    r, c = sheet.anchor(row, col)
+    r, c, raw = sheet.cell(row, col)
     ref = a1(r, c)
-    raw = sheet.value(r, c)
     cls = raw.__class__
     if cls is Uncomputed:
         findings.append(make("FORMULA_UNCOMPUTED", sheet.name, ref, formula=raw.formula, reason=raw.reason))

@@ -144,8 +144,7 @@ def locate(book: Book) -> tuple[Sheet, int] | None:
 def _number(sheet: Sheet, r: int, c: int | None, findings: list[Finding], what: str) -> Cell:
     if c is None:
         return Cell(None, None)
-    ar, ac = sheet.anchor(r, c)
-    raw = sheet.value(ar, ac)
+    ar, ac, raw = sheet.cell(r, c)
     try:
         parsed = parse_number(raw)
     except Unparsed as exc:
@@ -262,7 +261,7 @@ class _Area:
 
 def _numeric_share(sheet: Sheet, c: int, first: int) -> float:
     """The share of the column's filled cells (each merged block once) below the header that hold numbers."""
-    anchors = dict.fromkeys(sheet.anchor(r, c) for r in range(first, min(sheet.nrows, first + 60)))
+    anchors = sheet.column_anchors(c, first, min(sheet.nrows, first + 60))
     values = [v for v in (sheet.value(r, cc) for r, cc in anchors) if v is not None]
     if not values:
         return 0.0
