@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import (
-    FIXTURES, HAND_002, SAMPLE_000, SAMPLE_002, SEED_002, SEED_002_USAGE, findings_of, foundation_findings,
+    FIXTURES, HAND_002, SAMPLE_000, SAMPLE_002, SAMPLES, SEED_002, SEED_002_USAGE, findings_of, foundation_findings,
     run_check, run_cli,
 )
 from xlscore import book as book_mod
@@ -144,3 +144,23 @@ def test_convert_at_test_time(book, tmp_path):
         r = lay.row_of("spend_rate") - 1
         assert sheet.is_percent(r, lay.col_of("total") - 1) is True
         assert sheet.is_percent(lay.row_of("budget") - 1, lay.col_of("total") - 1) is False
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed")
+def test_a_workbook_saved_by_a_spreadsheet_has_no_formula_to_evaluate(tmp_path):
+    # The template-made sample carries its formulas' values, except those that show nothing (""),
+    # which xlsxwriter leaves for the spreadsheet to compute. Saved by LibreOffice, as a department
+    # saves it, every formula has its value (those showing nothing as the text "", t="str"): the
+    # report is the same, and no formula is evaluated again.
+    original = SAMPLES / "000_铝工业转型升级专项资金.xlsx"
+    assert sum(len(s.info.formulas()) for s in book_mod.load(original).sheets) > 0
+    outdir, profile = tmp_path / "out", tmp_path / "lo-profile"
+    outdir.mkdir()
+    profile.mkdir()
+    saved = _convert(original, "xlsx", outdir, profile)
+    book = book_mod.load(saved)
+    assert [s.info.formulas() for s in book.sheets] == [{} for _ in book.sheets]
+    got, want = run_check(saved), run_check(original)
+    same_report(got, want)
+    assert got["totals"] == want["totals"] and got["grade"] == want["grade"]
+    assert sorted(f["code"] for f in got["findings"]) == sorted(f["code"] for f in want["findings"])
