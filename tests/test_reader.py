@@ -591,7 +591,7 @@ def test_formula_cells_without_a_cached_value_are_found_by_the_byte_scan(prefix)
             + f'</{prefix}row><{prefix}row r="3">' + "".join(typed)
             + f"</{prefix}row></{prefix}sheetData></{prefix}worksheet>").encode()
     sheet = cellinfo._XlsxSheet.__new__(cellinfo._XlsxSheet)
-    sheet._data, sheet._formulas = data, None
+    sheet._data, sheet._end, sheet._formulas = data, cellinfo._cells_end(data), None
     keys = [(0, 0), (0, 1), (0, 2), (0, 3), (1, 0), (1, 1), (1, 2), (1, 3), (2, 0), (2, 1), (2, 2)]
     assert {key: sheet.formulas().get(key) for key in keys} == {
         (0, 0): None, (0, 1): "2+2", (0, 2): "3+3", (0, 3): "4+4",

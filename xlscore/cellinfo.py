@@ -112,7 +112,7 @@ class _XlsxSheet(SheetInfo):
         formulas: dict[tuple[int, int], str] = {}
         prefix = _prefix(data)
         children: dict[tuple[int, int], bytes] = {}
-        for at, empty_value in _uncached_formula_ends(data, prefix, _cells_end(data)):
+        for at, empty_value in _uncached_formula_ends(data, prefix, self._end):
             cell = _cell_at(data, prefix, at)
             if cell is None:
                 continue
