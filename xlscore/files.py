@@ -167,8 +167,8 @@ def _refuse_dtd(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: by
             whole[info.filename] = part
         verdict = _prolog_verdict(part, final=True) if part is not None else _prolog_verdict(_head(data, info))
         if verdict is None:
-            with archive.open(info) as part:
-                verdict = _prolog_has_dtd(part)
+            with archive.open(info) as stream:
+                verdict = _prolog_has_dtd(stream)
         if verdict:
             raise WorkbookError(
                 "FILE_CORRUPT",
