@@ -268,9 +268,11 @@ def main() -> int:
     # the same machine speed, while the best round of each may fall in different minutes (this
     # machine drifts ±30% within minutes, so best-of-each swung check/read from 3.8 to 7.3 between
     # runs of the same code). The verdict is the median of the rounds' ratios.
-    paired = {key: [a / b for a, b in zip(rounds_ms[top], rounds_ms[bottom])] for key, (top, bottom) in PAIRS.items()}
+    # (A check is paired with the mean of the reads around it: read, check, read, …, check, read.)
     reads = rounds_ms["read"]
-    paired["check/read"] = [c / ((before + after) / 2) for c, before, after in zip(rounds_ms["check"], reads, reads[1:])]
+    around = {"read": [(before + after) / 2 for before, after in zip(reads, reads[1:])]}
+    paired = {key: [a / b for a, b in zip(rounds_ms[top], around.get(bottom, rounds_ms[bottom]))]
+              for key, (top, bottom) in PAIRS.items()}
     ratios = {key: statistics.median(values) for key, values in paired.items()}
     ratios["memory 4N/N"] = max(big_check[1] / rows["check"][1], big_score[1] / rows["score2"][1])
     ratios["help seconds"] = start_up
