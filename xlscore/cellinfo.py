@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from . import formula
 from .cellref import col_index, col_letter
-from .files import FileKind, read_member
+from .files import STYLES_PART, WORKBOOK_PART, WORKBOOK_RELS_PART, FileKind, read_member
 
 _PERCENT_BUILTIN = {9, 10}
 
@@ -236,9 +236,9 @@ def _formula_text(raw: bytes | None) -> str:
     return _unescape(raw.decode("utf-8", "replace")).strip() if raw else ""
 
 
-_NAMED_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))  # &amp; last
-_REFERENCE_RE = re.compile(r"&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(lt|gt|quot|apos|amp));")
-_NAMED = {"lt": "<", "gt": ">", "quot": '"', "apos": "'", "amp": "&"}
+_NAMED = {"lt": "<", "gt": ">", "quot": '"', "apos": "'", "amp": "&"}  # XML's five; &amp; last (see _unescape)
+_NAMED_ENTITIES = tuple((f"&{name};", char) for name, char in _NAMED.items())
+_REFERENCE_RE = re.compile(r"&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(" + "|".join(_NAMED) + "));")
 
 
 def _unescape(text: str) -> str:
@@ -333,14 +333,14 @@ class _XlsxInfo:
 
     @cached_property
     def percent_styles(self) -> frozenset[int]:
-        data = self.read("xl/styles.xml")
+        data = self.read(STYLES_PART)
         return _percent_styles(data) if data else frozenset()
 
     @cached_property
     def parts(self) -> dict[str, str]:
         """Sheet name -> zip part of its XML."""
-        workbook = self.read("xl/workbook.xml")
-        rels = self.read("xl/_rels/workbook.xml.rels")
+        workbook = self.read(WORKBOOK_PART)
+        rels = self.read(WORKBOOK_RELS_PART)
         return _sheet_parts(workbook, rels) if workbook and rels else {}
 
     def sheet(self, name: str) -> SheetInfo | None:

@@ -32,6 +32,8 @@ MAX_TOTAL_BYTES = 256 * 1024 * 1024
 MAX_PARTS = 10_000
 
 KINDS = ("xlsx", "xls", "ods", "xlsb")
+# Parts of an .xlsx by their standard names (the cell details read them; see _refuse_dtd).
+WORKBOOK_PART, WORKBOOK_RELS_PART, STYLES_PART = "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def _sniff_zip(data: bytes) -> Opened:
         infos = archive.infolist()
         names = {info.filename for info in infos}
         _check_sizes(infos)
-        if "xl/workbook.xml" in names:
+        if WORKBOOK_PART in names:
             kind = FileKind("xlsx", macro="xl/vbaProject.bin" in names)
         elif "xl/workbook.bin" in names:
             kind = FileKind("xlsb", macro="xl/vbaProject.bin" in names)
@@ -178,7 +180,7 @@ def _refuse_dtd(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: by
 
 
 _WHOLE_PART_MAX = 16 * 1024 * 1024  # a larger part is inflated by its reader, when it is read
-_READ_WHOLE = frozenset({"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"})
+_READ_WHOLE = frozenset({WORKBOOK_PART, WORKBOOK_RELS_PART, STYLES_PART})  # what cellinfo reads whole, with the sheets
 
 
 def _read_whole(name: str) -> bool:
