@@ -128,18 +128,8 @@ class Sheet:
         """(row, col, value) of the cell that shows in (row, col): the anchor of the merged range
         holding it (or the cell itself) and :meth:`value` there — one call for the readers that
         report a cell by its address."""
-        cover = self._cover
-        if cover:
-            anchor = cover.get((row, col))
-            if anchor is not None:
-                row, col = anchor
-        if row >= 0 and col >= 0:
-            try:
-                value = self.rows[row][col]
-            except IndexError:
-                value = None
-            if value is not None:
-                return row, col, value
+        if self._cover:
+            row, col = self._cover.get((row, col), (row, col))
         return row, col, self.value(row, col)
 
     def column_anchors(self, col: int, start: int, stop: int) -> list[tuple[int, int]]:
