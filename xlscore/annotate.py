@@ -12,11 +12,10 @@ import os
 import tempfile
 from pathlib import Path
 
-from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment
 
-from . import convert, losses, printsetup, reviewsheet
+from . import convert, losses, printsetup, reviewsheet, xlsxload
 from .findings import SEVERITIES, Finding, make
 from .pipeline import Analysis
 from .scoresheet import ScoreSheet
@@ -32,7 +31,7 @@ def open_copy(analysis: Analysis, path: Path):
     """An openpyxl workbook of the input: loaded (.xlsx/.xlsm, macros dropped) or rebuilt from
     the values read (.xls/.ods/.xlsb)."""
     if analysis.book.kind.kind == "xlsx":
-        return load_workbook(path, keep_vba=False, keep_links=False, rich_text=True)
+        return xlsxload.load(path, keep_vba=False, keep_links=False, rich_text=True)
     return convert.to_openpyxl(analysis.book)
 
 
