@@ -680,3 +680,29 @@ def test_xml_text_is_unescaped_as_xml_not_html():
     assert _unescape("&amp;lt;&amp;#65;") == "&lt;&#65;"
     assert _unescape("&#65;&#x4e2d;&lt;&gt;&apos;&amp;") == "A中<>'&"
     assert _unescape("&nbsp;&#0;") == "&nbsp;&#0;"  # not XML: left as written
+
+
+def test_cells_are_shown_as_read_empty_as_none_and_dates_as_their_text(tmp_path):
+    # calamine gives "" for an empty cell and datetime objects for dates; every way a reader asks
+    # (value, raw, cell, strings, rows) shows None and the date's text
+    import datetime
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "表"
+    ws.append(["填报日期", datetime.date(2024, 3, 1), None, 0.0, "", True])
+    ws.append([None, "单位：元", 12.5])
+    ws.merge_cells("B2:C2")
+    path = tmp_path / "dates.xlsx"
+    wb.save(path)
+    sheet = book_mod.load(path).sheet("表")
+    date_text = sheet.value(0, 1)
+    assert isinstance(date_text, str) and date_text.startswith("2024-03-01")
+    assert sheet.raw(0, 1) == date_text and sheet.cell(0, 1) == (0, 1, date_text)
+    assert [sheet.value(0, c) for c in (2, 3, 4, 5)] == [None, 0.0, None, True]
+    assert [sheet.raw(0, c) for c in (2, 3, 4)] == [None, 0.0, None]
+    assert sheet.value(1, 0) is None and sheet.value(1, 2) == "单位：元"  # B2:C2 merged
+    assert sheet.strings == [(0, 0, "填报日期"), (0, 1, date_text), (1, 1, "单位：元")]
+    assert sheet.rows[0][:5] == ["填报日期", date_text, None, 0.0, None] and sheet.rows[1][0] is None
