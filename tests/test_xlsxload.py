@@ -131,3 +131,12 @@ def test_only_the_checked_openpyxl_versions_bind_the_fast_way(monkeypatch):
     merges = _counting_merges(monkeypatch)
     xlsxload.load(WORKBOOKS[0])
     assert merges == []
+
+
+def test_loads_in_two_threads_at_once_leave_the_plain_reader_in_place():
+    from concurrent.futures import ThreadPoolExecutor
+
+    plain = excel.WorksheetReader
+    with ThreadPoolExecutor(2) as pool:
+        books = list(pool.map(lambda path: xlsxload.load(path), WORKBOOKS[:4] * 2))
+    assert len(books) == 8 and excel.WorksheetReader is plain

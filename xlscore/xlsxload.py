@@ -12,13 +12,15 @@ tables in the same order, the same style on every cell — ``tests/test_xlsxload
 compares every part. The fast binding is used only with the openpyxl versions it was checked
 against (3.1.x); any other version loads the plain way.
 
-The binding is swapped in for the duration of one ``load_workbook`` call (xlscore loads in one
-thread per process).
+The binding is swapped in for the duration of one ``load_workbook`` call, under a lock: two threads
+loading at once take turns (openpyxl's loading holds the GIL anyway), and the plain reader is always
+put back.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 from copy import copy
 
 import openpyxl
@@ -33,6 +35,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 
 CHECKED_VERSIONS = ("3.1.",)  # MergedCellRange.format and the reader's binding are the same in 3.1.0–3.1.5
 EDGES = ("top", "left", "right", "bottom")  # the order MergedCellRange.format applies them in
+_SWAP = threading.Lock()
 
 
 def fast_binding_applies(version: str = openpyxl.__version__) -> bool:
@@ -49,12 +52,13 @@ def load(path, **options):
 
 @contextlib.contextmanager
 def _binding():
-    plain = excel.WorksheetReader
-    excel.WorksheetReader = _Reader
-    try:
-        yield
-    finally:
-        excel.WorksheetReader = plain
+    with _SWAP:
+        plain = excel.WorksheetReader
+        excel.WorksheetReader = _Reader
+        try:
+            yield
+        finally:
+            excel.WorksheetReader = plain
 
 
 class _Reader(WorksheetReader):
