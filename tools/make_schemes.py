@@ -14,11 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from xlscore import scheme  # noqa: E402
-from xlscore.annotate import write_text_atomic  # noqa: E402
+from xlscore.atomic import write_text  # noqa: E402
 
 
 def main() -> int:
-    write_text_atomic(scheme.bundled_json_text(), scheme.BUNDLED_JSON)
+    write_text(scheme.bundled_json_text(), scheme.BUNDLED_JSON)
     print(f"wrote {scheme.BUNDLED_JSON}")
     return 0
 

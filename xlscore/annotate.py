@@ -8,8 +8,6 @@ every cell a finding points at, the 复核结果 sheet first, and a print layout
 from __future__ import annotations
 
 import copy
-import os
-import tempfile
 from pathlib import Path
 
 from openpyxl.comments import Comment
@@ -143,26 +141,3 @@ def _layout(workbook, analysis: Analysis) -> None:
         printsetup.page(ws, project=name, title_rows=spans[0] if len(spans) == 1 else None)
 
 
-def save_atomic(workbook, dest: Path) -> None:
-    """Write to a temporary file beside ``dest`` and rename it into place."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=".~xlscore-", suffix=".xlsx", dir=dest.parent)
-    os.close(handle)
-    try:
-        workbook.save(tmp)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_text_atomic(text: str, dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=".~xlscore-", suffix=dest.suffix, dir=dest.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
-import os
 import tempfile
 import time
 import traceback
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
 
+from .atomic import write_text
 from .inbox import Inbox, Job, content_hash, extract
 from .report import dumps
 
@@ -237,9 +237,7 @@ def _drop_stale(reports: Path, redo: set[str]) -> None:
                 continue
             if (data.get("source") or {}).get("path") not in redo:
                 keep.append(line if line.endswith("\n") else line + "\n")
-    tmp = reports.with_suffix(".jsonl.tmp")
-    tmp.write_text("".join(keep), encoding="utf-8")
-    os.replace(tmp, reports)
+    write_text("".join(keep), reports)
 
 
 def _bar(total: int, progress: bool):

@@ -30,7 +30,8 @@ def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None,
                out_prefix: Path | None = None, extra: dict | None = None) -> Scored:
     """``out_prefix`` (OUT-relative, no suffix) places the outputs, e.g. a batch's mirrored path;
     ``extra`` adds fields to the JSON report (a batch's source e-mail)."""
-    from .annotate import annotate, save_atomic, write_text_atomic
+    from .annotate import annotate
+    from .atomic import save_workbook, write_text
 
     source, out_dir = Path(path), Path(out_dir)
     if out_prefix is None:
@@ -43,12 +44,12 @@ def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None,
     written = None
     if report.status == "ok":
         try:
-            save_atomic(annotate(analysis, source), copy_path)
+            save_workbook(annotate(analysis, source), copy_path)
             written = copy_path
         except Exception as exc:  # the check stands; the copy is what failed
             report.findings.append(make("COPY_FAILED", None, None, detail=f"{type(exc).__name__}: {exc}"[:200]))
     data = report.to_dict()
     if extra:
         data.update(extra)
-    write_text_atomic(dumps(data, pretty=True) + "\n", json_path)
+    write_text(dumps(data, pretty=True) + "\n", json_path)
     return Scored(report, written, json_path)

@@ -6,9 +6,9 @@ is always written as text: a cell holding ``=HYPERLINK(...)`` stays inert."""
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
+
+from .atomic import replacing
 
 SUMMARY = "汇总.xlsx"
 GRADE_ORDER = ("优秀", "优", "良好", "良", "中", "合格", "低", "差", "不合格")
@@ -89,24 +89,18 @@ def write_summary(out_dir: Path, skipped: list[tuple[str, str]] | None = None) -
     reports = load_reports(out_dir / "reports.jsonl")
     table, findings, unreadable = frames(reports)
     dest = out_dir / SUMMARY
-    handle, tmp = tempfile.mkstemp(prefix=".~xlscore-", suffix=".xlsx", dir=out_dir)
-    os.close(handle)
-    try:
-        options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-        with pd.ExcelWriter(tmp, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
-            book = writer.book
-            book.set_properties({"title": "项目支出绩效自评复核汇总", "author": "xlscore"})
-            _main_sheet(writer, table)
-            _plain_sheet(writer, findings, "检查结果", {"说明": 70, "文件": 36, "指标": 20, "代码": 26,
-                                                       "工作表": 16, "单元格": 8, "严重程度": 9})
-            _plain_sheet(writer, unreadable, "无法读取", {"文件": 40, "原因": 60, "来源邮件": 40})
-            _charts(writer, table)
-            skipped_frame = pd.DataFrame(skipped or [], columns=["文件", "跳过原因"])
-            _plain_sheet(writer, skipped_frame, "已跳过", {"文件": 50, "跳过原因": 30})
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    with replacing(dest, ".xlsx") as tmp, \
+            pd.ExcelWriter(tmp, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        book = writer.book
+        book.set_properties({"title": "项目支出绩效自评复核汇总", "author": "xlscore"})
+        _main_sheet(writer, table)
+        _plain_sheet(writer, findings, "检查结果", {"说明": 70, "文件": 36, "指标": 20, "代码": 26,
+                                                   "工作表": 16, "单元格": 8, "严重程度": 9})
+        _plain_sheet(writer, unreadable, "无法读取", {"文件": 40, "原因": 60, "来源邮件": 40})
+        _charts(writer, table)
+        skipped_frame = pd.DataFrame(skipped or [], columns=["文件", "跳过原因"])
+        _plain_sheet(writer, skipped_frame, "已跳过", {"文件": 50, "跳过原因": 30})
     return dest
 
 

@@ -5,12 +5,11 @@ page header and 第 &P 页 共 &N 页 footer)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
 import xlsxwriter
 
+from .atomic import replacing
 from .sheetmodel import SheetModel, TCell
 
 INPUT_FILL = "#FFF2CC"
@@ -55,15 +54,8 @@ FIXED_DATE = dt.datetime(2024, 1, 1)  # document dates fixed so that generated f
 
 def write(sheets: list[SheetModel], dest: Path, header_text: str) -> None:
     """Write the workbook to ``dest`` atomically."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=".~xlscore-", suffix=".xlsx", dir=dest.parent)
-    os.close(handle)
-    try:
-        _write(sheets, Path(tmp), header_text)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with replacing(dest, ".xlsx") as tmp:
+        _write(sheets, tmp, header_text)
 
 
 def _write(sheets: list[SheetModel], path: Path, header_text: str) -> None:
