@@ -189,6 +189,19 @@ def test_jobs_two_gives_the_same_reports_as_one(inbox, tmp_path):
     assert a == b
 
 
+def test_the_summary_lists_findings_in_file_order_whatever_order_the_workers_finished(inbox, tmp_path):
+    from xlscore import summary
+
+    out = tmp_path / "out"
+    batch.run_batch(discover([inbox], out), out, jobs=1)
+    reports = summary.load_reports(out / batch.REPORTS)
+    assert len({r["file"] for r in reports}) > 3
+    _, findings, unreadable = summary.frames(reports)
+    _, findings_reversed, unreadable_reversed = summary.frames(list(reversed(reports)))
+    assert findings.equals(findings_reversed) and unreadable.equals(unreadable_reversed)
+    assert list(findings["文件"]) == sorted(findings["文件"])
+
+
 def test_a_file_that_hangs_or_crashes_is_its_own_error(inbox, tmp_path, monkeypatch):
     real = batch.process
 

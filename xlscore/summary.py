@@ -52,7 +52,8 @@ def frames(reports: list[dict]):
     import pandas as pd
 
     rows, findings, unreadable = [], [], []
-    for report in reports:
+    # by file: reports.jsonl is in the order the workers finished, which differs from run to run
+    for report in sorted(reports, key=lambda report: str(report.get("file") or "")):
         if report.get("status") == "error":
             error = report.get("error") or {}
             unreadable.append({"文件": report.get("file"), "来源邮件": _mail(report), "代码": error.get("code"),
