@@ -3,14 +3,15 @@
 On load, openpyxl turns every merged range into MergedCells and gives the cells on its edges the
 borders of its top-left cell, and every cell of it the top-left cell's protection
 (``MergedCellRange.format``). Each of those assignments builds, hashes and compares Border and
-Protection objects; for the 附表 workbooks (sixty-odd merged ranges a sheet) that is about two
-thirds of ``load_workbook``.
+Protection objects; for the 附表 workbooks (the template's scoring sheet alone has over a hundred
+merged ranges) that is about two thirds of ``load_workbook``.
 
 :func:`load` binds the merged ranges with the same assignments, made once per distinct
 (style, edge) and then repeated as style indexes. The result is the same workbook: the same style
 tables in the same order, the same style on every cell — ``tests/test_xlsxload.py`` saves both and
-compares every part. The fast binding is used only with the openpyxl versions it was checked
-against (3.1.x); any other version loads the plain way.
+compares every part. The fast binding is used only with openpyxl 3.1.x, whose code for this was
+read and found the same from 3.1.2 (the lowest version xlscore accepts) to 3.1.5; any other version
+loads the plain way, and a later 3.1 release that changed it would fail that test.
 
 The binding is swapped in for the duration of one ``load_workbook`` call, under a lock: two threads
 loading at once take turns (openpyxl's loading holds the GIL anyway), and the plain reader is always
@@ -33,7 +34,7 @@ from openpyxl.worksheet._reader import WorksheetReader
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.merge import MergedCellRange
 
-CHECKED_VERSIONS = ("3.1.",)  # MergedCellRange.format and the reader's binding are the same in 3.1.0–3.1.5
+CHECKED_VERSIONS = ("3.1.",)  # MergedCellRange.format and the reader's binding: the same in 3.1.2–3.1.5
 EDGES = ("top", "left", "right", "bottom")  # the order MergedCellRange.format applies them in
 _SWAP = threading.Lock()
 
