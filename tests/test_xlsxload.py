@@ -140,3 +140,20 @@ def test_loads_in_two_threads_at_once_leave_the_plain_reader_in_place():
     with ThreadPoolExecutor(2) as pool:
         books = list(pool.map(lambda path: xlsxload.load(path), WORKBOOKS[:4] * 2))
     assert len(books) == 8 and excel.WorksheetReader is plain
+
+
+@pytest.mark.parametrize("path", WORKBOOKS[:4], ids=lambda p: p.name)
+def test_a_rebuilt_copy_merges_its_cells_as_openpyxl_does(path, monkeypatch):
+    # the copy of an .xls/.ods is rebuilt from the values read (convert.to_openpyxl); its merged
+    # ranges go through xlsxload.merge
+    from xlscore import book as book_mod
+    from xlscore import convert
+
+    book = book_mod.load(path)
+    assert any(sheet.merged for sheet in book.sheets)
+    merges = _counting_merges(monkeypatch)
+    fast = _saved(convert.to_openpyxl(book))
+    assert merges
+    monkeypatch.setattr(xlsxload, "fast_binding_applies", lambda: False)
+    plain = _saved(convert.to_openpyxl(book))
+    assert fast.keys() == plain.keys() and [name for name in plain if plain[name] != fast[name]] == []

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Side
 from openpyxl.utils import get_column_letter
 
-from . import printsetup
+from . import printsetup, xlsxload
 from .book import Book, Sheet
 
 _THIN = Side(style="thin", color="808080")
@@ -54,9 +54,10 @@ def _copy_sheet(sheet: Sheet, ws) -> None:
                 widths[c] = max(widths.get(c, 0.0), min(printsetup.text_width(text) + 2, MAX_WIDTH))
     for c, width in widths.items():
         ws.column_dimensions[get_column_letter(c + 1)].width = max(width, 6)
+    memo: dict = {}
     for r0, c0, r1, c1 in sheet.merged:
         for r in range(r0, r1 + 1):
             for c in range(c0, c1 + 1):
                 ws.cell(row=r + 1, column=c + 1).border = BOX
         if (r0, c0) != (r1, c1):
-            ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
+            xlsxload.merge(ws, f"{get_column_letter(c0 + 1)}{r0 + 1}:{get_column_letter(c1 + 1)}{r1 + 1}", memo)

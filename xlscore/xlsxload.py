@@ -51,6 +51,15 @@ def load(path, **options):
         return load_workbook(path, **options)
 
 
+def merge(ws, ref: str, memo: dict) -> None:
+    """``ws.merge_cells(ref)``, with the borders and protection set the way :func:`load` sets them
+    (``memo``: one dict for the merges of one sheet)."""
+    if not fast_binding_applies():
+        ws.merge_cells(ref)
+        return
+    ws.merged_cells.add(_merge(ws, ref, memo))
+
+
 @contextlib.contextmanager
 def _binding():
     with _SWAP:
