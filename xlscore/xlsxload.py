@@ -1,4 +1,5 @@
-"""Open an .xlsx with openpyxl for the annotated copy, with the merged cells bound faster.
+"""Open an .xlsx with openpyxl for the annotated copy, with the merged cells bound faster (and
+merge the ranges of a copy rebuilt from an .xls/.ods the same way: :func:`merge`).
 
 On load, openpyxl turns every merged range into MergedCells and gives the cells on its edges the
 borders of its top-left cell, and every cell of it the top-left cell's protection
