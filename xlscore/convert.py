@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Border, Side
 from openpyxl.utils import get_column_letter
 
 from . import printsetup, xlsxload
-from .book import Book, Sheet
+from .book import Book, Sheet, a1
 
 _THIN = Side(style="thin", color="808080")
 BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -60,4 +60,4 @@ def _copy_sheet(sheet: Sheet, ws) -> None:
             for c in range(c0, c1 + 1):
                 ws.cell(row=r + 1, column=c + 1).border = BOX
         if (r0, c0) != (r1, c1):
-            xlsxload.merge(ws, f"{get_column_letter(c0 + 1)}{r0 + 1}:{get_column_letter(c1 + 1)}{r1 + 1}", memo)
+            xlsxload.merge(ws, f"{a1(r0, c0)}:{a1(r1, c1)}", memo)
