@@ -112,17 +112,20 @@ class _XlsxSheet(SheetInfo):
         formulas: dict[tuple[int, int], str] = {}
         prefix = _prefix(data)
         children: dict[tuple[int, int], bytes] = {}
+        opener = b"<" + prefix + b"c "
         for at, empty_value in _uncached_formula_ends(data, prefix, self._end):
+            if empty_value:
+                # Typed text with an empty <v>: the cached text "" that Excel, WPS and LibreOffice
+                # save for a formula that shows nothing (IF(COUNT(J5:L5)=0,"",…)); told by the
+                # cell's start tag alone (a template has dozens). xlsxwriter writes an empty <v>
+                # without the type to ask for a recalculation: that one is evaluated.
+                start = data.rfind(opener, 0, at)
+                if start != -1 and _STRING_TYPE_RE.search(data, start, data.find(b">", start)):
+                    continue
             cell = _cell_at(data, prefix, at)
             if cell is None:
                 continue
             key, f_tag, text, cell_attrs = cell
-            if empty_value and _STRING_TYPE_RE.search(cell_attrs):
-                # Typed text with an empty <v>: the cached text "" that Excel, WPS and LibreOffice
-                # save for a formula that shows nothing (IF(COUNT(J5:L5)=0,"",…)). xlsxwriter
-                # writes an empty <v> without the type to ask for a recalculation: that one is
-                # evaluated.
-                continue
             if text:
                 formulas[key] = text
                 continue
