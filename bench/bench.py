@@ -41,7 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-ROUNDS = 7  # turns of read and check (seconds each; their ratio swings with the machine)
+ROUNDS = 15  # turns of read and check (seconds each; their ratio swings with the machine: the
+# same code's median of 7 rounds ranged 4.49-5.46 between runs, 15 rounds narrow that)
 ROUNDS_LONG = 2  # turns of write, score --jobs 1 and --jobs 2 (minutes each)
 PAIRS = {"score1/write": ("score1", "write"), "score2/score1": ("score2", "score1"), "check/read": ("check", "read")}
 
