@@ -166,3 +166,20 @@ def test_shift_moves_relative_references_only():
     assert shift("$C$9+C$10+$C11", 2, 3) == "$C$9+F$10+$C13"
     assert shift('IF(D7=0,"A1",D9/D7*100)', 0, 2) == 'IF(F7=0,"A1",F9/F7*100)'
     assert shift("SUM(E7:H7)", 1, 0) == "SUM(E8:H8)"
+
+
+@pytest.mark.parametrize("text, cells, expected", [
+    ("=A1&B1&C1&D1", {"A1": "a", "B1": 1.0, "C1": True}, "a1TRUE"),
+    ('=A1&"-"&B1&"-"&C1', {"A1": 2.5, "B1": 3.0, "C1": "x"}, "2.5-3-x"),
+    ("=A1&(B1&C1)&D1", {"A1": "a", "B1": "b", "C1": "c", "D1": "d"}, "abcd"),
+    # a chain answers with the error the pairwise ((a&b)&c)&d meets first: a and b are both
+    # evaluated before either is checked, each later operand is checked as it comes
+    ("=A1&B1&C1", {"A1": VALUE, "B1": DIV0}, VALUE),
+    ("=C1&B1&A1", {"A1": VALUE, "B1": DIV0}, DIV0),
+    ("=A1&(1/0)&C1", {"A1": VALUE}, DIV0),
+    ("=A1&B1&(1/0)", {"A1": VALUE}, VALUE),
+    ("=C1&D1&(1/0)&A1", {"A1": VALUE}, DIV0),
+])
+def test_a_chain_of_joins_is_one_join_with_the_pairwise_order(text, cells, expected):
+    assert evaluate(text, grid(cells)) == expected
+    assert type(evaluate(text, grid(cells))) is type(expected)

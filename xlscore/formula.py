@@ -263,6 +263,8 @@ def _compile(node) -> Compiled:
         inner = _compile(node[1])
         return lambda resolve: -_number(inner(resolve))
     if kind == "bin":
+        if node[1] == "&" and node[2][0] == "bin" and node[2][1] == "&":
+            return _compile_concat(node)
         return _compile_bin(node[1], _compile(node[2]), _compile(node[3]))
     if kind == "func":
         return _compile_call(node[1], node[2])
@@ -279,7 +281,14 @@ def _compile_bin(op: str, left_of: Compiled, right_of: Compiled) -> Compiled:
         return left, right
 
     if op in ("=", "<>", "<", ">", "<=", ">="):
-        return lambda resolve: _compare(op, *both(resolve))
+        test = _COMPARE[op]
+
+        def compare(resolve: Resolver) -> bool:
+            left, right = both(resolve)
+            if left.__class__ is float and right.__class__ is float:  # the usual SUM(E5)=0
+                return test(left, right)
+            return _compare(op, left, right)
+        return compare
     if op == "&":
         return lambda resolve: "".join(_text(v) for v in both(resolve))
     if op == "+":
@@ -293,6 +302,31 @@ def _compile_bin(op: str, left_of: Compiled, right_of: Compiled) -> Compiled:
     if op == "^":
         return lambda resolve: _numbers_of_pair(both(resolve), float.__pow__)
     return _raiser("无法计算的公式")
+
+
+def _compile_concat(node) -> Compiled:
+    """A chain ``a&b&c&…`` (a template's element list joins a dozen IFs) as one join, with the
+    pairwise chain's order: ``a`` and ``b`` are evaluated before either is checked for an error,
+    every later operand is checked as it comes."""
+    parts = []
+    while node[0] == "bin" and node[1] == "&":
+        parts.append(node[3])
+        node = node[2]
+    parts.append(node)
+    first, second, *rest = [_compile(part) for part in reversed(parts)]
+
+    def concat(resolve: Resolver) -> str:
+        values = [first(resolve), second(resolve)]
+        for value in values:
+            if value.__class__ is XLError:
+                raise _Propagate(value)
+        for part in rest:
+            value = part(resolve)
+            if value.__class__ is XLError:
+                raise _Propagate(value)
+            values.append(value)
+        return "".join([_text(value) for value in values])
+    return concat
 
 
 def _numbers_of_pair(pair: tuple[object, object], operation) -> float:
