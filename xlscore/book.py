@@ -36,6 +36,9 @@ class Uncomputed:
     reason: str
 
 
+_IN_PROGRESS = Uncomputed("", "循环引用")  # the mark of a formula being evaluated
+
+
 @lru_cache(maxsize=1 << 16)
 def a1(row: int, col: int) -> str:
     """0-based (row, col) -> A1 reference."""
@@ -61,6 +64,8 @@ def _cover_of(merged: tuple, last_row: int, last_col: int) -> dict:
 
 @dataclass
 class Sheet:
+    """One worksheet's values on a grid, with its merged ranges and its cell details."""
+
     name: str
     rows: list[list[object]]  # None for empty; numbers as float; text as str
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
@@ -130,6 +135,13 @@ class Sheet:
         report a cell by its address."""
         if self._cover:
             row, col = self._cover.get((row, col), (row, col))
+        if row >= 0 and col >= 0:  # the stored value when there is one (no second cover lookup)
+            try:
+                value = self.rows[row][col]
+            except IndexError:
+                value = None
+            if value is not None:
+                return row, col, value
         return row, col, self.value(row, col)
 
     def column_anchors(self, col: int, start: int, stop: int) -> list[tuple[int, int]]:
@@ -178,7 +190,7 @@ class Sheet:
         key = (row, col)
         if key in self._computed:
             return self._computed[key]
-        self._computed[key] = Uncomputed(text, "循环引用")
+        self._computed[key] = _IN_PROGRESS  # met again while it is evaluated: a circular reference
         try:
             result = formula.evaluate(text, self._resolve)
         except formula.FormulaError as exc:
@@ -197,7 +209,13 @@ class Sheet:
             return None  # a spreadsheet sees the covered cells of a merged range as empty
         value = sheet._computed.get((row, col))  # a formula already evaluated (most references)
         if value is None:
-            value = sheet.value(row, col)
+            if row >= 0 and col >= 0:  # not covered: its stored value, when there is one
+                try:
+                    value = sheet.rows[row][col]
+                except IndexError:
+                    pass
+            if value is None:
+                value = sheet.value(row, col)
         if value.__class__ is Uncomputed:
             raise formula.FormulaError(f"引用的单元格 {a1(row, col)} 无法计算")
         return value
@@ -212,6 +230,8 @@ class Sheet:
 
 @dataclass
 class Book:
+    """A workbook as read: its worksheets in order."""
+
     path: Path
     kind: FileKind
     sheets: list[Sheet]
