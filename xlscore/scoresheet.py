@@ -53,6 +53,8 @@ NO_CELL = Cell(None, None)
 
 @dataclass(slots=True)
 class IndicatorRow:
+    """One indicator row of the scoring table, as the department filled it."""
+
     sheet: str
     row: int  # 0-based
     name: str
@@ -75,6 +77,8 @@ class IndicatorRow:
 
 @dataclass
 class ScoreSheet:
+    """The scoring table as read: its columns, indicator rows, totals and grade."""
+
     sheet: str
     header_row: int
     cols: dict[str, int]
@@ -180,12 +184,14 @@ def read(book: Book) -> ScoreSheet | None:
         first += 1
     area = _level_columns(sheet, spans, first)
     name_limit = cols.get("name") or 0
-    row_keys: dict[int, list[tuple[int, str]]] = {}
+    left_words: dict[int, list[str]] = {}  # row -> the words left of the names (总计, 评价等级, …)
     by_anchor: dict = {}
     for r, c, key in sheet.texts:
-        row_keys.setdefault(r, []).append((c, key))
+        if c <= name_limit and r >= first:
+            left_words.setdefault(r, []).append(key)
     for r in range(first, sheet.nrows):
-        kind = _row_kind(tuple(key for c, key in row_keys.get(r, ()) if c <= name_limit))
+        words = left_words.get(r)
+        kind = _row_kind(tuple(words)) if words else None
         if kind == "total":
             table.total_row = r
             table.total_weight = _number(sheet, r, cols.get("weight"), table.findings, "权重合计")
@@ -253,6 +259,8 @@ def _read_grade(sheet: Sheet, table: ScoreSheet, total_row: int) -> None:
 
 @dataclass
 class _Area:
+    """The columns of the 一级/二级 names and weights."""
+
     level1_name: int | None = None
     level1_weight: int | None = None
     level2_name: int | None = None
