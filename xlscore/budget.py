@@ -43,6 +43,8 @@ def _row_key(text: object) -> str | None:
 
 @dataclass
 class BudgetBlock:
+    """The national form's budget block (年初预算数, 全年预算数, 全年执行数, …) as located."""
+
     sheet: str
     header_row: int
     cols: dict[str, int]

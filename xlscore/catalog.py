@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Code:
+    """A finding code as the catalog documents it."""
+
     code: str
     severity: str  # error | warning | info
     title: str

@@ -38,6 +38,8 @@ WORKBOOK_PART, WORKBOOK_RELS_PART, STYLES_PART = "xl/workbook.xml", "xl/_rels/wo
 
 @dataclass(frozen=True)
 class FileKind:
+    """What a file holds, told by its content: its kind and whether it carries macros."""
+
     kind: str  # one of KINDS
     macro: bool = False  # an .xlsm (macros are never carried into outputs)
 

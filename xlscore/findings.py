@@ -10,6 +10,8 @@ SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 @dataclass(frozen=True)
 class Finding:
+    """One inconsistency or notice: its code, severity, where it stands and its Chinese message."""
+
     code: str
     severity: str
     sheet: str | None

@@ -21,6 +21,8 @@ MIN_ROW_LABELS = 4
 
 @dataclass
 class FundTable:
+    """The fund table (资金安排情况) as located: its rows, columns, unit and stated figures."""
+
     sheet: str
     label_col: int
     rows: dict[str, int]  # row key -> 0-based sheet row

@@ -21,6 +21,8 @@ _TITLE_RE = re.compile(r"^((?:19|20)\d\d)年度?(.+?)(?:项目)?(?:支出)?绩�
 
 @dataclass
 class Project:
+    """The project's name, department and year, from the sheets' header lines."""
+
     name: str | None = None
     department: str | None = None
     year: int | None = None

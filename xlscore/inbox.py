@@ -31,6 +31,8 @@ class Job:
 
 @dataclass
 class Inbox:
+    """The workbooks found in the inputs, and what was skipped and why."""
+
     jobs: list[Job] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
 

@@ -20,6 +20,8 @@ _MEASURE_RE = re.compile(r"^(?P<op>[^\d.+-]*?)(?P<num>[+-]?\d+(?:\.\d+)?)(?P<pct
 
 @dataclass(frozen=True, slots=True)
 class Measure:
+    """A target or actual value as written (``≥95%``, ``3项``) and what number it states."""
+
     text: str  # as the department wrote it (for display)
     number: float | None = None  # in percent when ``percent``
     percent: bool = False

@@ -47,6 +47,8 @@ _NONE = Value(None)  # a figure nobody stated and nothing computes
 
 @dataclass
 class Reconciled:
+    """The fund table recomputed: figures, those stated, rounding allowances and findings."""
+
     fund: dict[str, dict[str, float | None]] = field(default_factory=dict)
     stated: dict[str, dict[str, float | None]] = field(default_factory=dict)
     half: dict[str, dict[str, float]] = field(default_factory=dict)  # rounding half-unit of stated cells

@@ -16,6 +16,8 @@ SCHEMA_VERSION = 1
 
 @dataclass
 class Report:
+    """Everything the check found in one workbook, ready for JSON or text output."""
+
     file: str
     status: str = "ok"  # ok | error
     error: dict | None = None

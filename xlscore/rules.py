@@ -44,6 +44,8 @@ def _text(text: str) -> str:
 
 @dataclass
 class Rule:
+    """A parsed scoring rule (评分标准); the subclasses score by their family's logic."""
+
     kind: str = ""
     text: str = ""
 
@@ -158,6 +160,8 @@ class Tier:
 
 @dataclass
 class TiersRule(Rule):
+    """A rule of tiers: points by the band the actual value falls in."""
+
     tiers: list[Tier] = field(default_factory=list)
     percent: bool = False  # numeric conditions are percentages
 

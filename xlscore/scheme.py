@@ -156,6 +156,8 @@ class IndicatorSpec:
 
 @dataclass(frozen=True, eq=False)
 class Scheme:
+    """An indicator scheme: its indicator tree, weights, rules and grade bands."""
+
     id: str
     title: str
     source: str | None

@@ -29,6 +29,8 @@ FUND_ROW_BY_NAME = {"预算执行率": "execution_rate", "资金到位率": "arr
 
 @dataclass(slots=True)
 class Scored:
+    """The review score of one indicator and how it was reached."""
+
     review: float | None
     note: str
     rule: Rule | None = None

@@ -16,6 +16,8 @@ WEIGHT_TOLERANCE = 0.005 + 1e-9
 
 @dataclass
 class Scoring:
+    """A scoring table scored: the review of every row, totals, grade and findings."""
+
     table: ScoreSheet
     scheme: object | None
     results: list[tuple[IndicatorRow, Scored]] = field(default_factory=list)

@@ -19,6 +19,8 @@ STOP_WORDS = ("三级指标", "一级指标", "行次", "预算安排", "评分"
 
 @dataclass(slots=True)
 class UsageRow:
+    """One line of the usage table: its item and its stated amounts."""
+
     item: str
     row: int
     values: dict[str, Stated]  # total / fiscal / other / earmarked
@@ -26,6 +28,8 @@ class UsageRow:
 
 @dataclass
 class UsageTable:
+    """The usage table (资金使用情况) as located: its columns, unit, lines and total."""
+
     sheet: str
     label_col: int
     cols: dict[str, int]
