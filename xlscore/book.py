@@ -21,6 +21,7 @@ from . import cellinfo, formula
 from .cellref import col_letter
 from .errors import WorkbookError
 from .files import FileKind, open_workbook
+from .labels import text_key
 
 
 REVIEW_SHEET = "复核结果"  # the sheet xlscore adds to an annotated copy
@@ -110,8 +111,6 @@ class Sheet:
     def texts(self) -> list[tuple[int, int, str]]:
         """(row, col, label key) of :attr:`strings` — what the table locators match."""
         if self._texts is None:
-            from .labels import text_key
-
             self._texts = [(r, c, text_key(value)) for r, c, value in self.strings]
         return self._texts
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .catalog import CATALOG
+
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -37,7 +39,5 @@ class Finding:
 def make(code: str, sheet: str | None = None, cell: str | None = None, *, indicator: str | None = None,
          **fields) -> Finding:
     """Build the finding ``code`` with its catalog severity and message template filled."""
-    from .catalog import CATALOG
-
     entry = CATALOG[code]
     return Finding(code, entry.severity, sheet, cell, entry.template.format(**fields), indicator, fields)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import elements as elements_mod
-from .measure import Measure
+from .measure import Measure, parse_measure
 from .rules import CountRule, ElementsRule, LinearRule, Rule, RuleUnparsed, Tier, TiersRule, parse
 from .scoresheet import IndicatorRow
 from .textnum import norm
@@ -274,8 +274,6 @@ def _target(row: IndicatorRow, spec, scheme, actual: Measure, weight: float) -> 
     target = row.target
     fixed = getattr(spec, "target", None)
     if target.blank and fixed:
-        from .measure import parse_measure
-
         target = parse_measure(fixed)
     if target.number is not None:
         return _quantitative(row, spec, scheme, target, actual, weight)

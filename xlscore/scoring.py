@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from .book import Book
 from .findings import Finding, make
 from .labels import ROW_ZH
+from .rules import RuleUnparsed, parse
 from .score import FUND_ROW_BY_NAME, TOLERANCE, Scored, r2, score_row
 from .textnum import norm
 from .scoresheet import Cell, IndicatorRow, ScoreSheet, read
@@ -105,8 +106,6 @@ def _row_findings(scoring: Scoring, row: IndicatorRow, spec, scored: Scored, sch
     if scored.unparsed is not None:
         add(make("RULE_UNPARSED", sheet, row.rule_ref or cells.get("rule"), indicator=name, text=scored.unparsed))
     if spec is not None and getattr(spec, "rule", None) and row.rule:
-        from .rules import RuleUnparsed, parse
-
         try:
             own = parse(row.rule)
             if own.signature() != parse(spec.rule).signature():
