@@ -75,13 +75,14 @@ class _XlsxSheet(SheetInfo):
     def is_percent(self, row: int, col: int) -> bool | None:
         key = (row, col)
         if key not in self._percent:
-            self._percent[key] = self._style(row, col) in self._book.percent_styles
+            percent = self._book.percent_styles  # (no percent format in the workbook: no search)
+            self._percent[key] = bool(percent) and self._style(row, col) in percent
         return self._percent[key]
 
     def _style(self, row: int, col: int) -> int:
         data = self._bytes()
         cells_end = self._end
-        ref = b' r="' + _col_letters(col) + str(row + 1).encode() + b'"'
+        ref = b' r="%b%d"' % (_col_letters(col), row + 1)
         # Readers ask about cells mostly in sheet order: search on from the last cell found first,
         # then from the start up to there.
         cursor = self._cursor
@@ -92,10 +93,9 @@ class _XlsxSheet(SheetInfo):
             start = data.rfind(b"<", 0, at)
             end = data.find(b">", at)
             tag = data[start:end]
-            if _C_TAG_RE.match(tag):
+            if tag.startswith(b"<c ") or _C_TAG_RE.match(tag):
                 self._cursor = end
-                style = _STYLE_RE.search(tag)
-                return int(style.group(1)) if style else 0
+                return _style_of(tag)
             at = data.find(ref, at + 1, cells_end)
         return 0
 
@@ -284,8 +284,21 @@ def _shared_masters(data: bytes, prefix: bytes) -> dict[bytes, tuple[tuple[int, 
     return masters
 
 
+@lru_cache(maxsize=1024)
 def _col_letters(col: int) -> bytes:
     return col_letter(col).encode("ascii")
+
+
+def _style_of(tag: bytes) -> int:
+    """The style index (``s="12"``) of a cell's start tag, 0 when it has none: found with byte
+    searches in the usual spelling, by the regular expression otherwise."""
+    at = tag.find(b' s="')
+    if at != -1:
+        digits = tag[at + 4:tag.find(b'"', at + 4)]
+        if digits.isdigit():
+            return int(digits)
+    style = _STYLE_RE.search(tag)
+    return int(style.group(1)) if style else 0
 
 
 _NUMFMT_RE = re.compile(rb'<(?:\w+:)?numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"')
