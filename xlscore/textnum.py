@@ -79,8 +79,10 @@ _NOTHING = Parsed(None)
 _new_parsed = tuple.__new__
 
 
+@lru_cache(maxsize=1 << 14)
 def decimals_of(number: float) -> int:
-    """Decimals needed to write ``number`` (at most 6): 107.49 -> 2, 100.0 -> 0."""
+    """Decimals needed to write ``number`` (at most 6): 107.49 -> 2, 100.0 -> 0. (Cached: a batch
+    meets the same figures in file after file.)"""
     if number == number and number % 1 == 0:  # whole (and not NaN)
         return 0
     text = f"{number:.6f}".rstrip("0")
