@@ -59,6 +59,13 @@ def _title_of(text: str) -> tuple[int, str] | None:
     return (int(match.group(1)), clean(match.group(2))) if match else None
 
 
+@lru_cache(maxsize=4096)
+def _header_text(value: str) -> tuple[str, tuple[str, str] | None, tuple[int, str] | None]:
+    """(normalised text, field label hit, title reading) of a text cell: one cache lookup each."""
+    text = norm(value)
+    return text, _field_of(text), _title_of(text)
+
+
 def read(book: Book) -> Project:
     project = Project()
     found: dict[str, tuple[int, object]] = {}
@@ -68,14 +75,11 @@ def read(book: Book) -> Project:
         for r, c, value in sheet.strings:
             if r >= SCAN_ROWS:
                 break
-            text = norm(value)
-            hit = _field_of(text)
+            text, hit, title = _header_text(value)
             if hit is None:
-                if project.year is None and "year" not in found:
-                    title = _title_of(text)
-                    if title:
-                        found.setdefault("title_year", (0, title[0]))
-                        found.setdefault("title_name", (0, title[1]))
+                if title and project.year is None and "year" not in found:
+                    found.setdefault("title_year", (0, title[0]))
+                    found.setdefault("title_name", (0, title[1]))
                 continue
             key, rest = hit
             if rest:
