@@ -46,12 +46,19 @@ def parse_measure(raw: object, percent_format: bool | None = None) -> Measure:
     if isinstance(raw, bool):
         return Measure(str(raw))
     if isinstance(raw, (int, float)):
-        value = float(raw)
-        if percent_format:
-            number = round(value * 100, 8)
-            return Measure(f"{number:.{min(decimals_of(number), 2)}f}%", number, True)
-        return Measure(clean(raw), value)
+        return _measure_of_number(raw, percent_format)
     return _measure_of_text(raw if isinstance(raw, str) else str(raw))
+
+
+@lru_cache(maxsize=1 << 14, typed=True)
+def _measure_of_number(raw: int | float, percent_format: bool | None) -> Measure:
+    """A target or actual stored as a number, shown as its cell's format would show it (cached,
+    by type too: the measures are immutable, and a batch repeats its figures)."""
+    value = float(raw)
+    if percent_format:
+        number = round(value * 100, 8)
+        return Measure(f"{number:.{min(decimals_of(number), 2)}f}%", number, True)
+    return Measure(clean(raw), value)
 
 
 @lru_cache(maxsize=1 << 14)
