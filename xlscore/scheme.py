@@ -76,9 +76,11 @@ _LEADING_NUMBER_RE = re.compile(r"^(?:\d+(?:\.\d+)*[.、.)]|\(\d+\)|[一二三�
 _TRAILING_WEIGHT_RE = re.compile(r"\((?:权重)?[:：]?\d+(?:\.\d+)?分?\)$")
 
 
+@lru_cache(maxsize=1 << 14, typed=True)
 def name_key(text: object) -> str:
     """How names are compared: NFKC (full-width brackets and digits to half-width), no whitespace or
-    line breaks, a leading row number (``1.``、``(1)``、``一、``) dropped."""
+    line breaks, a leading row number (``1.``、``(1)``、``一、``) dropped. (Cached: every indicator
+    row of every workbook is looked up by its name.)"""
     key = norm(text)
     return _LEADING_NUMBER_RE.sub("", key, count=1) or key
 
