@@ -265,7 +265,8 @@ def _direction(row: IndicatorRow, spec, target: Measure) -> str:
     direction = getattr(spec, "direction", None)
     if direction in ("higher", "lower"):
         return direction
-    if any(word in norm(row.name) for word in ("下降", "降低", "减少", "投诉率", "差错率", "事故")):
+    name = norm(row.name)
+    if any(word in name for word in ("下降", "降低", "减少", "投诉率", "差错率", "事故")):
         return "lower"
     return "higher"
 

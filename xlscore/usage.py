@@ -101,7 +101,8 @@ def _read(sheet: Sheet, table: UsageTable, first: int) -> None:
         raw_values = [sheet.value(r, c) for c in table.cols.values()]
         if not text and all(v in (None, "") for v in raw_values):
             break
-        if any(word in norm(text) for word in STOP_WORDS) or labels.fund_row(text):
+        words = norm(text)
+        if any(word in words for word in STOP_WORDS) or labels.fund_row(text):
             break
         values = {key: read_amount(sheet, r, c, factor, table.findings) for key, c in table.cols.items()}
         row = UsageRow(text or a1(r, table.label_col), r, values)
