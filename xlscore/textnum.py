@@ -144,8 +144,10 @@ _UNIT_DECL_RE = re.compile(r"单位[:：]?(人民币)?(亿元|万元|千元|元)
 _UNIT_PAREN_RE = re.compile(r"[(（](亿元|万元|千元|元)[)）]")
 
 
+@lru_cache(maxsize=1 << 14, typed=True)
 def declared_unit(text: object) -> str | None:
-    """The unit a label declares: ``单位：万元`` / ``（单位：元）`` / ``合计（万元）`` -> '万元'/'元'."""
+    """The unit a label declares: ``单位：万元`` / ``（单位：元）`` / ``合计（万元）`` -> '万元'/'元'.
+    (Cached: the table readers ask about every label and header cell of every workbook.)"""
     flat = norm(text)
     match = _UNIT_DECL_RE.search(flat) or _UNIT_PAREN_RE.search(flat)
     return match.group(match.lastindex) if match else None
