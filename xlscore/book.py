@@ -208,11 +208,7 @@ class Sheet:
             return None  # a spreadsheet sees the covered cells of a merged range as empty
         value = sheet._computed.get((row, col))  # a formula already evaluated (most references)
         if value is None:
-            if row >= 0 and col >= 0:  # not covered: its stored value, when there is one
-                try:
-                    value = sheet.rows[row][col]
-                except IndexError:
-                    pass
+            value = sheet.raw(row, col)  # not covered: its stored value, when there is one
             if value is None:
                 value = sheet.value(row, col)
         if value.__class__ is Uncomputed:
