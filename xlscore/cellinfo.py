@@ -93,9 +93,10 @@ class _XlsxSheet(SheetInfo):
             start = data.rfind(b"<", 0, at)
             end = data.find(b">", at)
             tag = data[start:end]
-            if tag.startswith(b"<c ") or _C_TAG_RE.match(tag):
+            if _C_TAG_RE.match(tag):
                 self._cursor = end
-                return _style_of(tag)
+                style = _STYLE_RE.search(tag)
+                return int(style.group(1)) if style else 0
             at = data.find(ref, at + 1, cells_end)
         return 0
 
@@ -287,18 +288,6 @@ def _shared_masters(data: bytes, prefix: bytes) -> dict[bytes, tuple[tuple[int, 
 @lru_cache(maxsize=1024)
 def _col_letters(col: int) -> bytes:
     return col_letter(col).encode("ascii")
-
-
-def _style_of(tag: bytes) -> int:
-    """The style index (``s="12"``) of a cell's start tag, 0 when it has none: found with byte
-    searches in the usual spelling, by the regular expression otherwise."""
-    at = tag.find(b' s="')
-    if at != -1:
-        digits = tag[at + 4:tag.find(b'"', at + 4)]
-        if digits.isdigit():
-            return int(digits)
-    style = _STYLE_RE.search(tag)
-    return int(style.group(1)) if style else 0
 
 
 _NUMFMT_RE = re.compile(rb'<(?:\w+:)?numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"')
