@@ -52,7 +52,6 @@ def _field_of(text: str) -> tuple[str, str] | None:
     return None
 
 
-@lru_cache(maxsize=4096)
 def _title_of(text: str) -> tuple[int, str] | None:
     """(year, project name) from a title such as ``2021年度企业服务活动专项经费项目支出绩效自评表``."""
     match = _TITLE_RE.match(text)
