@@ -88,11 +88,11 @@ def table_unit(sheet: Sheet, top: int, own_cells: list[object]) -> str:
     nearest declaration above it on the sheet (a ``单位：万元`` line over the first of two stacked
     tables covers both), else 元."""
     for value in own_cells:
-        if isinstance(value, str) and declared_unit(value):
-            return declared_unit(value)
+        if isinstance(value, str) and (unit := declared_unit(value)):
+            return unit
     for r in range(top - 1, -1, -1):
         for c in range(sheet.ncols):
             value = sheet.value(r, c)
-            if isinstance(value, str) and declared_unit(value):
-                return declared_unit(value)
+            if isinstance(value, str) and (unit := declared_unit(value)):
+                return unit
     return "元"
