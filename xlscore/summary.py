@@ -9,10 +9,10 @@ import json
 from pathlib import Path
 
 from .atomic import replacing
+from .findings import SEVERITY_ZH
 
 SUMMARY = "汇总.xlsx"
 GRADE_ORDER = ("优秀", "优", "良好", "良", "中", "合格", "低", "差", "不合格")
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 COLUMNS = ["来源文件", "来源邮件", "单位", "项目", "预算安排", "实际支出", "执行率", "自评得分", "复核得分", "差异",
            "自评等级", "复核等级", "错误数", "警告数", "状态"]
 
