@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import struct
 import zipfile
 import zlib
@@ -240,28 +241,27 @@ def read_member(whole: bytes, info: zipfile.ZipInfo) -> bytes:
     return data
 
 
+# The prolog's whitespace, declarations/processing instructions and comments, each complete: one
+# match in C instead of a loop over them. A closer is looked for from the opener's "<" on, so that
+# a malformed "<!-->" or "<?>" counts as closed and what follows it is still looked at.
+_PROLOG_RE = re.compile(rb"(?:[ \t\r\n]+|<(?=\?).*?\?>|<!(?=--).*?-->)*", re.S)
+
+
 def _prolog_verdict(data: bytes, final: bool = False) -> bool | None:
     """Whether the prolog at the start of ``data`` holds a DTD; None when ``data`` ends before the
     root element starts (or is UTF-16, or empty), unless it is ``final``, the whole part."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
-    at = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    while True:
-        while at < len(data) and data[at] in b" \t\r\n":
-            at += 1
-        if len(data) - at < 9 and not final:
-            return None
-        if at >= len(data) or data[at:at + 1] != b"<":
-            return False  # nothing but a prolog, or not XML: the parsers will say so
-        if data.startswith(b"<!DOCTYPE", at) or data.startswith(b"<!ENTITY", at):
-            return True
-        closer = b"?>" if data.startswith(b"<?", at) else b"-->" if data.startswith(b"<!--", at) else None
-        if closer is None:
-            return False  # the root element: the prolog is over
-        end = data.find(closer, at)
-        if end == -1:
-            return False if final else None
-        at = end + len(closer)
+    at = _PROLOG_RE.match(data, 3 if data.startswith(b"\xef\xbb\xbf") else 0).end()
+    if len(data) - at < 9 and not final:
+        return None
+    if data[at:at + 1] != b"<":
+        return False  # nothing but a prolog, or not XML: the parsers will say so
+    if data.startswith((b"<!DOCTYPE", b"<!ENTITY"), at):
+        return True
+    if data.startswith((b"<?", b"<!--"), at):  # one that does not close here
+        return False if final else None
+    return False  # the root element: the prolog is over
 
 
 def _read(part, size: int = _CHUNK) -> bytes:
