@@ -122,12 +122,20 @@ def _header_key(value: object) -> str | None:
     return _header_of(label_key(value))
 
 
+# The header words of four characters or more by their first four: a header may run on past its
+# word (评分标准（参考）), and each text cell of a workbook is looked up once.
+_LONG_WORDS: dict[str, list[tuple[str, str]]] = {}
+for _word, _name in _LOOKUP.items():
+    if len(_word) >= 4:
+        _LONG_WORDS.setdefault(_word[:4], []).append((_word, _name))
+
+
 @lru_cache(maxsize=4096)
 def _header_of(key: str) -> str | None:
     if key in _LOOKUP:
         return _LOOKUP[key]
-    for word, name in _LOOKUP.items():
-        if len(word) >= 4 and key.startswith(word):
+    for word, name in _LONG_WORDS.get(key[:4], ()):
+        if key.startswith(word):
             return name
     return None
 
