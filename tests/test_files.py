@@ -376,3 +376,91 @@ def test_the_parts_read_whole_are_inflated_once(monkeypatch):
     report = check_file(sample)
     assert report.status != "error" and report.totals["review_score"] == 99.26
     assert len(inflated) == len(set(inflated))  # each part once, in open_workbook
+
+
+# --- the uncompressed copy calamine reads --------------------------------------------------------
+
+def _calamine_view(data: bytes) -> list:
+    """What calamine reads of a workbook's bytes: its sheets, and each worksheet's cells and merges."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    view = []
+    for meta in workbook.sheets_metadata:
+        entry = [meta.name, str(meta.typ), str(meta.visible)]
+        if "WorkSheet" in str(meta.typ):
+            sheet = workbook.get_sheet_by_name(meta.name)
+            entry += [sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges]
+        view.append(entry)
+    return view
+
+
+def _stored_copy(path: Path) -> bytes | None:
+    from xlscore import book, cellinfo
+
+    opened = xlscore.files.open_workbook(path)
+    details = cellinfo.for_file(path, opened.kind, opened.archive, opened.data, opened.parts)
+    return book._stored_copy(opened, details)
+
+
+def _moved_sheet(tmp_path: Path, new_name: str) -> Path:
+    """SAMPLE_002 with its first sheet's part moved to ``new_name`` (and its relationship with it)."""
+    path = tmp_path / "moved.xlsx"
+    with zipfile.ZipFile(SAMPLE_002) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            name = info.filename
+            if name == "xl/worksheets/sheet1.xml":
+                name = new_name
+            elif name == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"worksheets/sheet1.xml", new_name.removeprefix("xl/").encode())
+            elif name == "[Content_Types].xml":
+                data = data.replace(b"/xl/worksheets/sheet1.xml", b"/" + new_name.encode())
+            zout.writestr(name, data)
+    return path
+
+
+def test_calamine_reads_the_stored_copy_as_it_reads_the_file():
+    # Every .xlsx sample (template-made, hand-laid, the national form): the sheets inflated for the
+    # cell details, re-packed uncompressed, read by calamine exactly as the workbook itself is.
+    from conftest import SAMPLES
+
+    samples = sorted(SAMPLES.glob("*.xlsx"))
+    assert len(samples) >= 7
+    for path in samples:
+        copy = _stored_copy(path)
+        assert copy is not None, path.name
+        with zipfile.ZipFile(__import__("io").BytesIO(copy)) as archive:
+            assert archive.testzip() is None  # every part's CRC is right
+            assert all(info.compress_type == zipfile.ZIP_STORED for info in archive.infolist())
+        assert _calamine_view(copy) == _calamine_view(path.read_bytes()), path.name
+
+
+def test_a_sheet_part_under_a_non_ascii_name_is_copied_too(tmp_path):
+    path = _moved_sheet(tmp_path, "xl/worksheets/表一.xml")
+    copy = _stored_copy(path)
+    assert copy is not None
+    with zipfile.ZipFile(__import__("io").BytesIO(copy)) as archive:
+        assert "xl/worksheets/表一.xml" in archive.namelist()
+    assert _calamine_view(copy) == _calamine_view(path.read_bytes()) == _calamine_view(SAMPLE_002.read_bytes())
+
+
+def test_a_sheet_part_not_inflated_leaves_calamine_the_file(tmp_path):
+    # A sheet's part outside xl/worksheets/ is not inflated while the zip is checked: calamine then
+    # reads the workbook's own bytes, with the same result.
+    from xlscore import book
+
+    path = _moved_sheet(tmp_path, "xl/other/sheet1.xml")
+    assert _stored_copy(path) is None
+    moved, original = book.load(path), book.load(SAMPLE_002)
+    assert [(s.name, s.rows, s.merged) for s in moved.sheets] == [(s.name, s.rows, s.merged) for s in original.sheets]
+
+
+def test_a_copy_calamine_cannot_read_leaves_it_the_file(monkeypatch):
+    from xlscore import book
+
+    expected = [(s.name, s.rows, s.merged) for s in book.load(SAMPLE_002).sheets]
+    monkeypatch.setattr(book, "stored_copy", lambda opened, parts: b"PK\x05\x06" + bytes(18))  # an empty zip
+    assert [(s.name, s.rows, s.merged) for s in book.load(SAMPLE_002).sheets] == expected

@@ -20,7 +20,7 @@ from pathlib import Path
 from . import cellinfo, formula
 from .cellref import col_letter
 from .errors import WorkbookError
-from .files import FileKind, open_workbook
+from .files import WORKBOOK_PART, WORKBOOK_RELS_PART, FileKind, open_workbook, stored_copy
 from .labels import text_key
 
 
@@ -255,25 +255,15 @@ def load(path: str | os.PathLike) -> Book:
     opened = open_workbook(path)  # read once: calamine and the cell details share the bytes
     kind = opened.kind
     try:
-        # By content, not by extension (the content decided the kind).
-        workbook = pc.CalamineWorkbook.from_filelike(io.BytesIO(opened.data))
         details = cellinfo.for_file(path, kind, opened.archive, opened.data, opened.parts)
-        book = Book(path, kind, [])
-        for meta in workbook.sheets_metadata:
-            if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
-                continue
-            raw = workbook.get_sheet_by_name(meta.name)
-            grid = raw.to_python(skip_empty_area=False)
-            if meta.name == REVIEW_SHEET and grid and grid[0] and REVIEW_MARK in str(grid[0][0]):
-                continue  # xlscore's own review sheet in an annotated copy is not the department's
-            merged = [
-                (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (raw.merged_cell_ranges or [])
-            ]
-            rows = [_line(line) for line in grid]
-            info = details.sheet(meta.name) if details else None
-            book.sheets.append(Sheet(meta.name, rows, merged, info, book))
-        workbook.close()
-        return book
+        copy = _stored_copy(opened, details)
+        if copy is not None:
+            try:
+                return _read(pc.CalamineWorkbook.from_filelike(io.BytesIO(copy)), path, kind, details)
+            except Exception:  # noqa: BLE001 - the file itself is read below, and its errors reported
+                pass
+        # By content, not by extension (the content decided the kind).
+        return _read(pc.CalamineWorkbook.from_filelike(io.BytesIO(opened.data)), path, kind, details)
     except WorkbookError:
         raise
     except pc.PasswordError:
@@ -283,3 +273,31 @@ def load(path: str | os.PathLike) -> Book:
         if "password" in message.lower() or "encrypt" in message.lower():
             raise WorkbookError("FILE_ENCRYPTED", "工作簿设置了密码（已加密），请撤销密码后重新报送") from None
         raise WorkbookError("FILE_CORRUPT", f"工作簿已损坏，无法读取（{message}）") from None
+
+
+def _stored_copy(opened, details) -> bytes | None:
+    """An .xlsx's parts for calamine with nothing left to inflate (see files.stored_copy), when the
+    workbook and its relationships were inflated whole, so that the sheets' parts are known."""
+    if opened.kind.kind != "xlsx" or details is None or not {WORKBOOK_PART, WORKBOOK_RELS_PART} <= opened.parts.keys():
+        return None
+    return stored_copy(opened, details.parts.values())
+
+
+def _read(workbook, path: Path, kind: FileKind, details) -> Book:
+    """The worksheets calamine reads, with their cell details."""
+    book = Book(path, kind, [])
+    for meta in workbook.sheets_metadata:
+        if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
+            continue
+        raw = workbook.get_sheet_by_name(meta.name)
+        grid = raw.to_python(skip_empty_area=False)
+        if meta.name == REVIEW_SHEET and grid and grid[0] and REVIEW_MARK in str(grid[0][0]):
+            continue  # xlscore's own review sheet in an annotated copy is not the department's
+        merged = [
+            (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (raw.merged_cell_ranges or [])
+        ]
+        rows = [_line(line) for line in grid]
+        info = details.sheet(meta.name) if details else None
+        book.sheets.append(Sheet(meta.name, rows, merged, info, book))
+    workbook.close()
+    return book

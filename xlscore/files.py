@@ -13,6 +13,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,7 @@ MAX_PARTS = 10_000
 KINDS = ("xlsx", "xls", "ods", "xlsb")
 # Parts of an .xlsx by their standard names (the cell details read them; see _refuse_dtd).
 WORKBOOK_PART, WORKBOOK_RELS_PART, STYLES_PART = "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"
+PACKAGE_RELS_PART, SHARED_STRINGS_PART = "_rels/.rels", "xl/sharedStrings.xml"
 
 
 @dataclass(frozen=True)
@@ -183,11 +185,16 @@ def _refuse_dtd(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: by
 
 
 _WHOLE_PART_MAX = 16 * 1024 * 1024  # a larger part is inflated by its reader, when it is read
-_READ_WHOLE = frozenset({WORKBOOK_PART, WORKBOOK_RELS_PART, STYLES_PART})  # what cellinfo reads whole, with the sheets
+# What the cell details and calamine read whole, with the sheets (see stored_copy).
+_READ_WHOLE = frozenset({WORKBOOK_PART, WORKBOOK_RELS_PART, STYLES_PART, PACKAGE_RELS_PART, SHARED_STRINGS_PART})
 
 
 def _read_whole(name: str) -> bool:
-    return name in _READ_WHOLE or (name.startswith("xl/worksheets/") and name.count("/") == 2)
+    return name in _READ_WHOLE or _is_sheet_part(name)
+
+
+def _is_sheet_part(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.count("/") == 2
 
 
 def _whole_part(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
@@ -306,3 +313,61 @@ def _sniff_ole(data: bytes) -> FileKind:
     except OSError as exc:
         raise WorkbookError("FILE_CORRUPT", f"旧版 Excel 文件已损坏（{exc}）") from None
     raise WorkbookError("FILE_NOT_WORKBOOK", "这是一个 Office 文档（如 Word .doc），不是工作簿")
+
+
+# --- an uncompressed copy for calamine ----------------------------------------------------------
+
+# What calamine reads of an .xlsx besides its worksheets (python-calamine 0.9: the package's and
+# the workbook's relationships, the workbook, its shared strings and its styles).
+CALAMINE_PARTS = (PACKAGE_RELS_PART, WORKBOOK_RELS_PART, WORKBOOK_PART, SHARED_STRINGS_PART, STYLES_PART)
+_LOCAL = struct.Struct("<4s5H3L2H")  # signature, version, flags, method, time, date, CRC, sizes, name and extra lengths
+_CENTRAL = struct.Struct("<4s6H3L5H2L")
+_END = struct.Struct("<4s4H2LH")
+_DOS_DATE = (1 << 5) | 1  # 1980-01-01: the zip format's earliest date
+
+
+def stored_copy(opened: Opened, sheet_parts: Iterable[str]) -> bytes | None:
+    """The parts calamine reads of an .xlsx, in a zip of their own with nothing compressed: the
+    sheets were inflated (with zlib-ng, and checked against their CRCs) for the cell details, and
+    calamine need not inflate them again (its own inflating is a fifth of its time on a template's
+    workbook). None when a part it reads was not inflated here (too large, damaged, or at an
+    unusual name): calamine then reads the file itself, and reports what it finds there.
+
+    Written here rather than with :mod:`zipfile`, which would work out every part's CRC again (with
+    the system zlib, at about the cost of what is saved); the CRCs are the workbook's own, already
+    checked against the inflated bytes."""
+    parts = opened.parts
+    names = [name for name in CALAMINE_PARTS if name in parts]
+    if WORKBOOK_PART not in parts or WORKBOOK_RELS_PART not in parts or opened.archive is None:
+        return None
+    for part in sheet_parts:
+        if part not in parts:
+            return None
+    names += [name for name in parts if _is_sheet_part(name) and name not in names]  # every sheet calamine may ask for
+    for name in CALAMINE_PARTS:
+        if name not in parts and _has_part(opened.archive, name):
+            return None  # there, but not inflated here
+    infos = {name: opened.archive.getinfo(name) for name in names}
+    chunks: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for name in names:
+        data, crc = parts[name], infos[name].CRC
+        raw = name.encode("utf-8")
+        flags = 0 if raw.isascii() else 0x800  # the name in UTF-8
+        chunks += (_LOCAL.pack(b"PK\x03\x04", 20, flags, 0, 0, _DOS_DATE, crc, len(data), len(data), len(raw), 0),
+                   raw, data)
+        central += (_CENTRAL.pack(b"PK\x01\x02", 20, 20, flags, 0, 0, _DOS_DATE, crc, len(data), len(data),
+                                  len(raw), 0, 0, 0, 0, 0, offset), raw)
+        offset += _LOCAL.size + len(raw) + len(data)
+    directory = b"".join(central)
+    return b"".join([*chunks, directory, _END.pack(b"PK\x05\x06", 0, 0, len(names), len(names), len(directory),
+                                                   offset, 0)])
+
+
+def _has_part(archive: zipfile.ZipFile, name: str) -> bool:
+    try:
+        archive.getinfo(name)
+    except KeyError:
+        return False
+    return True
