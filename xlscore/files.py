@@ -336,23 +336,21 @@ def stored_copy(opened: Opened, sheet_parts: Iterable[str]) -> bytes | None:
     Written here rather than with :mod:`zipfile`, which would work out every part's CRC again (with
     the system zlib, at about the cost of what is saved); the CRCs are the workbook's own, already
     checked against the inflated bytes."""
-    parts = opened.parts
-    names = [name for name in CALAMINE_PARTS if name in parts]
-    if WORKBOOK_PART not in parts or WORKBOOK_RELS_PART not in parts or opened.archive is None:
+    parts, archive = opened.parts, opened.archive
+    if archive is None or WORKBOOK_PART not in parts or any(part not in parts for part in sheet_parts):
         return None
-    for part in sheet_parts:
-        if part not in parts:
-            return None
-    names += [name for name in parts if _is_sheet_part(name) and name not in names]  # every sheet calamine may ask for
+    names = []
     for name in CALAMINE_PARTS:
-        if name not in parts and _has_part(opened.archive, name):
+        if name in parts:
+            names.append(name)
+        elif _has_part(archive, name):
             return None  # there, but not inflated here
-    infos = {name: opened.archive.getinfo(name) for name in names}
+    names += [name for name in parts if _is_sheet_part(name)]  # every sheet calamine may ask for
     chunks: list[bytes] = []
     central: list[bytes] = []
     offset = 0
     for name in names:
-        data, crc = parts[name], infos[name].CRC
+        data, crc = parts[name], archive.getinfo(name).CRC
         raw = name.encode("utf-8")
         flags = 0 if raw.isascii() else 0x800  # the name in UTF-8
         chunks += (_LOCAL.pack(b"PK\x03\x04", 20, flags, 0, 0, _DOS_DATE, crc, len(data), len(data), len(raw), 0),
