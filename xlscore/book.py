@@ -187,14 +187,15 @@ class Sheet:
 
     def _evaluate(self, row: int, col: int, text: str) -> object:
         key = (row, col)
-        if key in self._computed:
-            return self._computed[key]
-        self._computed[key] = _IN_PROGRESS  # met again while it is evaluated: a circular reference
+        computed = self._computed
+        if key in computed:
+            return computed[key]
+        computed[key] = _IN_PROGRESS  # met again while it is evaluated: a circular reference
         try:
             result = formula.evaluate(text, self._resolve)
         except formula.FormulaError as exc:
             result = Uncomputed(text, str(exc))
-        self._computed[key] = result
+        computed[key] = result
         return result
 
     def _resolve(self, sheet_name: str | None, row: int, col: int) -> object:
@@ -204,13 +205,14 @@ class Sheet:
             sheet = book.sheet(sheet_name) if book is not None else None
             if sheet is None:
                 raise formula.FormulaError(f"引用了不存在的工作表“{sheet_name}”")
-        if (row, col) in sheet._cover:
+        key = (row, col)
+        if key in sheet._cover:
             return None  # a spreadsheet sees the covered cells of a merged range as empty
-        value = sheet._computed.get((row, col))  # a formula already evaluated (most references)
+        value = sheet._computed.get(key)  # a formula already evaluated (most references)
         if value is None:
-            value = sheet.raw(row, col)  # not covered: its stored value, when there is one
+            value = sheet.value(row, col)  # not covered: its stored value, or its formula's
             if value is None:
-                value = sheet.value(row, col)
+                return None
         if value.__class__ is Uncomputed:
             raise formula.FormulaError(f"引用的单元格 {a1(row, col)} 无法计算")
         return value
