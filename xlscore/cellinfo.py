@@ -115,15 +115,16 @@ class _XlsxSheet(SheetInfo):
         children: dict[tuple[int, int], bytes] = {}
         opener = b"<" + prefix + b"c "
         for at, empty_value in _uncached_formula_ends(data, prefix, self._end):
-            if empty_value:
+            start = data.rfind(opener, 0, at)
+            if start == -1:
+                continue
+            if empty_value and _STRING_TYPE_RE.search(data, start, data.find(b">", start)):
                 # Typed text with an empty <v>: the cached text "" that Excel, WPS and LibreOffice
                 # save for a formula that shows nothing (IF(COUNT(J5:L5)=0,"",…)); told by the
                 # cell's start tag alone (a template has dozens). xlsxwriter writes an empty <v>
                 # without the type to ask for a recalculation: that one is evaluated.
-                start = data.rfind(opener, 0, at)
-                if start != -1 and _STRING_TYPE_RE.search(data, start, data.find(b">", start)):
-                    continue
-            cell = _cell_at(data, prefix, at)
+                continue
+            cell = _cell_from(data, start)
             if cell is None:
                 continue
             key, f_tag, text, cell_attrs = cell
@@ -218,8 +219,11 @@ def _cell_at(data: bytes, prefix: bytes, at: int) -> tuple[tuple[int, int], byte
     """The (row, col), ``<f>`` tag, formula text and ``<c>`` attributes of the cell holding
     position ``at``."""
     start = data.rfind(b"<" + prefix + b"c ", 0, at)
-    if start == -1:
-        return None
+    return _cell_from(data, start) if start != -1 else None
+
+
+def _cell_from(data: bytes, start: int) -> tuple[tuple[int, int], bytes, str, bytes] | None:
+    """:func:`_cell_at` of the cell whose start tag begins at ``start``."""
     quick = _CELL_F_RE.match(data, start)  # the usual order: the formula first in its cell
     if quick is not None:
         attrs, letters, digits, f_tag, raw = quick.group(1, 2, 3, 4, 5)
