@@ -43,6 +43,7 @@ class Value(NamedTuple):
 
 
 _NONE = Value(None)  # a figure nobody stated and nothing computes
+_new_value = tuple.__new__  # _new_value(Value, (value, half)): a named tuple's own constructor is several times slower
 
 
 @dataclass
@@ -81,8 +82,10 @@ class _Fund:
         self.cells = table.stated
         # The amounts as stated, as Values (made once: every check reads them several times; the
         # rate rows are not among them, as a rate's reading may still change in _check_rate).
-        self.amounts = {row: {col: _NONE if cell.value is None else Value(cell.value, cell.half_unit)
+        self.amounts = {row: {col: _NONE if cell.value is None else _new_value(Value, (cell.value, cell.half_unit))
                               for col, cell in table.stated.get(row, _EMPTY).items()} for row in AMOUNT_ROWS}
+        self.cols = [col for col in FUND_COLS if col in table.cols]  # the table's columns, in order
+        self.effective_rows: dict[str, dict[str, Value]] = {}  # see inputs()
 
     def stated(self, row: str, col: str) -> Stated | None:
         return self.cells.get(row, _EMPTY).get(col)
@@ -103,7 +106,8 @@ class _Fund:
         for row in INPUT_ROWS:
             if row not in self.table.rows:
                 continue
-            canon = {col: self._stated_value(row, col) for col in FUND_COLS if self.has(col)}
+            amounts = self.amounts[row]
+            canon = {col: amounts.get(col, _NONE) for col in self.cols}
             for sub, parts in (("fiscal", FISCAL_LEVELS), ("other", OTHER_SOURCES)):
                 present = [p for p in parts if self.has(p)]
                 summed = _total([canon[p] for p in present])
@@ -120,6 +124,12 @@ class _Fund:
                 canon["total"] = summed
             elif "total" not in canon:
                 canon["total"] = Value(None)
+        # The input rows are final: the figures the derived rows are computed from, once.
+        for row in INPUT_ROWS:
+            amounts, canon = self.amounts[row], self.canon.get(row, _EMPTY)
+            self.effective_rows[row] = {
+                col: stated if (stated := amounts.get(col, _NONE)).value is not None else canon.get(col, _NONE)
+                for col in self.cols}
 
     def _check_sum(self, row: str, col: str, summed: Value, parts: list[str]) -> None:
         cell = self.stated(row, col)
@@ -139,18 +149,19 @@ class _Fund:
     # -- derived rows ---------------------------------------------------------------------------
     def balance(self) -> None:
         canon = {}
-        for col in FUND_COLS:
-            if not self.has(col):
-                continue
-            arrived, spent = self.effective("arrived", col), self.effective("spent", col)
+        effective_arrived, effective_spent = self.effective_rows["arrived"], self.effective_rows["spent"]
+        canon_arrived, canon_spent = self.canon.get("arrived", _EMPTY), self.canon.get("spent", _EMPTY)
+        cells = self.cells.get("balance", _EMPTY) if "balance" in self.table.rows else _EMPTY
+        for col in self.cols:
+            arrived, spent = effective_arrived[col], effective_spent[col]
             expected = None
             if arrived.value is not None or spent.value is not None:
-                expected = Value((arrived.value or 0.0) - (spent.value or 0.0), arrived.half + spent.half)
-            ca = self.canon.get("arrived", _EMPTY).get(col, _NONE)
-            cs = self.canon.get("spent", _EMPTY).get(col, _NONE)
-            canon[col] = Value(None) if ca.value is None and cs.value is None else Value((ca.value or 0) - (cs.value or 0))
-            cell = self.stated("balance", col)
-            if cell is None or "balance" not in self.table.rows:
+                expected = _new_value(Value, ((arrived.value or 0.0) - (spent.value or 0.0), arrived.half + spent.half))
+            ca, cs = canon_arrived.get(col, _NONE), canon_spent.get(col, _NONE)
+            canon[col] = (_NONE if ca.value is None and cs.value is None
+                          else _new_value(Value, ((ca.value or 0) - (cs.value or 0), 0.0)))
+            cell = cells.get(col)
+            if cell is None:
                 continue
             if expected is None:
                 continue
@@ -168,18 +179,17 @@ class _Fund:
     def rates(self) -> None:
         for row, (num_row, den_row) in _RATE_OF.items():
             canon = {}
-            for col in FUND_COLS:
-                if not self.has(col):
+            canon_num, canon_den = self.canon.get(num_row, _EMPTY), self.canon.get(den_row, _EMPTY)
+            effective_num, effective_den = self.effective_rows[num_row], self.effective_rows[den_row]
+            cells = self.cells.get(row, _EMPTY) if row in self.table.rows else _EMPTY
+            for col in self.cols:
+                ratio = _ratio(canon_num.get(col, _NONE).value, canon_den.get(col, _NONE).value)
+                canon[col] = _new_value(Value, (ratio, 0.0))
+                cell = cells.get(col)
+                if cell is None:
                     continue
-                cn = self.canon.get(num_row, _EMPTY).get(col, _NONE)
-                cd = self.canon.get(den_row, _EMPTY).get(col, _NONE)
-                canon[col] = Value(_ratio(cn.value, cd.value))
-                cell = self.stated(row, col)
-                if cell is None or row not in self.table.rows:
-                    continue
-                num, den = self.effective(num_row, col), self.effective(den_row, col)
-                expected = _ratio(num.value, den.value)
-                self._check_rate(row, col, cell, expected, num, den)
+                num, den = effective_num[col], effective_den[col]
+                self._check_rate(row, col, cell, _ratio(num.value, den.value), num, den)
             self.canon[row] = canon
 
     def _check_rate(self, row: str, col: str, cell: Stated, expected: float | None, num: Value, den: Value) -> None:
@@ -221,7 +231,7 @@ class _Fund:
         for row, why in (("execution_rate", "资金到位 {num} 超出预算安排 {den}"),
                          ("arrival_rate", "资金到位 {num} 超出项目实际投入 {den}")):
             num_row, den_row = _RATE_OF[row]
-            for col in self._cols_in_order():
+            for col in self.cols:
                 rate = self.canon.get(row, _EMPTY).get(col, _NONE).value
                 if rate is not None and rate > RATE_OVER + 0.005:
                     cell = self.stated(row, col)
@@ -231,7 +241,7 @@ class _Fund:
                     self.findings.append(make("FUND_RATE_OVER_100", *where, row=ROW_ZH[row], col=COL_ZH[col],
                                               rate=fmt_rate(rate), why=text))
                     break
-        for col in self._cols_in_order():
+        for col in self.cols:
             arrived = self.canon.get("arrived", _EMPTY).get(col, _NONE).value
             spent = self.canon.get("spent", _EMPTY).get(col, _NONE).value
             if arrived is not None and spent is not None and spent > arrived + EPS:
@@ -247,9 +257,6 @@ class _Fund:
             where = (cell.sheet, cell.cell) if cell else (self.table.sheet, self.table.label_cell("spend_rate"))
             self.findings.append(make("FUND_SPEND_LOW", *where, rate=fmt_rate(rate), threshold=f"{spend_rate_warn:g}",
                                       balance=fmt_amount(balance)))
-
-    def _cols_in_order(self) -> list[str]:
-        return [col for col in FUND_COLS if self.has(col)]
 
 
 def _ratio(num: float | None, den: float | None) -> float | None:
