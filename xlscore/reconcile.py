@@ -219,8 +219,9 @@ class _Fund:
     # -- plausibility ---------------------------------------------------------------------------
     def plausibility(self, book: Book, spend_rate_warn: float) -> None:
         for row in INPUT_ROWS:
+            cells = self.cells.get(row, _EMPTY)
             for col in FUND_COLS:
-                cell = self.stated(row, col)
+                cell = cells.get(col)
                 if cell is not None and not cell.blank and cell.value < -EPS:
                     self.findings.append(make("FUND_NEGATIVE", cell.sheet, cell.cell, row=ROW_ZH[row],
                                               col=COL_ZH[col], stated=money(cell.value, self.unit)))
