@@ -195,6 +195,9 @@ def read(book: Book) -> ScoreSheet | None:
     name_limit = cols.get("name") or 0
     left_words: dict[int, list[str]] = {}  # row -> the words left of the names (总计, 评价等级, …)
     by_anchor: dict = {}
+    name_col, weight_col, score_col = cols.get("name"), cols.get("weight"), cols.get("self_score")
+    target_col, actual_col = cols.get("target"), cols.get("actual")
+    rule_col, source_col, deviation_col = cols.get("rule"), cols.get("source"), cols.get("deviation")
     for r, c, key in sheet.texts:
         if c <= name_limit and r >= first:
             left_words.setdefault(r, []).append(key)
@@ -203,8 +206,8 @@ def read(book: Book) -> ScoreSheet | None:
         kind = _row_kind(tuple(words)) if words else None
         if kind == "total":
             table.total_row = r
-            table.total_weight = _number(sheet, r, cols.get("weight"), table.findings, "权重合计")
-            table.total_self = _number(sheet, r, cols.get("self_score"), table.findings, "得分合计")
+            table.total_weight = _number(sheet, r, weight_col, table.findings, "权重合计")
+            table.total_self = _number(sheet, r, score_col, table.findings, "得分合计")
             table.last_row = r
             _read_grade(sheet, table, r)
             break
@@ -215,7 +218,6 @@ def read(book: Book) -> ScoreSheet | None:
             seen, _ = _split_name_weight(_text(sheet, r, area.level1_name))
             if seen and seen not in table.level1_seen:
                 table.level1_seen.append(seen)
-        name_col = cols.get("name")
         if name_col is None or sheet.is_merged_child(r, name_col):
             continue
         name = _text(sheet, r, name_col)
@@ -223,13 +225,13 @@ def read(book: Book) -> ScoreSheet | None:
             continue
         row = IndicatorRow(sheet.name, r, name)
         _levels(sheet, row, r, area, table.findings, by_anchor)
-        row.weight = _number(sheet, r, cols.get("weight"), table.findings, "权重")
-        row.target = read_measure(sheet, r, cols.get("target"))
-        row.actual = read_measure(sheet, r, cols.get("actual"))
-        row.self_score = _number(sheet, r, cols.get("self_score"), table.findings, "得分")
-        row.rule = _text(sheet, r, cols.get("rule"))
-        row.source = _text(sheet, r, cols.get("source"))
-        row.deviation = _text(sheet, r, cols.get("deviation"))
+        row.weight = _number(sheet, r, weight_col, table.findings, "权重")
+        row.target = read_measure(sheet, r, target_col)
+        row.actual = read_measure(sheet, r, actual_col)
+        row.self_score = _number(sheet, r, score_col, table.findings, "得分")
+        row.rule = _text(sheet, r, rule_col)
+        row.source = _text(sheet, r, source_col)
+        row.deviation = _text(sheet, r, deviation_col)
         row.cells = _Cells(sheet, r, cols)
         table.rows.append(row)
         table.last_row = r
@@ -343,16 +345,17 @@ def _level(sheet: Sheet, r: int, name_col: int | None, weight_col: int | None, f
     name, weight, key = None, NO_CELL, None
     if name_col is not None:
         key = sheet.anchor(r, name_col)
-        if ("name", key) not in seen:
-            seen["name", key] = _split_name_weight(_text(sheet, *key))
-        name, written = seen["name", key]
+        read = seen.get(("name", key))
+        if read is None:
+            read = seen["name", key] = _split_name_weight(_text(sheet, *key))
+        name, written = read
         if written is not None and weight_col is None:
             weight = Cell(written, a1(*key))
     if weight_col is not None:
         at = sheet.anchor(r, weight_col)
-        if (label, at) not in seen:  # per level: one cell may span both levels' weight columns
-            seen[label, at] = _number(sheet, *at, findings, label)
-        weight = seen[label, at]
+        weight = seen.get((label, at))  # per level: one cell may span both levels' weight columns
+        if weight is None:
+            weight = seen[label, at] = _number(sheet, *at, findings, label)
         if not keep_name_key or key is None:
             key = at
     return name, weight, key
