@@ -3,6 +3,7 @@ exit code 2, a Chinese message, no traceback — and the file left exactly as it
 
 from __future__ import annotations
 
+import io
 import re
 import struct
 import zipfile
@@ -278,8 +279,6 @@ _PROLOGS = {
 
 @pytest.mark.parametrize("chunk", [1, 7, 4096])
 def test_dtd_is_found_in_any_prolog_however_the_part_is_read(chunk):
-    import io
-
     class Trickle(io.BytesIO):
         def read(self, n=-1):
             return super().read(n if n == -1 else min(n, chunk))
@@ -382,8 +381,6 @@ def test_the_parts_read_whole_are_inflated_once(monkeypatch):
 
 def _calamine_view(data: bytes) -> list:
     """What calamine reads of a workbook's bytes: its sheets, and each worksheet's cells and merges."""
-    import io
-
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -432,7 +429,7 @@ def test_calamine_reads_the_stored_copy_as_it_reads_the_file():
     for path in samples:
         copy = _stored_copy(path)
         assert copy is not None, path.name
-        with zipfile.ZipFile(__import__("io").BytesIO(copy)) as archive:
+        with zipfile.ZipFile(io.BytesIO(copy)) as archive:
             assert archive.testzip() is None  # every part's CRC is right
             assert all(info.compress_type == zipfile.ZIP_STORED for info in archive.infolist())
         assert _calamine_view(copy) == _calamine_view(path.read_bytes()), path.name
@@ -442,7 +439,7 @@ def test_a_sheet_part_under_a_non_ascii_name_is_copied_too(tmp_path):
     path = _moved_sheet(tmp_path, "xl/worksheets/表一.xml")
     copy = _stored_copy(path)
     assert copy is not None
-    with zipfile.ZipFile(__import__("io").BytesIO(copy)) as archive:
+    with zipfile.ZipFile(io.BytesIO(copy)) as archive:
         assert "xl/worksheets/表一.xml" in archive.namelist()
     assert _calamine_view(copy) == _calamine_view(path.read_bytes()) == _calamine_view(SAMPLE_002.read_bytes())
 
