@@ -126,10 +126,7 @@ class _Fund:
                 canon["total"] = Value(None)
         # The input rows are final: the figures the derived rows are computed from, once.
         for row in INPUT_ROWS:
-            amounts, canon = self.amounts[row], self.canon.get(row, _EMPTY)
-            self.effective_rows[row] = {
-                col: stated if (stated := amounts.get(col, _NONE)).value is not None else canon.get(col, _NONE)
-                for col in self.cols}
+            self.effective_rows[row] = {col: self.effective(row, col) for col in self.cols}
 
     def _check_sum(self, row: str, col: str, summed: Value, parts: list[str]) -> None:
         cell = self.stated(row, col)
