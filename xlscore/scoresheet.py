@@ -192,10 +192,10 @@ def read(book: Book) -> ScoreSheet | None:
     while first < sheet.nrows and any(_header_key(sheet.value(first, c)) for c in cols.values()):
         first += 1
     area = _level_columns(sheet, spans, first)
-    name_limit = cols.get("name") or 0
+    name_col, weight_col, score_col = cols.get("name"), cols.get("weight"), cols.get("self_score")
+    name_limit = name_col or 0
     left_words: dict[int, list[str]] = {}  # row -> the words left of the names (总计, 评价等级, …)
     by_anchor: dict = {}
-    name_col, weight_col, score_col = cols.get("name"), cols.get("weight"), cols.get("self_score")
     target_col, actual_col = cols.get("target"), cols.get("actual")
     rule_col, source_col, deviation_col = cols.get("rule"), cols.get("source"), cols.get("deviation")
     for r, c, key in sheet.texts:
