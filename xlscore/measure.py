@@ -16,6 +16,15 @@ _OPS = (
     ("大于", ">"), (">", ">"), ("小于", "<"), ("<", "<"), ("等于", "="), ("=", "="),
 )
 _MEASURE_RE = re.compile(r"^(?P<op>[^\d.+-]*?)(?P<num>[+-]?\d+(?:\.\d+)?)(?P<pct>%)?(?P<unit>[^\d]*)$")
+# A figure written after its label: ``盈利率15%``, ``完成104%``, ``财政投入乘数12``, ``满意度≥90%``.
+_LABELLED_RE = re.compile(r"^(?P<label>[\u4e00-\u9fff]+?)(?:为|是|达|[:：])?(?P<op>≥|≤|>=|<=|>|<|=)?"
+                          r"(?P<num>\d+(?:\.\d+)?)(?P<pct>%)?(?P<unit>[\u4e00-\u9fff]{0,2})$")
+# Words that, just before a figure, change what it says (a change, an estimate, a date, a rank):
+# ``下降5%`` is not 5%, ``约90%`` not a stated 90%.
+_NOT_A_LABEL = ("下降", "降低", "减少", "增加", "增长", "提高", "提升", "上升", "约", "近", "超过", "超", "不足",
+                "低于", "高于", "少于", "多于", "未", "第", "前", "后", "内", "年", "月", "日", "每", "差", "缺")
+# A figure inside a sentence: not a year, a date or an ordinal.
+_FIGURE_RE = re.compile(r"(?<![\d.第])(?P<num>\d+(?:\.\d+)?)(?P<pct>%)?(?![\d.]|年|月|日|号|季度|期|批|次会)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +91,35 @@ def _measure_of_text(raw: str) -> Measure:
             op, unit = "≤", unit[:-2]
         if len(unit) <= 4 and not re.search(r"[;；,，、]", unit):
             return Measure(text, float(match.group("num")), bool(match.group("pct")), op, unit)
+    labelled = _LABELLED_RE.match(flat)
+    if labelled and not labelled.group("label").endswith(_NOT_A_LABEL):
+        op = {">=": "≥", "<=": "≤"}.get(labelled.group("op"), labelled.group("op"))
+        return Measure(text, float(labelled.group("num")), bool(labelled.group("pct")), op, labelled.group("unit"))
     return Measure(text)
+
+
+def measure_in_text(raw: object, name: str) -> Measure:
+    """The actual of an indicator from the grounds a unit wrote for its score (自评依据, the
+    provincial form's column where the figures stand): the text read as a figure when it is one;
+    else the figure that follows the indicator's name in it (``经测算，本项目盈利率15%，…``); else
+    its only figure. A text with no figure, or several and none after the name, is words."""
+    whole = parse_measure(raw)
+    if whole.number is not None or not isinstance(raw, str):
+        return whole
+    flat = norm(raw).replace("％", "%")
+    figures = list(_FIGURE_RE.finditer(flat))
+    key = norm(name)
+    chosen = None
+    at = flat.find(key) if key else -1
+    if at >= 0:
+        after = [m for m in figures if m.start() >= at + len(key)]
+        if after and after[0].start() - (at + len(key)) <= 12:
+            chosen = after[0]
+    if chosen is None and len(figures) == 1:
+        chosen = figures[0]
+    if chosen is None:
+        return whole
+    return Measure(whole.text, float(chosen.group("num")), bool(chosen.group("pct")), None, "")
 
 
 def read_measure(sheet: Sheet, row: int, col: int | None) -> Measure:

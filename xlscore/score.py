@@ -13,6 +13,7 @@ from . import elements as elements_mod
 from .measure import Measure, parse_measure
 from .rules import CountRule, ElementsRule, LinearRule, Rule, RuleUnparsed, Tier, TiersRule, parse
 from .scoresheet import IndicatorRow
+from .weights import r2
 from .textnum import norm
 
 # 财预〔2020〕10号: 达成年度指标 80–100%, 部分达成并具有一定效果 60–80%, 未达成且效果较差 0–60%.
@@ -42,10 +43,6 @@ class Scored:
     too_low: float | None = None  # actual / target when far above the target
     missing_actual: bool = False
     extra: list = field(default_factory=list)
-
-
-def r2(value: float) -> float:
-    return round(value + 0.0, 2)
 
 
 def _pct(value: float) -> str:

@@ -15,10 +15,12 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .book import Book, Sheet, a1
+from .cellref import col_letter
 from .findings import Finding, make
-from .labels import label_key
-from .measure import BLANK, Measure, read_measure
-from .textnum import Unparsed, clean, norm, parse_number
+from .labels import FUND_ROWS, label_key
+from .measure import BLANK, Measure, measure_in_text, read_measure
+from .textnum import Unparsed, clean, norm, parse_number, parse_score
+from .weights import weight_findings
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "review_actual": ("复核业绩值", "复核实际完成值"),
@@ -27,7 +29,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "level1": ("一级指标", "一级指标及权重"),
     "level2": ("二级指标", "二级指标及权重"),
     "name": ("三级指标", "三级指标名称"),
-    "weight": ("权重", "分值", "权重分", "指标权重"),
+    "level1_weight": ("一级指标权重", "一级权重", "一级指标分值", "一级分值"),
+    "level2_weight": ("二级指标权重", "二级权重", "二级指标分值", "二级分值"),
+    "weight": ("权重", "分值", "权重分", "指标权重", "三级指标权重", "三级权重", "三级指标分值", "指标分值", "标准分值"),
     "target": ("标值", "目标值", "年度指标值", "指标值", "年度目标值", "绩效目标值"),
     "actual": ("业绩值", "实际完成值", "完成值", "实际值", "全年实际值"),
     "self_score": ("评分结果", "自评得分", "得分", "自评分", "自评分值"),
@@ -35,7 +39,20 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "source": ("数据来源及支持材料", "数据来源", "指标数据来源或依据", "数据来源及支撑材料", "佐证材料"),
     "definition": ("指标内容/计算公式", "指标内容", "计算公式", "指标解释"),
     "deviation": ("偏差原因分析及改进措施", "偏差原因分析", "未完成原因分析"),
+    # The provincial form has no 业绩值 column: the unit writes its score and the grounds for it
+    # (seed 004's note 1), and the figures in the grounds are the actual.
+    "basis": ("自评依据", "得分依据", "依据和理由", "得分的依据和理由", "得分依据和理由", "自评依据和理由",
+              "自评说明", "评分依据", "自评理由", "打分依据"),
 }
+# What each column was read as, in the words of the table (``xlscore check --explain``).
+ROLE_ZH = {
+    "level1": "一级指标", "level1_weight": "一级指标权重", "level2": "二级指标", "level2_weight": "二级指标权重",
+    "name": "三级指标", "weight": "三级指标权重", "target": "目标值（标值）", "actual": "业绩值（实际完成值）",
+    "self_score": "自评得分", "rule": "评分标准", "source": "数据来源", "definition": "指标内容/计算公式",
+    "deviation": "偏差原因分析", "basis": "自评依据", "review_actual": "复核业绩值", "review_score": "复核得分",
+    "review_note": "复核说明",
+}
+_WEIGHT_KEYS = ("weight", "level1_weight", "level2_weight")
 _LOOKUP = {word: key for key, words in HEADERS.items() for word in words}
 TOTAL_WORDS = ("总计", "合计", "总分", "自评综合得分", "综合得分", "得分合计")
 GRADE_WORDS = ("评价等级", "自评等级", "等级", "绩效等级", "评价结果")
@@ -49,7 +66,6 @@ class Cell(NamedTuple):
 
 
 NO_CELL = Cell(None, None)
-_new_cell = tuple.__new__  # _new_cell(Cell, (value, ref)): a named tuple's own constructor is several times slower
 
 
 @dataclass(slots=True)
@@ -93,6 +109,19 @@ class ScoreSheet:
     findings: list[Finding] = field(default_factory=list)
 
     level1_seen: list[str] = field(default_factory=list)  # 一级 names of the table, rows filled or not
+    parts: list = field(default_factory=list)  # the table's parts (Part), the first at sheet/header_row
+    weights_in_doubt: list[str] = field(default_factory=list)  # columns that may each be the weights
+
+    def layout(self) -> dict:
+        """Where the table was found and what each column was read as (the report's ``layout``)."""
+        return {
+            "table": "scoring",
+            "parts": [{"sheet": part.sheet, "range": part.range(),
+                       "columns": [{"column": col_letter(c), "header": part.headers.get(c, ""), "role": role}
+                                   for c, role in sorted(part.roles.items())]}
+                      for part in self.parts],
+            "weights_in_doubt": list(self.weights_in_doubt),
+        }
 
     def level1_names(self) -> list[str]:
         return list(dict.fromkeys([*(r.level1 for r in self.rows if r.level1), *self.level1_seen]))
@@ -140,18 +169,72 @@ def _header_of(key: str) -> str | None:
     return None
 
 
-def locate(book: Book) -> tuple[Sheet, int] | None:
-    for sheet in book.sheets:
-        rows: dict[int, set] = {}
-        for r, _c, text in sheet.texts:
-            key = _header_of(text)
+def _row_keys(sheet: Sheet, r: int) -> dict[int, str]:
+    """Column -> header key of row ``r`` (a merged header cell counts in every column it spans)."""
+    keys = {}
+    for c in range(sheet.ncols):
+        value = sheet.value(r, c)
+        if value.__class__ is str:
+            key = _header_key(value)
             if key is not None:
-                rows.setdefault(r, set()).add(key)
-        for r in sorted(rows):
-            keys = rows[r]
-            if "name" in keys and ("weight" in keys or "self_score" in keys):
-                return sheet, r
+                keys[c] = key
+    return keys
+
+
+def _is_header(keys: dict[int, str]) -> bool:
+    found = set(keys.values())
+    return "name" in found and bool(found & {"weight", "self_score", "level1_weight", "level2_weight"})
+
+
+def _header_rows(sheet: Sheet, start: int = 0) -> list[int] | None:
+    """The rows of the first scoring-table header at or below ``start``: one row, or two when the
+    header is written over two (``三级指标`` merged down beside ``自评情况`` over ``权重 | 得分``)."""
+    candidates = sorted({r for r, _c, text in sheet.texts if r >= start and _header_of(text) is not None})
+    for r in candidates:
+        keys = _row_keys(sheet, r)
+        if _is_header(keys):
+            return [r, r + 1] if _continues_header(sheet, r + 1, keys) else [r]
+        if keys and r + 1 < sheet.nrows:
+            below = _row_keys(sheet, r + 1)
+            if below and _is_header({**keys, **below}) and _continues_header(sheet, r + 1, {**keys, **below}):
+                return [r, r + 1]
     return None
+
+
+def _continues_header(sheet: Sheet, r: int, keys: dict[int, str]) -> bool:
+    """Whether row ``r`` is a header's second line: header words in cells of its own, no numbers,
+    and nothing in the names column but the header's own merged cell (an indicator row has a name)."""
+    if r >= sheet.nrows or _has_numbers(sheet, r):
+        return False
+    name_col = next((c for c, key in keys.items() if key == "name"), None)
+    if name_col is not None and not sheet.is_merged_child(r, name_col):
+        if _header_key(sheet.value(r, name_col)) is None and sheet.value(r, name_col) is not None:
+            return False
+    line = sheet.rows[r]
+    return any(value.__class__ is str and not sheet.is_merged_child(r, c) and _header_key(value) is not None
+               for c, value in enumerate(line))
+
+
+def _has_numbers(sheet: Sheet, r: int) -> bool:
+    return r < sheet.nrows and any(value.__class__ is float for value in sheet.rows[r])
+
+
+def locate(book: Book) -> tuple[Sheet, int] | None:
+    """The sheet and (last) header row of the first scoring table."""
+    for sheet in book.sheets:
+        rows = _header_rows(sheet)
+        if rows is not None:
+            return sheet, rows[-1]
+    return None
+
+
+def _column_keys(sheet: Sheet, header_rows: list[int]) -> dict[int, str]:
+    """Column -> header key over the header rows: the lowest row's word where it has one (the
+    more specific: ``权重`` under ``自评情况``)."""
+    keys: dict[int, str] = {}
+    for r in header_rows:
+        keys.update(_row_keys(sheet, r))
+    return keys
 
 
 def _number(sheet: Sheet, r: int, c: int | None, findings: list[Finding], what: str) -> Cell:
@@ -159,11 +242,11 @@ def _number(sheet: Sheet, r: int, c: int | None, findings: list[Finding], what: 
         return NO_CELL
     ar, ac, raw = sheet.cell(r, c)
     try:
-        parsed = parse_number(raw)
+        parsed = parse_score(raw)
     except Unparsed as exc:
         findings.append(make("VALUE_UNPARSED", sheet.name, a1(ar, ac), text=exc.text, what=what))
         return Cell(None, a1(ar, ac))
-    return _new_cell(Cell, (parsed.value, a1(ar, ac)))  # a weight written "20%" means 20 points of 100
+    return Cell(parsed.value, a1(ar, ac))  # a weight written "20%" means 20 points of 100
 
 
 def _text(sheet: Sheet, r: int, c: int | None) -> str | None:
@@ -173,69 +256,310 @@ def _text(sheet: Sheet, r: int, c: int | None) -> str | None:
     return None if value is None else clean(value) or None
 
 
-def read(book: Book) -> ScoreSheet | None:
-    found = locate(book)
-    if found is None:
-        return None
-    sheet, header = found
+@dataclass
+class Part:
+    """One stretch of the scoring table: its sheet, header and columns. A table continued on
+    another sheet (``附表1（续）``) or under a header repeated at a page break has several."""
+
+    sheet: str
+    header_row: int  # the last header row (0-based)
+    cols: dict[str, int]
+    first: int  # the first row below the header
+    last_row: int = 0
+    headers: dict[int, str] = field(default_factory=dict)  # column -> its header text
+    roles: dict[int, str] = field(default_factory=dict)  # column -> what it was read as
+    actual_from_basis: bool = False  # no 业绩值 column: the actuals are the figures of 自评依据
+
+    def range(self) -> str:
+        cols = self.cols.values()
+        return f"{a1(self.header_row, min(cols))}:{a1(max(self.last_row, self.header_row), max(cols))}"
+
+
+def _part(sheet: Sheet, header_rows: list[int]) -> tuple[Part, dict[int, str]]:
+    """A table part's columns: every text role by its first header match (the weights are chosen
+    later, from all candidates)."""
+    keys = _column_keys(sheet, header_rows)
     cols: dict[str, int] = {}
-    spans: dict[str, list[int]] = {"level1": [], "level2": []}
-    for c in range(sheet.ncols):
-        key = _header_key(sheet.value(header, c))
-        if key in spans:
-            spans[key].append(c)
-        elif key and key not in cols:
+    for c in sorted(keys):
+        key = keys[c]
+        if key not in ("level1", "level2", *_WEIGHT_KEYS) and key not in cols:
             cols[key] = c
-    table = ScoreSheet(sheet.name, header, cols)
-    first = header + 1
-    # a second header row (e.g. 权重 under 自评情况) is skipped
-    while first < sheet.nrows and any(_header_key(sheet.value(first, c)) for c in cols.values()):
-        first += 1
-    area = _level_columns(sheet, spans, first)
-    name_col, weight_col, score_col = cols.get("name"), cols.get("weight"), cols.get("self_score")
-    name_limit = name_col or 0
+    headers = {c: clean(sheet.value(header_rows[-1], c)) or clean(sheet.value(header_rows[0], c))
+               for c in range(sheet.ncols) if c in keys or sheet.value(header_rows[-1], c) is not None}
+    part = Part(sheet.name, header_rows[-1], cols, header_rows[-1] + 1, headers=headers)
+    if "actual" not in cols and "basis" in cols:
+        cols["actual"] = cols["basis"]
+        part.actual_from_basis = True
+    return part, keys
+
+
+def read(book: Book) -> ScoreSheet | None:
+    first_sheet = None
+    for sheet in book.sheets:
+        header_rows = _header_rows(sheet)
+        if header_rows is not None:
+            first_sheet = sheet
+            break
+    if first_sheet is None:
+        return None
+    part, keys = _part(first_sheet, header_rows)
+    table = ScoreSheet(first_sheet.name, part.header_row, part.cols, parts=[part])
+    readings = _Readings(first_sheet, part, keys)
+    sheet, index = first_sheet, book.sheets.index(first_sheet)
+    while True:
+        ended = _read_part(sheet, part, table, readings)
+        if ended:
+            break
+        # No 总计 row on this sheet: the table goes on on the next sheet with a scoring header.
+        following = book.sheets[index + 1:]
+        for index, sheet in enumerate(following, start=index + 1):
+            header_rows = _header_rows(sheet)
+            if header_rows is not None and not _header_rows_before(sheet, header_rows):
+                break
+        else:
+            break
+        part, keys = _part(sheet, header_rows)
+        table.parts.append(part)
+        readings.add_part(sheet, part, keys)
+    readings.choose(table)
+    return table
+
+
+_FUND_WORDS = frozenset(word for words in FUND_ROWS.values() for word in words)
+
+
+def _header_rows_before(sheet: Sheet, header_rows: list[int]) -> bool:
+    """Whether the sheet holds its own project before the header (a fund table above it): a
+    second project's table, not a continuation."""
+    return any(r < header_rows[0] and text in _FUND_WORDS for r, _c, text in sheet.texts)
+
+
+def _read_part(sheet: Sheet, part: Part, table: ScoreSheet, readings: "_Readings") -> bool:
+    """Read the indicator rows of one part into ``table``; True when the table ended here (its
+    总计 or 评价等级 row was met)."""
+    cols = part.cols
+    name_col = cols.get("name")
+    first = part.first
+    if name_col is None:
+        return True
     left_words: dict[int, list[str]] = {}  # row -> the words left of the names (总计, 评价等级, …)
-    by_anchor: dict = {}
-    target_col, actual_col = cols.get("target"), cols.get("actual")
-    rule_col, source_col, deviation_col = cols.get("rule"), cols.get("source"), cols.get("deviation")
     for r, c, key in sheet.texts:
-        if c <= name_limit and r >= first:
+        if c <= name_col and r >= first:
             left_words.setdefault(r, []).append(key)
-    for r in range(first, sheet.nrows):
+    level1_col = readings.level1_name_col(part)
+    r = first
+    while r < sheet.nrows:
         words = left_words.get(r)
         kind = _row_kind(tuple(words)) if words else None
         if kind == "total":
             table.total_row = r
-            table.total_weight = _number(sheet, r, weight_col, table.findings, "权重合计")
-            table.total_self = _number(sheet, r, score_col, table.findings, "得分合计")
-            table.last_row = r
+            readings.total = (sheet, part, r)
+            part.last_row = table.last_row = r
             _read_grade(sheet, table, r)
-            break
+            part.last_row = max(part.last_row, table.last_row)
+            return True
         if kind == "grade":
             _read_grade(sheet, table, r - 1)
-            break
-        if area.level1_name is not None and not sheet.is_merged_child(r, area.level1_name):
-            seen, _ = _split_name_weight(_text(sheet, r, area.level1_name))
+            part.last_row = max(part.last_row, table.last_row)
+            return True
+        if words and _is_header(_row_keys(sheet, r)):  # the header repeated at a page break
+            r += 2 if _continues_header(sheet, r + 1, _row_keys(sheet, r)) else 1
+            continue
+        if level1_col is not None and not sheet.is_merged_child(r, level1_col):
+            seen, _ = _split_name_weight(_text(sheet, r, level1_col))
             if seen and seen not in table.level1_seen:
                 table.level1_seen.append(seen)
-        if name_col is None or sheet.is_merged_child(r, name_col):
+        if sheet.is_merged_child(r, name_col) or not _text(sheet, r, name_col):
+            r += 1
             continue
-        name = _text(sheet, r, name_col)
-        if not name:
-            continue
-        row = IndicatorRow(sheet.name, r, name)
-        _levels(sheet, row, r, area, table.findings, by_anchor)
-        row.weight = _number(sheet, r, weight_col, table.findings, "权重")
-        row.target = read_measure(sheet, r, target_col)
-        row.actual = read_measure(sheet, r, actual_col)
-        row.self_score = _number(sheet, r, score_col, table.findings, "得分")
-        row.rule = _text(sheet, r, rule_col)
-        row.source = _text(sheet, r, source_col)
-        row.deviation = _text(sheet, r, deviation_col)
+        row = IndicatorRow(sheet.name, r, _text(sheet, r, name_col))
+        row.target = read_measure(sheet, r, cols.get("target"))
+        if part.actual_from_basis:
+            row.actual = measure_in_text(sheet.value(r, cols["actual"]), row.name)
+        else:
+            row.actual = read_measure(sheet, r, cols.get("actual"))
+        row.self_score = _number(sheet, r, cols.get("self_score"), table.findings, "得分")
+        row.rule = _text(sheet, r, cols.get("rule"))
+        row.source = _text(sheet, r, cols.get("source"))
+        row.deviation = _text(sheet, r, cols.get("deviation"))
         row.cells = _Cells(sheet, r, cols)
         table.rows.append(row)
-        table.last_row = r
-    return table
+        readings.rows.append((sheet, part, row))
+        part.last_row = table.last_row = r
+        r += 1
+    return False
+
+
+@dataclass
+class _Area:
+    """The columns of the 一级/二级 names and weights, and of the 三级 weight."""
+
+    weight: int | None = None
+    level1_name: int | None = None
+    level1_weight: int | None = None
+    level2_name: int | None = None
+    level2_weight: int | None = None
+
+
+class _Readings:
+    """The ways the weight columns of a table can be read, and the choice among them.
+
+    A column's header words allow several readings: ``分值`` is the 三级 weight in one layout and
+    the 一级 weight (merged down its block) in another; a number column under ``一级指标`` may be
+    the 一级 or the 二级 weight. Each reading is tried on the rows, and the one under which the
+    weights add up (三级 → 二级 → 一级 → 100) is taken; ties go to the reading the headers and the
+    columns' places suggest. When no reading adds up and two differ in what they take as the
+    weights, the columns are in doubt: said once (LAYOUT_AMBIGUOUS), not as every sum they break.
+    """
+
+    def __init__(self, sheet: Sheet, part: Part, keys: dict[int, str]):
+        self.first = (sheet, part, keys)
+        self.parts: list[tuple[Sheet, Part, dict[int, str]]] = [(sheet, part, keys)]
+        self.rows: list[tuple[Sheet, Part, IndicatorRow]] = []
+        self.total: tuple[Sheet, Part, int] | None = None
+
+    def add_part(self, sheet: Sheet, part: Part, keys: dict[int, str]) -> None:
+        self.parts.append((sheet, part, keys))
+
+    def level1_name_col(self, part: Part) -> int | None:
+        sheet, first, keys = self.first
+        col = self._names(sheet, keys, first)[0]
+        return self._map(col, part)
+
+    # --- the candidates -------------------------------------------------------------------------
+    def _names(self, sheet: Sheet, keys: dict[int, str], part: Part) -> tuple[int | None, int | None]:
+        """The 一级 and 二级 name columns: the first text column under each level's header."""
+        names: dict[str, int] = {}
+        for c in sorted(keys):
+            if keys[c] in ("level1", "level2") and keys[c] not in names and not self._numeric(sheet, c, part):
+                names[keys[c]] = c
+        return names.get("level1"), names.get("level2")
+
+    @staticmethod
+    def _numeric(sheet: Sheet, c: int, part: Part) -> bool:
+        return _numeric_share(sheet, c, part.first) >= 0.5
+
+    def _candidates(self) -> list[_Area]:
+        """Every reading the headers allow, most likely first (by headers and places alone)."""
+        sheet, part, keys = self.first
+        name_col = part.cols.get("name")
+        if name_col is None:
+            return []
+        level1_name, level2_name = self._names(sheet, keys, part)
+        left = min(keys)
+        weights = [c for c in sorted(keys) if keys[c] == "weight"]
+        levels = [c for c in range(left, name_col) if c not in (level1_name, level2_name)
+                  and keys.get(c) in (None, "level1", "level2", *_WEIGHT_KEYS) and self._numeric(sheet, c, part)]
+        levels += [c for c in sorted(keys) if keys[c] in ("level1_weight", "level2_weight") and c not in levels]
+        out: list[tuple[tuple, _Area]] = []
+        for weight in weights or [None]:
+            rest = sorted(c for c in levels if c != weight)[:2]
+            options: list[tuple[int | None, int | None]]
+            if len(rest) == 2:
+                options = [(rest[0], rest[1]), (rest[1], rest[0])]
+            elif len(rest) == 1:
+                options = [(rest[0], None), (None, rest[0])]
+            else:
+                options = [(None, None)]
+            for l1, l2 in options:
+                area = _Area(weight, level1_name, l1, level2_name, l2)
+                out.append((self._prior(area, keys, name_col), area))
+        out.sort(key=lambda item: item[0])
+        return [area for _, area in out]
+
+    @staticmethod
+    def _prior(area: _Area, keys: dict[int, str], name_col: int) -> tuple:
+        """How unlikely a reading is from its headers and places alone (lower is likelier)."""
+        def hint(c: int | None, level: str) -> int:
+            if c is None:
+                return 0
+            key = keys.get(c)
+            if key in ("level1_weight", "level2_weight"):
+                return 0 if key == f"{level}_weight" else 4  # a header that names the level
+            if key == "level2" and level == "level1":
+                return 2  # a number under 二级指标 is the 二级 weight
+            return 0
+        misplaced = int(area.weight is not None and area.weight < name_col)  # a 三级 weight left of the names
+        order = int(area.level1_weight is not None and area.level2_weight is not None
+                    and area.level1_weight > area.level2_weight)
+        one_level = int(area.level1_weight is None and area.level2_weight is not None
+                        and keys.get(area.level2_weight) not in ("level2", "level2_weight"))
+        return (hint(area.level1_weight, "level1") + hint(area.level2_weight, "level2"), misplaced, order, one_level)
+
+    # --- trying them on the rows ----------------------------------------------------------------
+    def _map(self, col: int | None, part: Part) -> int | None:
+        """The column of ``part`` that plays the role ``col`` plays in the first part: the one
+        under the same header (by its place among the columns of that header), else the same."""
+        if col is None:
+            return None
+        sheet, first, _keys = self.first
+        if part is first:
+            return col
+        header = label_key(first.headers.get(col, ""))
+        if header:
+            same = [c for c, text in sorted(first.headers.items()) if label_key(text) == header]
+            there = [c for c, text in sorted(part.headers.items()) if label_key(text) == header]
+            if col in same and len(there) == len(same):
+                return there[same.index(col)]
+        return col
+
+    def _apply(self, area: _Area, findings: list[Finding]) -> None:
+        seen: dict = {}
+        previous = None
+        for sheet, part, row in self.rows:
+            mapped = _Area(*(self._map(getattr(area, k), part) for k in
+                             ("weight", "level1_name", "level1_weight", "level2_name", "level2_weight")))
+            row.weight = _number(sheet, row.row, mapped.weight, findings, "权重")
+            _levels(sheet, row, row.row, mapped, findings, seen)
+            if previous is not None:
+                _fill_down(row, previous)
+            previous = row
+
+    def _total_weight(self, area: _Area, findings: list[Finding]) -> Cell:
+        if self.total is None:
+            return NO_CELL
+        sheet, part, r = self.total
+        return _number(sheet, r, self._map(area.weight, part), findings, "权重合计")
+
+    def choose(self, table: ScoreSheet) -> None:
+        candidates = self._candidates()
+        tried: list[tuple[int, int, _Area]] = []
+        for rank, area in enumerate(candidates):
+            self._apply(area, [])
+            broken = len(weight_findings([row for _s, _p, row in self.rows], table.sheet,
+                                         self._total_weight(area, [])))
+            tried.append((broken, rank, area))
+            if broken == 0 and rank == 0:
+                break  # the likeliest reading adds up: nothing else to try
+        area = min(tried, key=lambda t: t[:2])[2] if tried else _Area()
+        best = min(tried, key=lambda t: t[:2])[0] if tried else 0
+        doubt = sorted({t[2].weight for t in tried if t[0] == best and t[2].weight is not None})
+        if best and len(doubt) > 1:
+            sheet, part, _keys = self.first
+            table.weights_in_doubt = [col_letter(c) for c in doubt]
+            table.findings.append(make(
+                "LAYOUT_AMBIGUOUS", table.sheet, a1(part.header_row, doubt[0]),
+                columns="、".join(f"“{part.headers.get(c, '')}”（{a1(part.header_row, c)}）" for c in doubt),
+                chosen=part.headers.get(area.weight, "")))
+        self._apply(area, table.findings)
+        table.total_weight = self._total_weight(area, table.findings)
+        if self.total is not None:
+            sheet, part, r = self.total
+            table.total_self = _number(sheet, r, part.cols.get("self_score"), table.findings, "得分合计")
+        for _sheet, part, _keys in self.parts:
+            for key in ("weight", "level1_name", "level1_weight", "level2_name", "level2_weight"):
+                col = self._map(getattr(area, key), part)
+                if col is not None:
+                    role = {"level1_name": "level1", "level2_name": "level2"}.get(key, key)
+                    part.roles[col] = role
+            for key, col in part.cols.items():
+                part.roles.setdefault(col, "basis" if part.actual_from_basis and key == "actual" else key)
+        if area.weight is not None:
+            table.cols["weight"] = area.weight
+            for _sheet, part, _keys in self.parts[1:]:
+                col = self._map(area.weight, part)
+                if col is not None:
+                    part.cols["weight"] = col
 
 
 @lru_cache(maxsize=4096)
@@ -268,16 +592,6 @@ def _read_grade(sheet: Sheet, table: ScoreSheet, total_row: int) -> None:
                     return
 
 
-@dataclass
-class _Area:
-    """The columns of the 一级/二级 names and weights."""
-
-    level1_name: int | None = None
-    level1_weight: int | None = None
-    level2_name: int | None = None
-    level2_weight: int | None = None
-
-
 def _numeric_share(sheet: Sheet, c: int, first: int) -> float:
     """The share of the column's filled cells (each merged block once) below the header that hold numbers."""
     anchors = sheet.column_anchors(c, first, min(sheet.nrows, first + 60))
@@ -294,28 +608,6 @@ def _numeric_share(sheet: Sheet, c: int, first: int) -> float:
         except Unparsed:
             pass
     return numeric / len(values)
-
-
-def _level_columns(sheet: Sheet, spans: dict[str, list[int]], first: int) -> _Area:
-    area = _Area()
-    numeric_cols: list[int] = []
-    for key in ("level1", "level2"):
-        for c in spans[key]:
-            if _numeric_share(sheet, c, first) >= 0.5:
-                numeric_cols.append(c)
-                if key == "level2" and area.level2_weight is None:
-                    area.level2_weight = c
-            elif key == "level1" and area.level1_name is None:
-                area.level1_name = c
-            elif key == "level2" and area.level2_name is None:
-                area.level2_name = c
-    # Numbers under 一级指标: its weight, then (when no 二级 column has one) the 二级 weight.
-    level1_numbers = [c for c in spans["level1"] if c in numeric_cols]
-    if level1_numbers:
-        area.level1_weight = level1_numbers[0]
-        if area.level2_weight is None and len(level1_numbers) > 1:
-            area.level2_weight = level1_numbers[1]
-    return area
 
 
 @lru_cache(maxsize=4096)
@@ -338,24 +630,35 @@ def _levels(sheet: Sheet, row: IndicatorRow, r: int, area: _Area, findings: list
         sheet, r, area.level2_name, area.level2_weight, findings, "二级指标权重", False, seen)
 
 
+def _fill_down(row: IndicatorRow, above: IndicatorRow) -> None:
+    """A level cell left blank under a filled one (a merged block unmerged, its value kept on the
+    block's first row only) belongs to the block above — the 二级 only within the same 一级."""
+    if row.level1 is None and row.level1_weight.value is None:
+        row.level1, row.level1_weight, row.level1_key = above.level1, above.level1_weight, above.level1_key
+    if (row.level2 is None and row.level2_weight.value is None and row.level1_key == above.level1_key
+            and (above.level2 is not None or above.level2_weight.value is not None)):
+        row.level2, row.level2_weight, row.level2_key = above.level2, above.level2_weight, above.level2_key
+
+
 def _level(sheet: Sheet, r: int, name_col: int | None, weight_col: int | None, findings: list[Finding],
            label: str, keep_name_key: bool, seen: dict) -> tuple[str | None, Cell, tuple | None]:
     """(name, weight, group key) of one level in row ``r``. The group key is the name's merged
     anchor, or the weight's (always for 二级, whose weights group the rows)."""
     name, weight, key = None, NO_CELL, None
     if name_col is not None:
-        key = sheet.anchor(r, name_col)
+        at = sheet.anchor(r, name_col)
+        key = (sheet.name, *at)  # a continued table's parts are on several sheets
         read = seen.get(("name", key))
         if read is None:
-            read = seen["name", key] = _split_name_weight(_text(sheet, *key))
+            read = seen["name", key] = _split_name_weight(_text(sheet, *at))
         name, written = read
         if written is not None and weight_col is None:
-            weight = Cell(written, a1(*key))
+            weight = Cell(written, a1(*at))
     if weight_col is not None:
         at = sheet.anchor(r, weight_col)
-        weight = seen.get((label, at))  # per level: one cell may span both levels' weight columns
+        weight = seen.get((label, sheet.name, at))  # per level: one cell may span both levels' weight columns
         if weight is None:
-            weight = seen[label, at] = _number(sheet, *at, findings, label)
+            weight = seen[label, sheet.name, at] = _number(sheet, *at, findings, label)
         if not keep_name_key or key is None:
-            key = at
+            key = (sheet.name, *at)
     return name, weight, key

@@ -10,9 +10,8 @@ from .labels import ROW_ZH
 from .rules import RuleUnparsed, parse
 from .score import FUND_ROW_BY_NAME, TOLERANCE, Scored, r2, score_row
 from .textnum import norm
-from .scoresheet import Cell, IndicatorRow, ScoreSheet, read
-
-WEIGHT_TOLERANCE = 0.005 + 1e-9
+from .scoresheet import IndicatorRow, ScoreSheet, read
+from .weights import weight_findings
 
 
 @dataclass
@@ -143,68 +142,11 @@ def _row_findings(scoring: Scoring, row: IndicatorRow, spec, scored: Scored, sch
                  review=f"{scored.review:g}"))
 
 
-def _groups(rows: list[IndicatorRow], level: str) -> list[tuple[Cell, list[IndicatorRow]]]:
-    """Rows grouped under their 一级/二级 weight: a merged cell is one group; an unmerged weight
-    repeated on consecutive rows is one group until its rows' weights reach it."""
-    groups: list[tuple[Cell, list[IndicatorRow], tuple | None]] = []
-    weight_of, key_of = f"{level}_weight", f"{level}_key"
-    for row in rows:
-        cell: Cell = getattr(row, weight_of)
-        key = getattr(row, key_of)
-        if cell.value is None and key is None:
-            continue
-        if groups:
-            last_cell, members, last_key = groups[-1]
-            same_key = key is not None and key == last_key
-            repeated = (
-                not same_key and cell.value is not None and last_cell.value is not None
-                and abs(cell.value - last_cell.value) < 1e-9 and level == "level2"
-                and sum(m.weight.value or 0 for m in members) < last_cell.value - WEIGHT_TOLERANCE
-                and len({getattr(m, key_of) for m in members}) == len(members)
-            )
-            if same_key or repeated:
-                members.append(row)
-                continue
-        groups.append((cell, [row], key))
-    return [(cell, members) for cell, members, _ in groups]
-
-
 def _weights(scoring: Scoring) -> None:
-    rows = scoring.table.rows
-    add = scoring.findings.append
-    sheet = scoring.table.sheet
-    level2 = _groups(rows, "level2")
-    for cell, members in level2:
-        summed = sum(m.weight.value or 0 for m in members)
-        if cell.value is not None and abs(summed - cell.value) > WEIGHT_TOLERANCE:
-            add(make("WEIGHT_SUM", sheet, cell.ref, what=f"二级指标（{members[0].level2 or members[0].name} 等）",
-                     stated=f"{cell.value:g}", expected=f"{r2(summed):g}", parts="所属三级指标权重"))
-    level1 = _groups(rows, "level1")
-    for cell, members in level1:
-        if cell.value is None:
-            continue
-        member_ids = {id(m) for m in members}
-        subgroups = [c for c, ms in level2 if id(ms[0]) in member_ids and c.value is not None]
-        if subgroups:
-            summed, parts = sum(c.value for c in subgroups), "所属二级指标权重"
-        else:
-            summed, parts = sum(m.weight.value or 0 for m in members), "所属三级指标权重"
-        if abs(summed - cell.value) > WEIGHT_TOLERANCE:
-            add(make("WEIGHT_SUM", sheet, cell.ref, what=f"一级指标“{members[0].level1 or ''}”",
-                     stated=f"{cell.value:g}", expected=f"{r2(summed):g}", parts=parts))
-    total = sum(r.weight.value or 0 for r in rows)
-    level1_total = sum(c.value for c, _ in level1 if c.value is not None)
-    stated = scoring.table.total_weight
-    if rows and abs(total - 100) > WEIGHT_TOLERANCE:
-        ref = stated.ref or (rows[0].weight.ref if rows else None)
-        add(make("WEIGHT_SUM", sheet, ref, what="全部三级指标", stated="100", expected=f"{r2(total):g}",
-                 parts="三级指标权重"))
-    elif level1_total and abs(level1_total - 100) > WEIGHT_TOLERANCE:
-        add(make("WEIGHT_SUM", sheet, rows[0].level1_weight.ref, what="全部一级指标", stated="100",
-                 expected=f"{r2(level1_total):g}", parts="一级指标权重"))
-    if stated.value is not None and abs(stated.value - total) > WEIGHT_TOLERANCE:
-        add(make("WEIGHT_SUM", sheet, stated.ref, what="总计行的权重", stated=f"{stated.value:g}",
-                 expected=f"{r2(total):g}", parts="三级指标权重"))
+    table = scoring.table
+    if table.weights_in_doubt:
+        return  # the columns in doubt are reported once (LAYOUT_AMBIGUOUS), not as every sum they break
+    scoring.findings += weight_findings(table.rows, table.sheet, table.total_weight)
 
 
 def _totals(scoring: Scoring) -> None:

@@ -112,6 +112,19 @@ def parse_number(raw: object) -> Parsed:
     return parsed
 
 
+def parse_score(raw: object) -> Parsed:
+    """A score or a weight: :func:`parse_number`, and the same number written with its unit
+    (``2.22分``)."""
+    if isinstance(raw, str):
+        text = norm(raw)
+        if len(text) > 1 and text.endswith("分"):
+            try:
+                return parse_number(text[:-1])
+            except Unparsed:
+                raise Unparsed(raw) from None
+    return parse_number(raw)
+
+
 @lru_cache(maxsize=1 << 16)
 def _parse_text(raw: str) -> Parsed | None:
     """A number from text (None when the text is not one); cached, as a batch meets the same
