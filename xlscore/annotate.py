@@ -42,7 +42,7 @@ def annotate(analysis: Analysis, path: Path):
         report.findings.append(make("COPY_DROPS", None, None, what="、".join(dropped)))
     workbook = open_copy(analysis, path)
     if analysis.scoring is not None:
-        _review_columns(workbook[analysis.scoring.table.sheet], analysis)
+        _review_columns(workbook, analysis)
     _mark(workbook, report.findings)
     _layout(workbook, analysis)
     reviewsheet.build(workbook, report, dropped)
@@ -55,34 +55,40 @@ def annotate(analysis: Analysis, path: Path):
     return workbook
 
 
-def _review_columns(ws, analysis: Analysis) -> None:
+def _review_columns(workbook, analysis: Analysis) -> None:
+    """The 复核 columns of every part of the scoring table (a table continued on another sheet
+    has them on each), filled row by row, and the review's total and grade."""
     scoring = analysis.scoring
     table: ScoreSheet = scoring.table
-    header = table.header_row + 1
-    last = max([*table.cols.values(), 0]) + 1
-    template = ws.cell(row=header, column=table.cols.get("rule", table.cols.get("name", 0)) + 1)
-    for key, label in REVIEW_COLUMNS:
-        if key not in table.cols:
-            last += 1
-            cell = ws.cell(row=header, column=last)
-            convert.put(cell, label)
-            _copy_style(template, cell)
-            table.cols[key] = last - 1
-    for row, scored in scoring.results:
-        if row.sheet != table.sheet or row.row <= table.header_row:
-            continue  # the national form's 预算执行率 line stands in the budget block, not the table
-        r = row.row + 1
-        like = ws.cell(row=r, column=table.cols.get("self_score", table.cols["name"]) + 1)
-        for key, value in (("review_actual", scored.review_actual), ("review_score", scored.review),
-                           ("review_note", scored.note)):
-            cell = ws.cell(row=r, column=table.cols[key] + 1)
-            convert.put(cell, value)
-            _copy_style(like, cell)
-            if key == "review_score":
-                cell.number_format = "0.00"
-            elif key == "review_note":
-                cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
-    score_col = table.cols["review_score"] + 1
+    for part in table.parts:
+        ws = workbook[part.sheet]
+        cols = part.cols
+        header = part.header_row + 1
+        last = max([*cols.values(), *part.roles, 0]) + 1
+        template = ws.cell(row=header, column=cols.get("rule", cols.get("name", 0)) + 1)
+        for key, label in REVIEW_COLUMNS:
+            if key not in cols:
+                last += 1
+                cell = ws.cell(row=header, column=last)
+                convert.put(cell, label)
+                _copy_style(template, cell)
+                cols[key] = last - 1
+        for row, scored in scoring.results:
+            if row.sheet != part.sheet or not part.first <= row.row <= part.last_row:
+                continue  # the national form's 预算执行率 line stands in the budget block, not the table
+            r = row.row + 1
+            like = ws.cell(row=r, column=cols.get("self_score", cols["name"]) + 1)
+            for key, value in (("review_actual", scored.review_actual), ("review_score", scored.review),
+                               ("review_note", scored.note)):
+                cell = ws.cell(row=r, column=cols[key] + 1)
+                convert.put(cell, value)
+                _copy_style(like, cell)
+                if key == "review_score":
+                    cell.number_format = "0.00"
+                elif key == "review_note":
+                    cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+    last_part = table.parts[-1]
+    ws, score_col = workbook[last_part.sheet], last_part.cols["review_score"] + 1
     if table.total_row is not None:
         convert.put(ws.cell(row=table.total_row + 1, column=score_col), scoring.totals.get("review_score"))
         ws.cell(row=table.total_row + 1, column=score_col).number_format = "0.00"
@@ -126,14 +132,13 @@ def _layout(workbook, analysis: Analysis) -> None:
         first = min([r.row for r in usage.items] + ([usage.total.row] if usage.total else []) or [usage.header_top + 1])
         titles.setdefault(usage.sheet, []).append((usage.header_top + 1, max(usage.header_top + 1, first)))
     if analysis.scoring is not None:
-        table = analysis.scoring.table
-        first = table.rows[0].row if table.rows else table.header_row + 1
-        titles.setdefault(table.sheet, []).append((table.header_row + 1, max(table.header_row + 1, first)))
-        ws = workbook[table.sheet]
-        end = max(table.last_row + 1, table.header_row + 2)
-        widths = {table.cols[k] + 1: w for k, w in TEXT_WIDTHS.items() if k in table.cols}
-        printsetup.wrap_columns(ws, widths, range(table.header_row + 1, end + 1))
-        printsetup.fit_rows(ws, range(table.header_row + 1, end + 1))  # only where text was wrapped
+        for part in analysis.scoring.table.parts:
+            titles.setdefault(part.sheet, []).append((part.top + 1, part.header_row + 1))
+            ws = workbook[part.sheet]
+            end = max(part.last_row + 1, part.header_row + 2)
+            widths = {part.cols[k] + 1: w for k, w in TEXT_WIDTHS.items() if k in part.cols}
+            printsetup.wrap_columns(ws, widths, range(part.header_row + 1, end + 1))
+            printsetup.fit_rows(ws, range(part.header_row + 1, end + 1))  # only where text was wrapped
     name = analysis.report.project.name
     for ws in workbook.worksheets:
         spans = titles.get(ws.title, [])

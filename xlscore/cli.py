@@ -40,8 +40,10 @@ def main() -> None:
               help="输出格式（默认 text）：text 每项一行（文件:工作表!单元格: 代码 说明）；json 机器可读报告（多个文件时每行一个 JSON 对象）。")
 @click.option("--scheme", default=None, metavar="SCHEME",
               help="指标体系 id（见 xlscore schemes），或自定义体系文件路径；默认按评分表自动识别。")
+@click.option("--explain", is_flag=True,
+              help="先列出找到的每张表（工作表、范围）及每一列按什么读取（如“分值”列读作一级指标权重），便于发现读错的列。")
 @_help_option
-def check(files: tuple[str, ...], fmt: str, scheme: str | None) -> None:
+def check(files: tuple[str, ...], fmt: str, scheme: str | None, explain: bool) -> None:
     from .pipeline import check_file
     from .report import json_line
 
@@ -64,8 +66,12 @@ def check(files: tuple[str, ...], fmt: str, scheme: str | None) -> None:
                 sys.stdout.write(line.decode("utf-8"))
                 sys.stdout.flush()
         else:
+            from .layout import explain_lines
             from .report import text_lines
 
+            if explain and report.status == "ok":
+                for line in explain_lines(report.to_dict()):
+                    click.echo(line)
             for line in text_lines(report):
                 click.echo(line)
         worst = max(worst, report.exit_code)

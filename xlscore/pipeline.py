@@ -12,6 +12,7 @@ from . import book as book_mod
 from . import fund as fund_mod
 from . import budget as budget_mod
 from . import header
+from . import layout
 from . import usage as usage_mod
 from .catalog import CATALOG
 from .errors import WorkbookError
@@ -82,6 +83,7 @@ def check_book(book: book_mod.Book, report: Report, scheme=None, analysis: Analy
         warn = getattr(prepared[1], "spend_rate_warn", None) if prepared else None
         _annex(fund, usage, book, report, SPEND_RATE_WARN if warn is None else warn)
         scoring_fund, extra_rows = report.fund or None, []
+    report.layout = _layout(book, fund, usage, block, prepared[0] if prepared else None)
     if prepared is None:
         report.findings.append(make("TABLE_MISSING", None, None, table="自评价评分附件表"))
     else:
@@ -92,6 +94,27 @@ def check_book(book: book_mod.Book, report: Report, scheme=None, analysis: Analy
         report.grade = scored.grade
         report.findings += scored.findings
     return report
+
+
+def _layout(book, fund, usage, block, table) -> list[dict]:
+    """The report's ``layout``: each table found and what each of its columns was read as."""
+    found = []
+    if fund is not None:
+        first = min(fund.rows.values())
+        found.append(layout.grid(book, "fund", fund.sheet, range(fund.header_top, first), fund.cols,
+                                 fund.rows, fund.label_col))
+    if usage is not None:
+        last = max([usage.header_top, *(row.row for row in usage.items),
+                    *([usage.total.row] if usage.total is not None else [])])
+        body = min([*(row.row for row in usage.items), *([usage.total.row] if usage.total is not None else []), last + 1])
+        found.append(layout.grid(book, "usage", usage.sheet, range(usage.header_top, body), usage.cols,
+                                 label_col=usage.label_col, last_row=last))
+    if block is not None:
+        found.append(layout.grid(book, "budget", block.sheet, range(block.header_row, block.header_row + 1),
+                                 block.cols, block.rows))
+    if table is not None:
+        found.append(table.layout())
+    return found
 
 
 def _national(block, report: Report) -> tuple[dict | None, list]:

@@ -57,7 +57,7 @@ def wrap_columns(ws, widths: dict[int, float], rows: range) -> None:
             cell = ws.cell(row=r, column=col)
             if cell.value is None:
                 continue
-            key = tuple(cell._style)
+            key = tuple(cell._style or ())  # a cell the file gave no style has none here
             if key not in wrapped:
                 align = cell.alignment
                 cell.alignment = Alignment(horizontal=align.horizontal, vertical=align.vertical or "center",

@@ -32,6 +32,7 @@ class Report:
     grade: dict = field(default_factory=dict)
     scheme: str | None = None
     tables: dict = field(default_factory=dict)
+    layout: list[dict] = field(default_factory=list)  # each table found and what each column was read as
     findings: list[Finding] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
@@ -57,6 +58,7 @@ class Report:
             "project": self.project.to_dict(),
             "scheme": self.scheme,
             "tables": self.tables,
+            "layout": self.layout,
             "fund": self.fund,
             "fund_stated": self.fund_stated,
             "usage": self.usage,

@@ -265,14 +265,15 @@ class Part:
     header_row: int  # the last header row (0-based)
     cols: dict[str, int]
     first: int  # the first row below the header
+    top: int = 0  # the first header row
     last_row: int = 0
     headers: dict[int, str] = field(default_factory=dict)  # column -> its header text
     roles: dict[int, str] = field(default_factory=dict)  # column -> what it was read as
     actual_from_basis: bool = False  # no 业绩值 column: the actuals are the figures of 自评依据
 
     def range(self) -> str:
-        cols = self.cols.values()
-        return f"{a1(self.header_row, min(cols))}:{a1(max(self.last_row, self.header_row), max(cols))}"
+        cols = [*self.cols.values(), *self.roles]
+        return f"{a1(self.top, min(cols))}:{a1(max(self.last_row, self.header_row), max(cols))}"
 
 
 def _part(sheet: Sheet, header_rows: list[int]) -> tuple[Part, dict[int, str]]:
@@ -286,7 +287,7 @@ def _part(sheet: Sheet, header_rows: list[int]) -> tuple[Part, dict[int, str]]:
             cols[key] = c
     headers = {c: clean(sheet.value(header_rows[-1], c)) or clean(sheet.value(header_rows[0], c))
                for c in range(sheet.ncols) if c in keys or sheet.value(header_rows[-1], c) is not None}
-    part = Part(sheet.name, header_rows[-1], cols, header_rows[-1] + 1, headers=headers)
+    part = Part(sheet.name, header_rows[-1], cols, header_rows[-1] + 1, header_rows[0], headers=headers)
     if "actual" not in cols and "basis" in cols:
         cols["actual"] = cols["basis"]
         part.actual_from_basis = True
