@@ -242,3 +242,18 @@ def test_provincial_grounds_are_the_actual(tmp_path):
     assert rows["新项目节电量"]["review_score"] == 2 and rows["新增利税"]["review_score"] == 2
     roles = {c["header"]: c["role"] for c in rep["layout"][-1]["parts"][0]["columns"]}
     assert roles["得分的依据和理由"] == "basis"
+
+
+# --- what was read, shown ------------------------------------------------------------------------
+
+
+def test_explain_shows_each_column_in_chinese(tmp_path):
+    from conftest import run_cli
+
+    result = run_cli("check", "--explain", _copy(tmp_path, "printed.xlsx", _printed_annex))
+    out = result.stdout
+    assert "评分表：工作表“自评价评分附件表” A2:M25" in out
+    assert "B 列 “分值” → 一级指标权重" in out and "E 列 “权重” → 三级指标权重" in out
+    assert "资金安排情况表：工作表“资金安排情况”" in out and "“预算安排” → 预算安排(1)" in out
+    layout_lines = out.split("\n")[: out.split("\n").index(next(l for l in out.split("\n") if "FUND_RATE_OVER_100" in l))]
+    assert not any(word in line for line in layout_lines for word in ("level1", "weight", "None"))
