@@ -41,12 +41,14 @@ def _label_key(text: str) -> str:
 
 # Fund table rows (资金安排情况). Amount rows first, then rate rows.
 FUND_ROWS: dict[str, tuple[str, ...]] = {
-    "budget": ("预算安排", "预算安排数", "预算安排资金", "年度预算安排", "预算数"),
+    "budget": ("预算安排", "预算安排数", "预算安排资金", "年度预算安排", "预算数",
+               "年度预算", "预算资金", "预算金额", "年度安排资金", "安排资金", "计划安排资金"),
     "input": ("项目实际投入", "实际投入", "项目实际投入数", "实际投入资金"),
-    "arrived": ("资金到位", "资金到位数", "到位资金", "实际到位资金", "资金实际到位"),
-    "spent": ("实际支出", "实际支出数", "资金实际支出", "实际支出资金"),
-    "balance": ("资金结余", "结余资金", "结余", "资金结余数"),
-    "execution_rate": ("预算执行率",),
+    "arrived": ("资金到位", "资金到位数", "到位资金", "实际到位资金", "资金实际到位",
+                "实际到位", "到位金额", "实际到位金额", "到位资金数"),
+    "spent": ("实际支出", "实际支出数", "资金实际支出", "实际支出资金", "实际支出金额", "支出金额", "已支出资金"),
+    "balance": ("资金结余", "结余资金", "结余", "资金结余数", "结余金额"),
+    "execution_rate": ("预算执行率", "执行率", "资金执行率"),
     "arrival_rate": ("资金到位率", "到位率"),
     "spend_rate": ("资金实际支出率", "实际支出率", "资金支出率", "支出率"),
 }
@@ -154,3 +156,41 @@ HEADER_FIELDS: dict[str, tuple[str, ...]] = {
     "department": ("主管部门", "主管单位", "部门名称", "单位名称", "项目单位", "实施单位", "预算单位", "填报单位"),
     "year": ("年度", "评价年度", "项目年度", "所属年度", "预算年度"),
 }
+
+
+# The provincial fund table (附件1 of a provincial notice, typed by the unit): the same rows without
+# their municipal numbers, columns 合计 | 财政资金 | 其他资金 (or 单位自筹). See provincial_fund.py.
+FUND_ROW_PLAIN = {key: name.split("(")[0] for key, name in ROW_ZH.items()}
+_FORMULA_SPLIT_RE = re.compile(r"[÷/／]")
+_FORMULA_HINTS = (("投入", "input"), ("到位", "arrived"), ("支出", "spent"), ("使用", "spent"),
+                  ("预算", "budget"), ("安排", "budget"), ("计划", "budget"))
+
+
+def _formula_side(text: str) -> str | None:
+    key = label_key(text)
+    row = _LOOKUP_FUND_ROW.get(key)
+    if row in ("budget", "input", "arrived", "spent"):
+        return row
+    for word, row in _FORMULA_HINTS:
+        if word in key:
+            return row
+    return None
+
+
+def rate_formula(value: object) -> tuple[str, str] | None:
+    """The (numerator, denominator) rows a rate label states in words, or None.
+
+    ``执行率（实际支出/资金到位）`` and ``支出率=实际支出÷到位资金`` -> ('spent', 'arrived'). Numbered
+    references (``(6)=(3)/(1)``) name no words and give None: the form's own numbering applies.
+    """
+    text = norm(value)
+    inner = re.findall(r"[(（]([^)）]*[÷/／][^)）]*)[)）]", text)
+    candidates = inner + ([text.split("=", 1)[1]] if "=" in text else [])
+    for candidate in candidates:
+        sides = _FORMULA_SPLIT_RE.split(candidate)
+        if len(sides) != 2:
+            continue
+        num, den = _formula_side(sides[0]), _formula_side(sides[1])
+        if num and den and num != den:
+            return num, den
+    return None

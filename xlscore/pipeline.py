@@ -146,7 +146,8 @@ def _annex(fund, usage, book, report: Report, spend_rate_warn: float) -> None:
         report.fund, report.fund_stated = reconciled.fund, reconciled.stated
         report.findings += reconciled.findings
     if usage is None:
-        report.findings.append(make("TABLE_MISSING", None, None, table="资金使用情况表"))
+        if fund is None or fund.form == "municipal":  # the provincial form has no usage table
+            report.findings.append(make("TABLE_MISSING", None, None, table="资金使用情况表"))
         return
     report.findings += usage.findings
     report.usage = [

@@ -5,6 +5,11 @@ Per column: (5)=(3)−(4), (6)=(3)/(1), (7)=(3)/(2), (8)=(4)/(3) in percent; acr
 社会资本; usage rows and their 合计 row, and the usage total against 实际支出(4). A stated figure is
 flagged only when it differs from the recomputed one by more than the rounding its written
 precision allows.
+
+The provincial fund table (``FundTable.form == "provincial"``) is reconciled by the same rules on
+the rows and columns it has: 合计 = 财政资金 + 其他资金 (or + 单位自筹, …, as ``FundTable.sums`` says),
+资金结余 = 资金到位 − 实际支出, and its rates as ``FundTable.rate_of`` defines them; a row or column the
+table does not have is not reconciled. Messages name rows and columns in the table's own words.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import NamedTuple
 from .book import Book
 from .findings import Finding, make
 from .fund import FundTable
-from .labels import AMOUNT_ROWS, COL_ZH, FISCAL_LEVELS, FUND_COLS, OTHER_SOURCES, RATE_ROWS, ROW_ZH
+from .labels import AMOUNT_ROWS, COL_ZH, FISCAL_LEVELS, FUND_COLS, OTHER_SOURCES, RATE_ROWS
 from .reading import Stated
 from .textnum import fmt_amount, fmt_rate, norm, unit_factor
 from .usage import UsageTable
@@ -26,12 +31,6 @@ SPEND_RATE_WARN = 90.0  # below this spend rate an unexplained balance is worth 
 RATE_OVER = 100.0
 EPS = 1e-6
 _EMPTY: dict = {}  # what a missing row reads as (never written to)
-_RATE_OF = {
-    "execution_rate": ("arrived", "budget"),
-    "arrival_rate": ("arrived", "input"),
-    "spend_rate": ("spent", "arrived"),
-}
-_RATE_RULE = {"execution_rate": "(3)÷(1)", "arrival_rate": "(3)÷(2)", "spend_rate": "(4)÷(3)"}
 _EXPLAIN_WORDS = ("结余原因", "结余说明", "结转原因", "未支出原因", "结余资金说明", "资金结余原因", "支出进度慢的原因")
 
 
@@ -85,6 +84,11 @@ class _Fund:
         self.amounts = {row: {col: _NONE if cell.value is None else _new_value(Value, (cell.value, cell.half_unit))
                               for col, cell in table.stated.get(row, _EMPTY).items()} for row in AMOUNT_ROWS}
         self.cols = [col for col in FUND_COLS if col in table.cols]  # the table's columns, in order
+        if table.form == "provincial":  # a sum the table has no column for is still a figure
+            summed = {sub for sub, _ in table.sums}
+            self.cols = [col for col in FUND_COLS if col in table.cols or col in summed]
+        self.row_zh, self.col_zh = table.row_names, table.col_names
+        self.rate_of, self.rate_rules = table.rate_of, table.rate_rules
         self.effective_rows: dict[str, dict[str, Value]] = {}  # see inputs()
 
     def stated(self, row: str, col: str) -> Stated | None:
@@ -103,6 +107,9 @@ class _Fund:
 
     # -- input rows -----------------------------------------------------------------------------
     def inputs(self) -> None:
+        if self.table.form == "provincial":
+            self._summed_inputs()
+            return
         for row in INPUT_ROWS:
             if row not in self.table.rows:
                 continue
@@ -124,9 +131,27 @@ class _Fund:
                 canon["total"] = summed
             elif "total" not in canon:
                 canon["total"] = Value(None)
+        self._inputs_final()
+
+    def _inputs_final(self) -> None:
         # The input rows are final: the figures the derived rows are computed from, once.
         for row in INPUT_ROWS:
             self.effective_rows[row] = {col: self.effective(row, col) for col in self.cols}
+
+    def _summed_inputs(self) -> None:
+        """The input rows of a table whose sums are its own (``FundTable.sums``, in order: the
+        sub-sums, then 合计)."""
+        for row in INPUT_ROWS:
+            if row not in self.table.rows:
+                continue
+            amounts = self.amounts[row]
+            canon = self.canon[row] = {col: amounts.get(col, _NONE) for col in self.cols}
+            for sub, parts in self.table.sums:
+                summed = _total([self.effective(row, p) for p in parts])
+                if summed.value is not None:
+                    self._check_sum(row, sub, summed, [self.col_zh[p] for p in parts])
+                    canon[sub] = summed
+        self._inputs_final()
 
     def _check_sum(self, row: str, col: str, summed: Value, parts: list[str]) -> None:
         cell = self.stated(row, col)
@@ -136,11 +161,11 @@ class _Fund:
         if cell.blank:
             if abs(summed.value) > tol:
                 self.findings.append(make(
-                    "FUND_SUM", cell.sheet, cell.cell, row=ROW_ZH[row], col=COL_ZH[col],
+                    "FUND_SUM", cell.sheet, cell.cell, fund_row=row, row=self.row_zh[row], col=self.col_zh[col],
                     parts="+".join(parts), expected=money(summed.value, self.unit), stated="空"))
         elif abs(cell.value - summed.value) > tol:
             self.findings.append(make(
-                "FUND_SUM", cell.sheet, cell.cell, row=ROW_ZH[row], col=COL_ZH[col],
+                "FUND_SUM", cell.sheet, cell.cell, fund_row=row, row=self.row_zh[row], col=self.col_zh[col],
                 parts="+".join(parts), expected=money(summed.value, self.unit), stated=money(cell.value, self.unit)))
 
     # -- derived rows ---------------------------------------------------------------------------
@@ -164,17 +189,20 @@ class _Fund:
                 continue
             if cell.blank:
                 if col == "total":
-                    self.findings.append(make("FUND_MISSING", cell.sheet, cell.cell, row=ROW_ZH["balance"], col=COL_ZH[col]))
+                    self.findings.append(make("FUND_MISSING", cell.sheet, cell.cell, fund_row="balance",
+                                              row=self.row_zh["balance"], col=self.col_zh[col]))
                 continue
             if abs(cell.value - expected.value) > expected.half + cell.half_unit + EPS:
-                rule = f"资金到位(3) − 实际支出(4) = {money(arrived.value or 0, self.unit)} − {money(spent.value or 0, self.unit)}"
+                rule = (f"{self.row_zh['arrived']} − {self.row_zh['spent']} = "
+                        f"{money(arrived.value or 0, self.unit)} − {money(spent.value or 0, self.unit)}")
                 self.findings.append(make(
-                    "FUND_FORMULA", cell.sheet, cell.cell, row=ROW_ZH["balance"], col=COL_ZH[col],
+                    "FUND_FORMULA", cell.sheet, cell.cell, fund_row="balance", row=self.row_zh["balance"],
+                    col=self.col_zh[col],
                     expected=money(expected.value, self.unit), rule=rule, stated=money(cell.value, self.unit)))
         self.canon["balance"] = canon
 
     def rates(self) -> None:
-        for row, (num_row, den_row) in _RATE_OF.items():
+        for row, (num_row, den_row) in self.rate_of.items():
             canon = {}
             canon_num, canon_den = self.canon.get(num_row, _EMPTY), self.canon.get(den_row, _EMPTY)
             effective_num, effective_den = self.effective_rows[num_row], self.effective_rows[den_row]
@@ -196,21 +224,23 @@ class _Fund:
         if expected is None:
             if not cell.blank and abs(cell.value) > EPS:
                 self.findings.append(make(
-                    "FUND_FORMULA", cell.sheet, cell.cell, row=ROW_ZH[row], col=COL_ZH[col], expected="空",
-                    rule=f"{_RATE_RULE[row]}，分母为空或 0，不应有比率", stated=fmt_rate(cell.value)))
+                    "FUND_FORMULA", cell.sheet, cell.cell, fund_row=row, row=self.row_zh[row], col=self.col_zh[col],
+                    expected="空",
+                    rule=f"{self.rate_rules[row]}，分母为空或 0，不应有比率", stated=fmt_rate(cell.value)))
             return
         if cell.blank:
             if col == "total":
-                self.findings.append(make("FUND_MISSING", cell.sheet, cell.cell, row=ROW_ZH[row], col=COL_ZH[col]))
+                self.findings.append(make("FUND_MISSING", cell.sheet, cell.cell, fund_row=row, row=self.row_zh[row],
+                                          col=self.col_zh[col]))
             return
         # Rounding allowance: the stated rate's own last digit (a truncated last digit too) plus
         # what rounding of the amounts can move the quotient.
         own = cell.half_unit * (2 if cell.half_unit <= 0.005 else 1)
         carried = 100 * (num.half / abs(den.value) + abs(num.value or 0) * den.half / den.value ** 2)
         if abs(cell.value - expected) > own + carried + EPS:
-            rule = f"{_RATE_RULE[row]} = {money(num.value, self.unit)} ÷ {money(den.value, self.unit)}"
+            rule = f"{self.rate_rules[row]} = {money(num.value, self.unit)} ÷ {money(den.value, self.unit)}"
             self.findings.append(make(
-                "FUND_FORMULA", cell.sheet, cell.cell, row=ROW_ZH[row], col=COL_ZH[col],
+                "FUND_FORMULA", cell.sheet, cell.cell, fund_row=row, row=self.row_zh[row], col=self.col_zh[col],
                 expected=fmt_rate(expected), rule=rule, stated=fmt_rate(cell.value)))
 
     # -- plausibility ---------------------------------------------------------------------------
@@ -220,24 +250,34 @@ class _Fund:
             for col in FUND_COLS:
                 cell = cells.get(col)
                 if cell is not None and not cell.blank and cell.value < -EPS:
-                    self.findings.append(make("FUND_NEGATIVE", cell.sheet, cell.cell, row=ROW_ZH[row],
-                                              col=COL_ZH[col], stated=money(cell.value, self.unit)))
+                    self.findings.append(make("FUND_NEGATIVE", cell.sheet, cell.cell, fund_row=row,
+                                              row=self.row_zh[row], col=self.col_zh[col],
+                                              stated=money(cell.value, self.unit)))
         for row in ("budget", "arrived", "spent"):
             cell = self.stated(row, "total")
             if cell is not None and row in self.table.rows and self.canon.get(row, _EMPTY).get("total", _NONE).value is None:
-                self.findings.append(make("FUND_MISSING", cell.sheet, cell.cell, row=ROW_ZH[row], col=COL_ZH["total"]))
-        for row, why in (("execution_rate", "资金到位 {num} 超出预算安排 {den}"),
-                         ("arrival_rate", "资金到位 {num} 超出项目实际投入 {den}")):
-            num_row, den_row = _RATE_OF[row]
+                self.findings.append(make("FUND_MISSING", cell.sheet, cell.cell, fund_row=row, row=self.row_zh[row],
+                                          col=self.col_zh["total"]))
+        # Money arrived beyond what it is measured against (the budget, the project's input) needs a
+        # reason; a spend rate over 100% is FUND_SPENT_OVER_ARRIVED below, and spending beyond the
+        # budget is one of the two.
+        words = self.table.row_words
+        for row in RATE_ROWS:
+            num_row, den_row = self.rate_of[row]
+            if num_row != "arrived":
+                continue
+            why = f"{words[num_row]} {{num}} 超出{words[den_row]} {{den}}"
             for col in self.cols:
                 rate = self.canon.get(row, _EMPTY).get(col, _NONE).value
                 if rate is not None and rate > RATE_OVER + 0.005:
                     cell = self.stated(row, col)
+                    if cell is None and self.table.form == "provincial":  # no rate row: the money that arrived
+                        cell = self.stated(num_row, col)
                     where = (cell.sheet, cell.cell) if cell else (self.table.sheet, self.table.label_cell(row))
                     text = why.format(num=money(self.canon[num_row][col].value, self.unit),
                                       den=money(self.canon[den_row][col].value, self.unit))
-                    self.findings.append(make("FUND_RATE_OVER_100", *where, row=ROW_ZH[row], col=COL_ZH[col],
-                                              rate=fmt_rate(rate), why=text))
+                    self.findings.append(make("FUND_RATE_OVER_100", *where, fund_row=row, row=self.row_zh[row],
+                                              col=self.col_zh[col], rate=fmt_rate(rate), why=text))
                     break
         for col in self.cols:
             arrived = self.canon.get("arrived", _EMPTY).get(col, _NONE).value
@@ -245,13 +285,15 @@ class _Fund:
             if arrived is not None and spent is not None and spent > arrived + EPS:
                 cell = self.stated("spent", col)
                 where = (cell.sheet, cell.cell) if cell else (self.table.sheet, self.table.label_cell("spent"))
-                self.findings.append(make("FUND_SPENT_OVER_ARRIVED", *where, col=COL_ZH[col],
+                self.findings.append(make("FUND_SPENT_OVER_ARRIVED", *where, col=self.col_zh[col],
                                           spent=fmt_amount(spent), arrived=fmt_amount(arrived)))
                 break
         rate = self.canon.get("spend_rate", _EMPTY).get("total", _NONE).value
         balance = self.canon.get("balance", _EMPTY).get("total", _NONE).value
         if rate is not None and rate < spend_rate_warn and (balance or 0) > EPS and not _explained(book):
             cell = self.stated("spend_rate", "total")
+            if cell is None and self.table.form == "provincial":  # no rate row: the money spent
+                cell = self.stated("spent", "total")
             where = (cell.sheet, cell.cell) if cell else (self.table.sheet, self.table.label_cell("spend_rate"))
             self.findings.append(make("FUND_SPEND_LOW", *where, rate=fmt_rate(rate), threshold=f"{spend_rate_warn:g}",
                                       balance=fmt_amount(balance)))

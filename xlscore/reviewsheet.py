@@ -129,7 +129,8 @@ def build(workbook, report: Report, dropped: list[str]) -> None:
         computed = (report.fund.get(key) or {}).get("total")
         gap = None if stated is None or computed is None else round(stated - computed, 2)
         fmt = "#,##0.00" if key in AMOUNT_ROWS else '0.00"%"'
-        flagged = [f for f in report.findings if f.code.startswith("FUND") and f.message.startswith(ROW_ZH[key])]
+        flagged = [f for f in report.findings if f.code.startswith("FUND") and (f.message.startswith(ROW_ZH[key])
+                                                                        or f.data.get("fund_row") == key)]
         w.cell(1, f"({index})", style="box center")
         w.cell(2, ROW_ZH[key].split("(")[0], style="box")
         w.cell(3, _num(stated), style="box", fmt=fmt)
