@@ -99,7 +99,10 @@ def check_book(book: book_mod.Book, report: Report, scheme=None, analysis: Analy
 def _layout(book, fund, usage, block, table) -> list[dict]:
     """The report's ``layout``: each table found and what each of its columns was read as."""
     found = []
-    if fund is not None:
+    if fund is not None and fund.transposed:  # items across, sources down
+        found.append(layout.grid(book, "fund", fund.sheet, range(fund.label_col, fund.label_col + 1), fund.rows,
+                                 fund.cols, min(fund.rows.values()) - 1))
+    elif fund is not None:
         first = min(fund.rows.values())
         found.append(layout.grid(book, "fund", fund.sheet, range(fund.header_top, first), fund.cols,
                                  fund.rows, fund.label_col))
