@@ -61,7 +61,8 @@ def test_every_shipped_workbook_is_covered():
 @pytest.mark.parametrize("path", ALL_WORKBOOKS, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_every_workbook_of_the_project_gives_a_valid_json_report(validator, path):
     code, report = check_json(path)
-    assert code in (0, 1) and report["status"] == "ok", report["error"]
+    if path.parent != FIXTURES:  # (a fixture may be unreadable on purpose: its report validates all the same)
+        assert code in (0, 1) and report["status"] == "ok", report["error"]
     assert_valid(validator, report)
 
 
