@@ -408,3 +408,80 @@ def book(tmp_path):
         return build_book(path, fig, **options)
 
     return make
+
+
+# --- every report any test builds validates against the JSON Schema (issue 18, class 9) -----------
+
+SCHEMA_PATH = ROOT / "xlscore" / "schema" / "report.schema.json"
+_PROBLEMS: list[Path] = []  # the file the schema problems of the session's reports are written to
+
+
+def schema_validator():
+    """A validator for ``xlscore/schema/report.schema.json``, the schema itself checked first."""
+    import jsonschema
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def schema_errors(validator, report: dict) -> list[str]:
+    """``path: message`` of every way ``report`` breaks the schema, in document order."""
+    errors = sorted(validator.iter_errors(report), key=lambda e: [str(p) for p in e.absolute_path])
+    return [f"{list(e.absolute_path)}: {e.message}" for e in errors]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_report_validates(tmp_path_factory):
+    """``Report.to_dict`` wrapped for the whole session: each report built anywhere — in a test, a
+    fixture, the CLI or a batch's forked worker — is validated against the schema. The problems
+    go to a file (a worker's too), and the test during which they were written fails (see
+    :func:`pytest_runtest_call`)."""
+    from xlscore.report import Report
+
+    validator = schema_validator()
+    problems = tmp_path_factory.mktemp("schema") / "problems.txt"
+    problems.write_text("", encoding="utf-8")
+    original = Report.to_dict
+
+    def to_dict(self):
+        data = original(self)
+        errors = schema_errors(validator, data)
+        if errors:
+            with problems.open("a", encoding="utf-8") as out:
+                out.write(f"{data.get('file')}: " + "；".join(errors[:10]) + "\n")
+        return data
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Report, "to_dict", to_dict)
+        _PROBLEMS.append(problems)
+        yield
+        _PROBLEMS.clear()
+    left = problems.read_text(encoding="utf-8")
+    assert not left, f"reports that do not validate against {SCHEMA_PATH.name}:\n{left}"
+
+
+def _take_problems() -> str:
+    if not _PROBLEMS:
+        return ""
+    found = _PROBLEMS[0].read_text(encoding="utf-8")
+    if found:
+        _PROBLEMS[0].write_text("", encoding="utf-8")
+    return found
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Fail a test that built a report the schema rejects (in its body or its fixtures)."""
+    try:
+        result = yield
+    except BaseException:
+        found = _take_problems()  # the test fails anyway: show the problems with its failure
+        if found:
+            item.add_report_section("call", "schema", found)
+        raise
+    found = _take_problems()
+    if found:
+        raise AssertionError(f"reports that do not validate against {SCHEMA_PATH.name}:\n{found}")
+    return result

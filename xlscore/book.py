@@ -3,7 +3,8 @@
 Values come from python-calamine (fast, reads .xlsx/.xlsm/.xlsb/.xls/.ods). What calamine does
 not tell — whether a cell is percent-formatted, and the formula of a cell that has no cached value
 (written by a program, never opened in a spreadsheet) — comes lazily from :mod:`cellinfo`, only
-for the cells a table reader asks about.
+for the cells a table reader asks about; so do an .ods's merged ranges, which calamine does not
+read, as each sheet is loaded.
 """
 
 from __future__ import annotations
@@ -63,6 +64,12 @@ def _cover_of(merged: tuple, last_row: int, last_col: int) -> dict:
     return cover
 
 
+def _merge_reach(rows: list[list[object]]) -> tuple[int, int]:
+    """The last row and column merged ranges are followed to: a little past the cells that hold
+    data (a merge over a whole column, A1:A1048576, covers nothing a reader looks at down there)."""
+    return len(rows) + MERGE_MARGIN, max(map(len, rows), default=0) + MERGE_MARGIN
+
+
 @dataclass
 class Sheet:
     """One worksheet's values on a grid, with its merged ranges and its cell details."""
@@ -87,11 +94,7 @@ class Sheet:
         # freed the moment it is done with, not at the next garbage collection.
         self._book = weakref.ref(book) if book is not None else None
         if self.merged:
-            # A range is followed at most a little past the cells that hold data (a merge over a
-            # whole column, A1:A1048576, covers nothing a reader looks at down there).
-            last_row = len(self.rows) + MERGE_MARGIN
-            last_col = max(map(len, self.rows), default=0) + MERGE_MARGIN
-            self._cover = _cover_of(tuple(self.merged), last_row, last_col)
+            self._cover = _cover_of(tuple(self.merged), *_merge_reach(self.rows))
 
     @property
     def strings(self) -> list[tuple[int, int, str]]:
@@ -300,6 +303,8 @@ def _read(workbook, path: Path, kind: FileKind, details) -> Book:
         ]
         rows = [_line(line) for line in grid]
         info = details.sheet(meta.name) if details else None
+        if not merged and info is not None:  # calamine reads no merged ranges from an .ods
+            merged = info.merged_ranges(*_merge_reach(rows))
         book.sheets.append(Sheet(meta.name, rows, merged, info, book))
     workbook.close()
     return book

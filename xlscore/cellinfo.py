@@ -1,10 +1,12 @@
-"""What calamine does not expose: number formats and formulas without a cached value.
+"""What calamine does not expose: number formats, formulas without a cached value, .ods merges.
 
 Read lazily and only for the sheets a reader asks about:
 
 * .xlsx/.xlsm — one regular-expression pass over the sheet's XML collects each cell's style index
   and any formula whose cached value is missing; ``xl/styles.xml`` says which styles are percent.
-* .ods — ``content.xml`` marks percent cells with ``office:value-type="percentage"``.
+* .ods — ``content.xml`` marks percent cells with ``office:value-type="percentage"``, and merged
+  ranges with ``table:number-rows-spanned`` / ``table:number-columns-spanned`` (calamine reads
+  none from an .ods).
 * .xls — xlrd with ``formatting_info`` gives each cell's format string.
 
 The zip was already checked for size and DTDs by :mod:`files` before anything here runs.
@@ -51,6 +53,11 @@ class SheetInfo:
     def formulas(self) -> dict[tuple[int, int], str]:
         """(row, col) -> formula text of every formula cell whose cached value is missing."""
         return {}
+
+    def merged_ranges(self, last_row: int, last_col: int) -> list[tuple[int, int, int, int]]:
+        """(r0, c0, r1, c1) of the merged ranges the file records where calamine reads none (an
+        .ods), those anchored within ``last_row``/``last_col`` and clipped to them."""
+        return []
 
 
 class _XlsxSheet(SheetInfo):
@@ -416,55 +423,117 @@ def _normpath(part: str) -> str:
     return "/".join(out)
 
 
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODS_CELLS = (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell")
+# The elements of a table that hold its rows (besides the rows themselves), nested as they may be.
+_ODS_ROW_GROUPS = frozenset(f"{_ODS_TABLE}{name}" for name in ("table-rows", "table-header-rows", "table-row-group"))
+_ODS_PERCENT_LIMIT = 10_000  # a percent cell repeated over more cells than this is a whole-column format
+
+
+class _OdsTable:
+    """One table of an .ods ``content.xml``: its percent cells, and its spanned cells as written
+    (``(row, col, rows repeated, columns repeated, rows spanned, columns spanned)``), their
+    repetitions counted in the positions but not expanded."""
+
+    def __init__(self, percent: set[tuple[int, int]], spans: list[tuple[int, int, int, int, int, int]]):
+        self.percent = percent
+        self.spans = spans
+
+    def merged_ranges(self, last_row: int, last_col: int) -> list[tuple[int, int, int, int]]:
+        """(r0, c0, r1, c1) of every merged range whose anchor lies within ``last_row``/``last_col``,
+        clipped to them (a row repeated to the sheet's end, or a merge down a whole column, gives
+        only the ranges a reader can see)."""
+        merged = []
+        for row, col, rows_repeated, cols_repeated, rows_spanned, cols_spanned in self.spans:
+            for r in range(row, min(row + rows_repeated, last_row + 1)):
+                for c in range(col, min(col + cols_repeated, last_col + 1)):
+                    merged.append((r, c, min(r + rows_spanned - 1, last_row), min(c + cols_spanned - 1, last_col)))
+        return merged
+
+
+def _count(text: str | None) -> int:
+    """A repeat or span count as written; 1 when it is missing or not a positive whole number."""
+    if text and text.isascii() and text.isdigit():
+        return max(int(text), 1)
+    return 1
+
+
+def _ods_rows(element):
+    """The ``table:table-row`` elements of a table, in order, through its row groups (and not
+    into a table nested in a cell)."""
+    for child in element:
+        if child.tag == f"{_ODS_TABLE}table-row":
+            yield child
+        elif child.tag in _ODS_ROW_GROUPS:
+            yield from _ods_rows(child)
+
+
+def _ods_table(table) -> _OdsTable:
+    """The facts of one ``table:table``. Each row and cell element is visited once: a repeated
+    row or column adds its count to the position, whatever the count (1048576 for the rest of a
+    sheet)."""
+    T = _ODS_TABLE
+    percent: set[tuple[int, int]] = set()
+    spans: list[tuple[int, int, int, int, int, int]] = []
+    row_index = 0
+    for row in _ods_rows(table):
+        rows_repeated = _count(row.get(f"{T}number-rows-repeated"))
+        col_index = 0
+        for cell in row:
+            if cell.tag not in _ODS_CELLS:
+                continue
+            cols_repeated = _count(cell.get(f"{T}number-columns-repeated"))
+            if (cell.get(f"{_ODS_OFFICE}value-type") == "percentage"
+                    and cols_repeated * rows_repeated < _ODS_PERCENT_LIMIT):
+                for r in range(row_index, row_index + rows_repeated):
+                    for c in range(col_index, col_index + cols_repeated):
+                        percent.add((r, c))
+            if cell.tag == _ODS_CELLS[0]:
+                rows_spanned = _count(cell.get(f"{T}number-rows-spanned"))
+                cols_spanned = _count(cell.get(f"{T}number-columns-spanned"))
+                if rows_spanned > 1 or cols_spanned > 1:
+                    spans.append((row_index, col_index, rows_repeated, cols_repeated, rows_spanned, cols_spanned))
+            col_index += cols_repeated
+        row_index += rows_repeated
+    return _OdsTable(percent, spans)
+
+
+def _ods_tables(content: bytes) -> dict[str, _OdsTable]:
+    """Table name -> its facts, from an .ods ``content.xml`` (parsed with defusedxml)."""
+    from defusedxml import ElementTree as SafeET  # only .ods needs an XML tree
+
+    root = SafeET.fromstring(content)
+    return {table.get(f"{_ODS_TABLE}name"): _ods_table(table) for table in root.iter(f"{_ODS_TABLE}table")}
+
+
 class _OdsSheet(SheetInfo):
-    def __init__(self, percent: set[tuple[int, int]]):
-        self._percent = percent
+    def __init__(self, table: _OdsTable | None):
+        self._table = table
 
     def is_percent(self, row: int, col: int) -> bool | None:
-        return (row, col) in self._percent
+        return self._table is not None and (row, col) in self._table.percent
+
+    def merged_ranges(self, last_row: int, last_col: int) -> list[tuple[int, int, int, int]]:
+        return self._table.merged_ranges(last_row, last_col) if self._table is not None else []
 
 
 class _OdsInfo:
-    _T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-    _O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
-
     def __init__(self, path: Path, archive: zipfile.ZipFile | None = None):
         self.path = path
         self._archive = archive
 
     @cached_property
-    def percent(self) -> dict[str, set[tuple[int, int]]]:
+    def tables(self) -> dict[str, _OdsTable]:
         if self._archive is not None:
             data = self._archive.read("content.xml")
         else:
             with zipfile.ZipFile(self.path) as archive:
                 data = archive.read("content.xml")
-        from defusedxml import ElementTree as SafeET  # only .ods needs an XML tree
-
-        root = SafeET.fromstring(data)
-        T, O = self._T, self._O
-        result: dict[str, set[tuple[int, int]]] = {}
-        for table in root.iter(f"{T}table"):
-            cells: set[tuple[int, int]] = set()
-            row_index = 0
-            for row in table.iter(f"{T}table-row"):
-                repeat_rows = int(row.get(f"{T}number-rows-repeated", "1"))
-                col_index = 0
-                for cell in row:
-                    if cell.tag not in (f"{T}table-cell", f"{T}covered-table-cell"):
-                        continue
-                    repeat_cols = int(cell.get(f"{T}number-columns-repeated", "1"))
-                    if cell.get(f"{O}value-type") == "percentage" and repeat_cols * repeat_rows < 10_000:
-                        for r in range(row_index, row_index + repeat_rows):
-                            for c in range(col_index, col_index + repeat_cols):
-                                cells.add((r, c))
-                    col_index += repeat_cols
-                row_index += repeat_rows
-            result[table.get(f"{T}name")] = cells
-        return result
+        return _ods_tables(data)
 
     def sheet(self, name: str) -> SheetInfo | None:
-        return _OdsSheet(self.percent.get(name, set()))
+        return _OdsSheet(self.tables.get(name))
 
 
 class _XlsSheet(SheetInfo):
