@@ -164,7 +164,9 @@ def test_cli_json_output(validator, tmp_path):
     lambda r: r["findings"].append({"code": "FUND_SUM", "severity": "error", "sheet": "S", "cell": "第7行", "message": "x"}),
     lambda r: r["project"].update(year="2021"),
     lambda r: r.pop("fund_stated"),
-    lambda r: r.update(layout=[]),  # a new part must be described in the schema first
+    lambda r: r.update(layout=[{"table": "scoring", "parts": []}]),  # a table with no part
+    lambda r: r["layout"][-1]["parts"][0]["columns"].append({"column": "B", "header": "分值"}),  # no role
+    lambda r: r.update(bogus=[]),  # a new part must be described in the schema first
     lambda r: r["totals"].update(bogus=1),
     lambda r: r["grade"].update(bogus="优"),
     lambda r: r["tables"].update(bogus=None),
