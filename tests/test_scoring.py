@@ -168,7 +168,8 @@ def test_clean_workbook_has_no_findings(tmp_path):
         wb["资金安排情况"]["A17"] = "结余原因：部分企业家培训因疫情延期至次年举办，结余资金按规定结转使用"
     rep = report(_edit(SEED002, tmp_path, "clean.xlsx", edit))
     assert rep["findings"] == [], rep["findings"]
-    assert rep["scheme"] == "municipal" and rep["grade"] == {"stated": "优秀", "self": "优秀", "review": "优秀"}
+    assert rep["scheme"] == "municipal" and rep["grade"] == {"stated": "优秀", "self": "优秀", "review": "优秀",
+                                                "self_withheld": None, "review_withheld": None, "stated_header": []}
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -194,3 +194,12 @@ def rate_formula(value: object) -> tuple[str, str] | None:
         if num and den and num != den:
             return num, den
     return None
+
+# A grade stated in the header block (自评等级：优, or the printed 优 良 中 低 差 with one ticked).
+HEADER_GRADE = ("自评等级", "评价等级", "绩效自评等级", "绩效评价等级", "绩效等级", "自评结果", "评价结果", "自评结论")
+GRADE_OPTION_WORDS = ("不合格", "优秀", "良好", "中等", "合格", "一般", "优", "良", "中", "低", "差")
+TICK_MARKS = "☑☒✓✔√■●◼▣✅"
+BLANK_MARKS = "□☐○◯〇"
+# Labels that end a header value in a cell of several ``label：value`` pairs but are no field of ours.
+HEADER_OTHER = ("联系人", "联系电话", "电话", "填报人", "填表人", "填报日期", "填表日期", "项目负责人", "单位负责人",
+                "财务负责人", "负责人", "审核人", "日期")

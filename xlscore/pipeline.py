@@ -87,7 +87,7 @@ def check_book(book: book_mod.Book, report: Report, scheme=None, analysis: Analy
     if prepared is None:
         report.findings.append(make("TABLE_MISSING", None, None, table="自评价评分附件表"))
     else:
-        scored = analysis.scoring = score_table(*prepared, scoring_fund, extra_rows)
+        scored = analysis.scoring = score_table(*prepared, scoring_fund, extra_rows, report.project.grades)
         report.scheme = getattr(scored.scheme, "id", None)
         report.indicators = scored.indicators()
         report.totals = scored.totals

@@ -92,9 +92,19 @@ def text_lines(report: Report) -> list[str]:
             f"复核 {_num(totals.get('review_score'))}"
         )
     if report.grade:
-        summary += f"；等级 自评 {report.grade.get('self') or '—'} / 复核 {report.grade.get('review') or '—'}"
+        grade = report.grade
+        summary += f"；等级 自评 {_grade(grade, 'self')} / 复核 {_grade(grade, 'review')}"
+        withheld = [grade.get(f"{who}_withheld") for who in ("self", "review")]
+        reasons = list(dict.fromkeys(reason for reason in withheld if reason))
+        if reasons:
+            summary += "（" + "；".join(reasons) + "）"
     lines.append(summary)
     return lines
+
+
+def _grade(grade: dict, who: str) -> str:
+    """A grade as the summary shows it: the grade, 未评定 when it is withheld, — when unknown."""
+    return grade.get(who) or ("未评定" if grade.get(f"{who}_withheld") else "—")
 
 
 def _num(value) -> str:

@@ -90,6 +90,37 @@ def _num(value):
     return None if value is None else round(value, 2)
 
 
+WITHHELD = "未评定"
+
+
+def _grade(grade: dict, who: str) -> str | None:
+    return grade.get(who) or (WITHHELD if grade.get(f"{who}_withheld") else None)
+
+
+def _stated_grades(grade: dict) -> str | None:
+    """The grades the workbook states: the scoring table's 评价等级 row and the header block's."""
+    header = [g["text"] for g in grade.get("stated_header") or []]
+    if not header:
+        return grade.get("stated")
+    parts = ([f"评分表：{grade['stated']}"] if grade.get("stated") else []) + [f"表头：{text}" for text in header]
+    return "；".join(parts)
+
+
+def _total_note(totals: dict) -> str:
+    if totals.get("review_complete", True):
+        return ""
+    names = totals.get("unreviewed") or []
+    note = f"{len(names)} 项指标需人工评分，复核总分未含这些指标"
+    span = totals.get("review_range")
+    return note + (f"；人工复核后总分在 {span[0]:.2f}–{span[1]:.2f} 分之间" if span else "")
+
+
+def _grade_note(grade: dict) -> str:
+    """Why a grade is not given (自评 / 复核), for the 说明 column."""
+    reasons = [grade.get("self_withheld"), grade.get("review_withheld")]
+    return "；".join(dict.fromkeys(reason for reason in reasons if reason))
+
+
 def build(workbook, report: Report, dropped: list[str]) -> None:
     ws = workbook.create_sheet(REVIEW_SHEET, 0)
     for col, width in enumerate(WIDTHS, 1):
@@ -114,12 +145,14 @@ def build(workbook, report: Report, dropped: list[str]) -> None:
     diff = None
     if totals.get("review_score") is not None and totals.get("self_score") is not None:
         diff = round(totals["review_score"] - totals["self_score"], 2)
-    note = "" if totals.get("review_complete", True) else "部分指标需人工评分，复核总分未含这些指标"
-    for values in (("总分", totals.get("stated"), totals.get("self_score"), totals.get("review_score"), diff, note),
-                   ("评价等级", grade.get("stated"), grade.get("self"), grade.get("review"), None, "")):
+    for values in (("总分", totals.get("stated"), totals.get("self_score"), totals.get("review_score"), diff,
+                    _total_note(totals)),
+                   ("评价等级", _stated_grades(grade), _grade(grade, "self"), _grade(grade, "review"), None,
+                    _grade_note(grade))):
         w.cell(1, None, style="box")
         for col, value in enumerate(values, 2):
-            w.cell(col, value, style="box" + (" center" if 3 <= col <= 6 else ""), fmt="0.00")
+            w.cell(col, value, style="box" + (" center" if 3 <= col <= 6 else ""), fmt="0.00",
+                   fill=FILLS["warning"] if value == WITHHELD else None)
         w.row += 1
 
     w.section("二、资金安排情况（合计列；金额单位：元，比率单位：%）")
@@ -152,7 +185,7 @@ def build(workbook, report: Report, dropped: list[str]) -> None:
             w.cell(3, ind["weight"], style="box center", fmt="0.00")
             w.cell(4, ind["self_score"], style="box center", fmt="0.00")
             w.cell(5, ind["review_score"], style="box center", fmt="0.00",
-                   fill=FILLS["warning"] if ind["review_score"] is None else None)
+                   fill=FILLS["warning"] if ind["review_score"] is None or not ind.get("reviewed", True) else None)
             w.cell(6, gap, style="box center", fmt="0.00", fill=FILLS["error"] if gap else None)
             w.cell(7, ind["review_note"], style="box")
             w.row += 1

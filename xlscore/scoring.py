@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .book import Book
 from .findings import Finding, make
+from .header import StatedGrade
 from .labels import ROW_ZH
 from .rules import RuleUnparsed, parse
 from .score import FUND_ROW_BY_NAME, TOLERANCE, Scored, r2, score_row
@@ -39,6 +40,7 @@ class Scoring:
                 "review_score": scored.review,
                 "review_actual": scored.review_actual,
                 "review_note": scored.note,
+                "reviewed": _unreviewed(row, scored) is None,
                 "rule": row.rule,
                 "rule_kind": scored.rule.kind if scored.rule is not None else None,
                 "sheet": row.sheet,
@@ -59,12 +61,6 @@ def _scheme_for(table: ScoreSheet, scheme_id: str | None):
     return scheme_mod.detect(table.level1_names(), [row.name for row in table.rows])
 
 
-def _grade(scheme, total: float | None) -> str | None:
-    if total is None or scheme is None:
-        return None
-    return scheme.grade(total)
-
-
 def prepare(book: Book, scheme_id: str | None = None) -> tuple[ScoreSheet, object | None] | None:
     """The scoring table and its scheme (named, or detected from the table), before any scoring:
     the scheme also sets thresholds the fund reconciliation uses."""
@@ -74,8 +70,10 @@ def prepare(book: Book, scheme_id: str | None = None) -> tuple[ScoreSheet, objec
     return table, _scheme_for(table, scheme_id)
 
 
-def score_table(table: ScoreSheet, scheme, fund: dict | None, extra_rows: list[IndicatorRow] = ()) -> Scoring:
-    """Score every row; ``extra_rows`` (the national form's 预算执行率 line) come first."""
+def score_table(table: ScoreSheet, scheme, fund: dict | None, extra_rows: list[IndicatorRow] = (),
+                stated: list[StatedGrade] = ()) -> Scoring:
+    """Score every row; ``extra_rows`` (the national form's 预算执行率 line) come first. ``stated`` is
+    the grades the header block states (see :mod:`header`), checked like the table's 评价等级 row."""
     scoring = Scoring(table, scheme, findings=list(table.findings))
     if scheme is None:
         scoring.findings.append(make("SCHEME_UNKNOWN", table.sheet, None))
@@ -84,7 +82,10 @@ def score_table(table: ScoreSheet, scheme, fund: dict | None, extra_rows: list[I
                                  if r.weight.value is not None or r.actual.text or r.self_score.value is not None)]
     if not any(r.actual.text or r.self_score.value is not None for r in table.rows):
         scoring.findings.append(make("TABLE_BLANK", table.sheet, None, table="自评价评分附件表"))
-        scoring.grade = {"stated": table.grade, "self": None, "review": None}
+        blank = "评分表未填写：没有得分可评定等级"
+        scoring.grade = {"stated": table.grade, "self": None, "review": None, "self_withheld": blank,
+                         "review_withheld": blank,
+                         "stated_header": [g.to_dict() for g in _header_grades(table, stated)]}
         return scoring
     for row in table.rows:
         spec = scheme.indicator(row.name) if scheme is not None else None
@@ -92,7 +93,7 @@ def score_table(table: ScoreSheet, scheme, fund: dict | None, extra_rows: list[I
         scoring.results.append((row, scored))
         _row_findings(scoring, row, spec, scored, scheme)
     _weights(scoring)
-    _totals(scoring)
+    _totals(scoring, stated)
     return scoring
 
 
@@ -149,32 +150,133 @@ def _weights(scoring: Scoring) -> None:
     scoring.findings += weight_findings(table.rows, table.sheet, table.total_weight)
 
 
-def _totals(scoring: Scoring) -> None:
+FULL_MARKS = 100.0
+NAMES_SHOWN = 3  # indicators named in a reason before "等 N 项"
+
+
+def _unreviewed(row: IndicatorRow, scored: Scored) -> str | None:
+    """Why a row's review score is not a review (None when it is): no weight, a rule that could
+    not be read, a judgement left to the reviewer (whatever figure stands in for it meanwhile —
+    the department's own score kept, or the nearest edge of a band), or no score at all."""
+    if row.weight.value is None:
+        return "未填写权重"
+    if scored.unparsed is not None:
+        return "评分标准无法识别"
+    if scored.manual is not None:
+        return "需人工复核"
+    if scored.review is None:
+        return "无法评分"
+    return None
+
+
+def _pending_range(reviewed_total: float, pending: list[tuple[IndicatorRow, Scored, str]]) -> list[float] | None:
+    """[lowest, highest] review total once the pending rows are scored: each within its band
+    (or 0 to its weight); None when a pending row has no weight to bound it."""
+    low = high = reviewed_total
+    for row, scored, _ in pending:
+        if scored.manual is not None:
+            band = scored.manual
+        elif row.weight.value is not None:
+            band = (0.0, row.weight.value)
+        else:
+            return None
+        low, high = low + band[0], high + band[1]
+    return [r2(low), r2(high)]
+
+
+def _named(items: list[str]) -> str:
+    shown = "、".join(items[:NAMES_SHOWN])
+    return shown + (f" 等 {len(items)} 项" if len(items) > NAMES_SHOWN else "")
+
+
+def _final_grade(scheme, total: float | None, who: str, pending=(), span=None) -> tuple[str | None, str | None]:
+    """(grade, None), or (None, why no grade is given): ``<short reason>：<details>``, several
+    joined by "；" (the summary workbook shows the short reasons)."""
+    if total is None:
+        return None, "没有得分：评分表中没有可评分的指标"
+    if scheme is None:
+        return None, "未识别指标体系：不知道等级档次"
+    reasons = []
+    if pending:
+        items = [f"{row.name}：{why}" for row, _, why in pending]
+        after = f"，人工复核后在 {span[0]:.2f}–{span[1]:.2f} 分之间" if span else ""
+        reasons.append(f"复核未完成：{len(pending)} 项指标需人工评分（{_named(items)}），"
+                       f"复核总分 {total:.2f} 分未含这些指标{after}")
+    if total > FULL_MARKS + TOLERANCE:
+        reasons.append(f"总分超过满分：{who}总分 {total:.2f} 分超过满分 {FULL_MARKS:g} 分"
+                       "（请核对各指标的权重和得分）")
+    if reasons:
+        return None, "；".join(reasons)
+    return scheme.grade(total), None
+
+
+def _attainable(scheme, low: float, high: float) -> list[str]:
+    """The grades a total between ``low`` and ``high`` can earn, highest first."""
+    names = [band.name for band in scheme.grades]
+    return names[names.index(scheme.grade(high)):names.index(scheme.grade(low)) + 1]
+
+
+def _row_of(ref: str | None) -> int | None:
+    digits = "".join(ch for ch in ref or "" if ch.isdigit())
+    return int(digits) if digits else None
+
+
+def _header_grades(table: ScoreSheet, stated) -> list[StatedGrade]:
+    """The header block's stated grades, less the scoring table's own 评价等级 row (read there)."""
+    grades = list(stated or ())
+    if table.grade is None:
+        return grades
+    return [g for g in grades if not (g.sheet == table.sheet and _row_of(g.cell) == _row_of(table.grade_ref))]
+
+
+def _totals(scoring: Scoring, stated=()) -> None:
     table, scheme = scoring.table, scoring.scheme
     rows = [row for row, _ in scoring.results]
     self_total = r2(sum(r.self_score.value or 0 for r in rows)) if rows else None
-    reviews = [s.review for _, s in scoring.results]
-    review_total = r2(sum(v for v in reviews if v is not None)) if rows else None
+    judged = [(row, scored, _unreviewed(row, scored)) for row, scored in scoring.results]
+    pending = [item for item in judged if item[2] is not None]
+    # the review total is what the review decided: a pending row's stand-in figure is not in it
+    review_total = r2(sum(scored.review for _, scored, why in judged if why is None)) if rows else None
+    span = _pending_range(review_total, pending) if pending and review_total is not None else None
     scoring.totals = {
         "weight": r2(sum(r.weight.value or 0 for r in rows)),
         "self_score": self_total,
         "review_score": review_total,
-        "review_complete": all(v is not None for v in reviews),
+        "review_complete": not pending,
+        "unreviewed": [row.name for row, _, _ in pending],
+        "review_range": span,
         "stated": table.total_self.value,
     }
-    stated = table.total_self
-    if stated.value is not None and self_total is not None and abs(stated.value - self_total) > TOLERANCE:
-        scoring.findings.append(make("TOTAL_MISMATCH", table.sheet, stated.ref, stated=f"{stated.value:g}",
+    stated_total = table.total_self
+    if stated_total.value is not None and self_total is not None and abs(stated_total.value - self_total) > TOLERANCE:
+        scoring.findings.append(make("TOTAL_MISMATCH", table.sheet, stated_total.ref, stated=f"{stated_total.value:g}",
                                      expected=f"{self_total:g}"))
+    self_grade, self_withheld = _final_grade(scheme, self_total, "自评")
+    review_grade, review_withheld = _final_grade(scheme, review_total, "复核", pending, span)
+    header_grades = _header_grades(table, stated)
     scoring.grade = {
         "stated": table.grade,
-        "self": _grade(scheme, self_total),
-        "review": _grade(scheme, review_total),
+        "self": self_grade,
+        "review": review_grade,
+        "self_withheld": self_withheld,
+        "review_withheld": review_withheld,
+        "stated_header": [g.to_dict() for g in header_grades],
     }
-    expected = scoring.grade["review"]
-    named = scheme.grade_named(table.grade) if scheme is not None and table.grade else None
-    stated_name = named.name if named is not None else table.grade
-    if table.grade and expected and stated_name != expected:
-        bands = "、".join(f"{g.name}≥{g.min:g}" for g in getattr(scheme, "grades", []))
-        scoring.findings.append(make("GRADE_MISMATCH", table.sheet, table.grade_ref, stated=table.grade,
-                                     total=f"{review_total:g}", expected=expected, bands=bands))
+    if scheme is None or review_total is None:
+        return
+    if review_grade is not None:
+        expected, total_text = [review_grade], f"{review_total:g}"
+    elif span is not None and span[1] <= FULL_MARKS + TOLERANCE:
+        # not yet complete, but some grades are out of reach whatever the pending rows score
+        expected = _attainable(scheme, span[0], span[1])
+        total_text = f"{span[0]:g}–{span[1]:g}（{len(pending)} 项指标需人工评分）"
+    else:
+        return
+    bands = "、".join(f"{g.name}≥{g.min:g}" for g in scheme.grades)
+    statements = [(table.grade, table.sheet, table.grade_ref)] if table.grade else []
+    statements += [(g.text, g.sheet, g.cell) for g in header_grades]
+    for text, sheet, ref in statements:
+        named = scheme.grade_named(text)
+        if (named.name if named is not None else text) not in expected:
+            scoring.findings.append(make("GRADE_MISMATCH", sheet, ref, stated=text, total=total_text,
+                                         expected="或".join(expected), bands=bands))

@@ -48,6 +48,15 @@ def _total(report: dict, row: str):
     return None
 
 
+def _grade(grade: dict, who: str) -> str | None:
+    """The grade, or 未评定 with the short reason when none is given (the report's reason is
+    ``<short reason>：<details>``; the details are in the report and on the copy's 复核结果 sheet)."""
+    reason = grade.get(f"{who}_withheld")
+    if grade.get(who) or not reason:
+        return grade.get(who)
+    return "未评定（" + "；".join(part.split("：", 1)[0] for part in reason.split("；") if "：" in part) + "）"
+
+
 def frames(reports: list[dict]):
     import pandas as pd
 
@@ -67,7 +76,7 @@ def frames(reports: list[dict]):
             "项目": project.get("name"), "预算安排": _total(report, "budget"), "实际支出": _total(report, "spent"),
             "执行率": None if rate is None else rate / 100, "自评得分": self_score, "复核得分": review,
             "差异": None if self_score is None or review is None else round(review - self_score, 2),
-            "自评等级": grade.get("self"), "复核等级": grade.get("review"),
+            "自评等级": _grade(grade, "self"), "复核等级": _grade(grade, "review"),
             "错误数": counts.get("error", 0), "警告数": counts.get("warning", 0),
             "状态": "无法读取" if report.get("status") == "error" else ("有错误" if counts.get("error") else "正常"),
         })
@@ -130,7 +139,7 @@ def _main_sheet(writer, table) -> None:
     score = book.add_format({"num_format": "0.00"})
     wrap = book.add_format({"valign": "top"})
     widths = {"来源文件": 38, "来源邮件": 20, "单位": 16, "项目": 18, "预算安排": 15, "实际支出": 15, "执行率": 9,
-              "自评得分": 9, "复核得分": 9, "差异": 8, "自评等级": 8, "复核等级": 8, "错误数": 7, "警告数": 7, "状态": 9}
+              "自评得分": 9, "复核得分": 9, "差异": 8, "自评等级": 10, "复核等级": 10, "错误数": 7, "警告数": 7, "状态": 9}
     formats = {"预算安排": money, "实际支出": money, "执行率": percent, "自评得分": score, "复核得分": score, "差异": score}
     for i, column in enumerate(table.columns):
         ws.set_column(i, i, widths.get(column, 12), formats.get(column, wrap))
