@@ -226,7 +226,7 @@ def test_vanished_file_is_its_own_error(tmp_path):
     from xlscore.inbox import Job
 
     job = Job(tmp_path / "gone.xlsx", "gone.xlsx", "gone", "gone.xlsx")
-    data = batch.process(job, tmp_path / "out")
+    [data] = batch.process(job, tmp_path / "out")
     assert data["status"] == "error" and data["error"]["code"] in ("FILE_NOT_FOUND", "FILE_UNREADABLE")
 
 

@@ -30,28 +30,42 @@ def open_copy(analysis: Analysis, path: Path):
     the values read (.xls/.ods/.xlsb)."""
     if analysis.book.kind.kind == "xlsx":
         return xlsxload.load(path, keep_vba=False, keep_links=False, rich_text=True)
-    return convert.to_openpyxl(analysis.book)
+    return convert.to_openpyxl(analysis.workbook or analysis.book)
 
 
-def annotate(analysis: Analysis, path: Path):
-    """The annotated copy as an openpyxl workbook; adds COPY_DROPS to the report when the copy
-    cannot keep something the input holds."""
-    report = analysis.report
-    dropped = losses.dropped(path, analysis.book.kind)
-    if dropped:
-        report.findings.append(make("COPY_DROPS", None, None, what="、".join(dropped)))
-    workbook = open_copy(analysis, path)
-    if analysis.scoring is not None:
-        _review_columns(workbook, analysis)
-    _mark(workbook, report.findings)
-    _layout(workbook, analysis)
-    reviewsheet.build(workbook, report, dropped)
-    review = workbook[reviewsheet.REVIEW_SHEET]
-    printsetup.fit_rows(review, range(1, review.max_row + 1))
-    printsetup.page(review, project=report.project.name, title_rows=None)
+def review_title(report) -> str:
+    """The review sheet of a report: 复核结果, or 复核结果（项目2） for the second of several projects."""
+    part = report.part
+    return reviewsheet.REVIEW_SHEET if not part else f"{reviewsheet.REVIEW_SHEET}（项目{part['index']}）"
+
+
+def annotate(analyses: Analysis | list[Analysis], path: Path):
+    """The annotated copy as an openpyxl workbook: every project of the workbook reviewed in it,
+    each with its own review sheet first. Adds COPY_DROPS to the reports when the copy cannot keep
+    something the input holds."""
+    analyses = analyses if isinstance(analyses, list) else [analyses]
+    first = analyses[0]
+    dropped = losses.dropped(path, first.book.kind)
+    workbook = open_copy(first, path)
+    for analysis in analyses:
+        if dropped:
+            analysis.report.findings.append(make("COPY_DROPS", None, None, what="、".join(dropped)))
+        if analysis.scoring is not None:
+            _review_columns(workbook, analysis)
+        _mark(workbook, analysis.report.findings)
+    _layout(workbook, analyses)
+    titles = []
+    for analysis in reversed(analyses):  # each built at the front: the first project's ends first
+        report = analysis.report
+        title = review_title(report)
+        reviewsheet.build(workbook, report, dropped, title)
+        review = workbook[title]
+        printsetup.fit_rows(review, range(1, review.max_row + 1))
+        printsetup.page(review, project=report.project.name, title_rows=None)
+        titles.append(title)
     workbook.active = 0
     for ws in workbook.worksheets:
-        ws.sheet_view.tabSelected = ws.title == reviewsheet.REVIEW_SHEET
+        ws.sheet_view.tabSelected = ws.title == titles[-1]
     return workbook
 
 
@@ -120,9 +134,20 @@ def _mark(workbook, findings: list[Finding]) -> None:
         cell.comment = Comment(text, AUTHOR, height=min(600, 20 + 16 * lines), width=320)
 
 
-def _layout(workbook, analysis: Analysis) -> None:
+def _layout(workbook, analyses: list[Analysis]) -> None:
     """Print layout of the department's sheets, with header rows of the table a sheet holds."""
     titles: dict[str, list[tuple[int, int]]] = {}
+    for analysis in analyses:
+        _titles(workbook, analysis, titles)
+    name = analyses[0].report.project.name
+    for ws in workbook.worksheets:
+        spans = titles.get(ws.title, [])
+        # header rows repeat on every page only where the sheet holds one table
+        printsetup.page(ws, project=name, title_rows=spans[0] if len(spans) == 1 else None)
+
+
+def _titles(workbook, analysis: Analysis, titles: dict[str, list[tuple[int, int]]]) -> None:
+    """The header rows of each table of one project, by sheet; the scoring table's text columns wrapped."""
     if analysis.fund is not None:
         fund = analysis.fund
         first = min(fund.rows.values())
@@ -139,10 +164,5 @@ def _layout(workbook, analysis: Analysis) -> None:
             widths = {part.cols[k] + 1: w for k, w in TEXT_WIDTHS.items() if k in part.cols}
             printsetup.wrap_columns(ws, widths, range(part.header_row + 1, end + 1))
             printsetup.fit_rows(ws, range(part.header_row + 1, end + 1))  # only where text was wrapped
-    name = analysis.report.project.name
-    for ws in workbook.worksheets:
-        spans = titles.get(ws.title, [])
-        # header rows repeat on every page only where the sheet holds one table
-        printsetup.page(ws, project=name, title_rows=spans[0] if len(spans) == 1 else None)
 
 

@@ -40,8 +40,9 @@ class Outcome:
         return 1 if self.unreadable else 0
 
 
-def process(job: Job, out_dir: Path, scheme=None) -> dict:
-    """Score one job (in a worker); always returns a report dict with its ``source``."""
+def process(job: Job, out_dir: Path, scheme=None) -> list[dict]:
+    """Score one job (in a worker); always returns its report dicts (one per project of the
+    workbook, one for a file that cannot be read), each with its ``source``."""
     from .review import score_file
 
     source = {"path": job.rel, "sha256": None, "email": job.email, "output": None}
@@ -53,19 +54,20 @@ def process(job: Job, out_dir: Path, scheme=None) -> dict:
             with tempfile.TemporaryDirectory(prefix="xlscore-eml-") as folder:
                 path = extract(job, Path(folder))
                 result = score_file(path, out_dir, scheme, job.rel, Path(job.out_rel), {"source": source})
-        data = result.report.to_dict()
+        datas = [report.to_dict() for report in result.reports]
         source["output"] = str(Path(job.out_rel)) + "_复核.xlsx" if result.workbook else None
     except FileNotFoundError:
-        data = _error(job, "FILE_NOT_FOUND", "文件在处理过程中被移走或删除")
+        datas = [_error(job, "FILE_NOT_FOUND", "文件在处理过程中被移走或删除")]
     except OSError as exc:
-        data = _error(job, "FILE_UNREADABLE", f"无法读取文件（{exc.strerror or exc}）")
+        datas = [_error(job, "FILE_UNREADABLE", f"无法读取文件（{exc.strerror or exc}）")]
     except MemoryError:
-        data = _error(job, "FILE_TOO_LARGE", "工作簿过大，处理时内存不足")
+        datas = [_error(job, "FILE_TOO_LARGE", "工作簿过大，处理时内存不足")]
     except Exception as exc:  # any other failure is this file's, not the batch's
         tail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        data = _error(job, "INTERNAL_ERROR", f"处理此文件时程序出错（{tail[:200]}），请将文件反馈给维护人员")
-    data["source"] = source
-    return data
+        datas = [_error(job, "INTERNAL_ERROR", f"处理此文件时程序出错（{tail[:200]}），请将文件反馈给维护人员")]
+    for data in datas:
+        data["source"] = source
+    return datas
 
 
 def _error(job: Job, code: str, message: str) -> dict:
@@ -206,13 +208,16 @@ def run_batch(inbox: Inbox, out_dir: Path, *, jobs: int, timeout: float = DEFAUL
         reports.unlink()
     bar = _bar(len(todo), progress)
     with open(reports, "a", encoding="utf-8") as sink:
-        def emit(data: dict) -> None:
-            sink.write(dumps(data) + "\n")
+        def emit(datas: dict | list[dict]) -> None:
+            datas = datas if isinstance(datas, list) else [datas]  # a file's projects, or its failure
+            for data in datas:
+                sink.write(dumps(data) + "\n")
             sink.flush()
             outcome.done += 1
-            if data.get("status") == "error":
+            if any(data.get("status") == "error" for data in datas):
+                data = next(data for data in datas if data.get("status") == "error")
                 outcome.unreadable.append((data["file"], f"{data['error']['code']} {data['error']['message']}"))
-            elif (data.get("counts") or {}).get("error"):
+            elif any((data.get("counts") or {}).get("error") for data in datas):
                 outcome.with_errors += 1
             if bar is not None:
                 bar.update(1)

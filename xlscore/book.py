@@ -296,7 +296,7 @@ def _read(workbook, path: Path, kind: FileKind, details) -> Book:
             continue
         raw = workbook.get_sheet_by_name(meta.name)
         grid = raw.to_python(skip_empty_area=False)
-        if meta.name == REVIEW_SHEET and grid and grid[0] and REVIEW_MARK in str(grid[0][0]):
+        if meta.name.startswith(REVIEW_SHEET) and grid and grid[0] and REVIEW_MARK in str(grid[0][0]):
             continue  # xlscore's own review sheet in an annotated copy is not the department's
         merged = [
             (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (raw.merged_cell_ranges or [])

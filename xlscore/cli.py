@@ -44,7 +44,7 @@ def main() -> None:
               help="先列出找到的每张表（工作表、范围）及每一列按什么读取（如“分值”列读作一级指标权重），便于发现读错的列。")
 @_help_option
 def check(files: tuple[str, ...], fmt: str, scheme: str | None, explain: bool) -> None:
-    from .pipeline import check_file
+    from .pipeline import check_reports
     from .report import json_line
 
     scheme = _load_scheme(scheme)
@@ -56,9 +56,12 @@ def check(files: tuple[str, ...], fmt: str, scheme: str | None, explain: bool) -
     binary = getattr(sys.stdout, "buffer", None) if fmt == "json" and not sys.stdout.isatty() else None
     sys.stdout.flush()
     for path in _expand(files):
-        report = check_file(path, scheme=scheme)
+        reports = check_reports(path, scheme=scheme)
+        report = reports[0]
         if fmt == "json":
-            line = json_line(report.to_dict(), pretty=single)
+            # a workbook of several projects: a list of their reports, on one line like any report
+            data = report.to_dict() if len(reports) == 1 else [each.to_dict() for each in reports]
+            line = json_line(data, pretty=single)
             if binary is not None:
                 binary.write(line)
                 binary.flush()
@@ -69,12 +72,13 @@ def check(files: tuple[str, ...], fmt: str, scheme: str | None, explain: bool) -
             from .layout import explain_lines
             from .report import text_lines
 
-            if explain and report.status == "ok":
-                for line in explain_lines(report.to_dict()):
+            for each in reports:
+                if explain and each.status == "ok":
+                    for line in explain_lines(each.to_dict()):
+                        click.echo(line)
+                for line in text_lines(each):
                     click.echo(line)
-            for line in text_lines(report):
-                click.echo(line)
-        worst = max(worst, report.exit_code)
+        worst = max([worst, *(each.exit_code for each in reports)])
     sys.exit(worst)
 
 
@@ -116,11 +120,12 @@ def score(paths: tuple[str, ...], out_dir: str, scheme: str | None, jobs: int | 
     worst = 0
     for path in inputs:
         result = score_file(path, out, scheme=scheme)
-        for line in text_lines(result.report):
-            click.echo(line)
+        for report in result.reports:
+            for line in text_lines(report):
+                click.echo(line)
         if result.workbook is not None:
             click.echo(f"已写出：{result.workbook}")
-        worst = max(worst, result.report.exit_code)
+        worst = max([worst, *(report.exit_code for report in result.reports)])
     sys.exit(worst)
 
 

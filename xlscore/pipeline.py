@@ -13,6 +13,7 @@ from . import fund as fund_mod
 from . import budget as budget_mod
 from . import header
 from . import layout
+from . import projects
 from . import usage as usage_mod
 from .catalog import CATALOG
 from .errors import WorkbookError
@@ -26,38 +27,72 @@ from .usage import UsageTable
 
 @dataclass
 class Analysis:
-    """A workbook read and checked: the report, and what the annotator needs to write the copy."""
+    """A project read and checked: the report, and what the annotator needs to write the copy."""
 
     report: Report
-    book: book_mod.Book | None = None
+    book: book_mod.Book | None = None  # the project's view of the workbook
     fund: FundTable | None = None
     usage: UsageTable | None = None
     scoring: Scoring | None = None
+    workbook: book_mod.Book | None = None  # the whole workbook (several projects share it)
+
+
+def _failed(report: Report, code: str, message: str) -> None:
+    report.status = "error"
+    report.error = {"code": code, "message": message}
+
+
+def analyse_all(path: str | os.PathLike, display: str | None = None, scheme=None) -> list[Analysis]:
+    """Read, reconcile and score every project of one workbook (one, unless it holds several
+    scoring tables: see :mod:`xlscore.projects`); a file that cannot be read gives one analysis
+    of status error. Never raises for a bad file."""
+    name = display if display is not None else str(path)
+    report = Report(file=name)
+    try:
+        workbook = book_mod.load(Path(path))
+        found = projects.split(workbook)
+    except WorkbookError as exc:
+        _failed(report, exc.code, exc.message)
+        return [Analysis(report)]
+    except DefusedXmlException:
+        _failed(report, "FILE_CORRUPT", "工作簿含有 DTD/实体声明（正常工作簿不会有，可能是恶意文件），未解析")
+        return [Analysis(report)]
+    except MemoryError:
+        _failed(report, "FILE_TOO_LARGE", "工作簿过大，读取时内存不足")
+        return [Analysis(report)]
+    analyses = []
+    for project in found:
+        report = Report(file=name)
+        if project.count > 1:
+            report.part = {"index": project.index, "of": project.count}
+        analysis = Analysis(report, project.book, workbook=workbook)
+        try:
+            check_book(project.book, report, scheme, analysis)
+        except WorkbookError as exc:
+            _failed(report, exc.code, exc.message)
+        except MemoryError:
+            _failed(report, "FILE_TOO_LARGE", "工作簿过大，读取时内存不足")
+        if report.status == "error":
+            analysis.book = analysis.workbook = None
+        elif project.paired_by_order:
+            report.findings.insert(0, make("PROJECTS_PAIRED", None, None, index=str(project.index),
+                                           count=str(project.count)))
+        analyses.append(analysis)
+    return analyses
 
 
 def analyse(path: str | os.PathLike, display: str | None = None, scheme=None) -> Analysis:
-    """Read, reconcile and score one workbook; a file that cannot be read gives status error."""
-    report = Report(file=display if display is not None else str(path))
-    analysis = Analysis(report)
-    try:
-        analysis.book = book_mod.load(Path(path))
-        check_book(analysis.book, report, scheme, analysis)
-    except WorkbookError as exc:
-        report.status = "error"
-        report.error = {"code": exc.code, "message": exc.message}
-    except DefusedXmlException:
-        report.status = "error"
-        report.error = {"code": "FILE_CORRUPT", "message": "工作簿含有 DTD/实体声明（正常工作簿不会有，可能是恶意文件），未解析"}
-    except MemoryError:
-        report.status = "error"
-        report.error = {"code": "FILE_TOO_LARGE", "message": "工作簿过大，读取时内存不足"}
-    if report.status == "error":
-        analysis.book = None
-    return analysis
+    """The first project of :func:`analyse_all` (a workbook of one project: its only one)."""
+    return analyse_all(path, display, scheme)[0]
+
+
+def check_reports(path: str | os.PathLike, display: str | None = None, scheme=None) -> list[Report]:
+    """The report of every project of one workbook (see :func:`analyse_all`)."""
+    return [analysis.report for analysis in analyse_all(path, display, scheme)]
 
 
 def check_file(path: str | os.PathLike, display: str | None = None, scheme=None) -> Report:
-    """The report of one workbook (see :func:`analyse`)."""
+    """The report of a workbook's first project (see :func:`check_reports` for all of them)."""
     return analyse(path, display, scheme).report
 
 

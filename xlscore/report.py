@@ -33,6 +33,7 @@ class Report:
     scheme: str | None = None
     tables: dict = field(default_factory=dict)
     layout: list[dict] = field(default_factory=list)  # each table found and what each column was read as
+    part: dict | None = None  # {"index", "of"}: this project of a workbook holding several
     findings: list[Finding] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
@@ -59,6 +60,7 @@ class Report:
             "scheme": self.scheme,
             "tables": self.tables,
             "layout": self.layout,
+            "part": self.part,
             "fund": self.fund,
             "fund_stated": self.fund_stated,
             "usage": self.usage,
@@ -81,8 +83,11 @@ def text_lines(report: Report) -> list[str]:
         prefix = f"{report.file}:{where}:" if where else f"{report.file}:"
         lines.append(f"{prefix} {finding.code} [{SEVERITY_ZH[finding.severity]}] {finding.message}")
     counts = report.counts()
+    which = ""
+    if report.part:
+        which = f"第 {report.part['index']} 个项目（共 {report.part['of']} 个）“{report.project.name or '未写项目名称'}”"
     summary = (
-        f"{report.file}: 共 {len(report.findings)} 项 —— 错误 {counts['error']}，"
+        f"{report.file}: {which}共 {len(report.findings)} 项 —— 错误 {counts['error']}，"
         f"警告 {counts['warning']}，提示 {counts['info']}"
     )
     if report.totals:

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import make
-from .pipeline import analyse
+from .pipeline import analyse_all
 from .report import Report, dumps
 
 SUFFIX = "_复核"
@@ -16,9 +16,10 @@ SUFFIX = "_复核"
 
 @dataclass
 class Scored:
-    report: Report
+    report: Report  # the first project's (a workbook of one project: its only one)
     workbook: Path | None  # the annotated copy, when one was written
     json: Path
+    reports: list[Report] = field(default_factory=list)  # every project's, in order
 
 
 def outputs(source: Path, out_dir: Path) -> tuple[Path, Path]:
@@ -39,17 +40,22 @@ def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None,
     else:
         copy_path = out_dir / f"{out_prefix}{SUFFIX}.xlsx"
         json_path = out_dir / f"{out_prefix}{SUFFIX}.json"
-    analysis = analyse(source, display, scheme)
-    report = analysis.report
+    analyses = analyse_all(source, display, scheme)
+    reports = [analysis.report for analysis in analyses]
     written = None
-    if report.status == "ok":
+    if all(report.status == "ok" for report in reports):
         try:
-            save_workbook(annotate(analysis, source), copy_path)
+            save_workbook(annotate(analyses, source), copy_path)
             written = copy_path
         except Exception as exc:  # the check stands; the copy is what failed
-            report.findings.append(make("COPY_FAILED", None, None, detail=f"{type(exc).__name__}: {exc}"[:200]))
-    data = report.to_dict()
-    if extra:
-        data.update(extra)
-    write_text(dumps(data, pretty=True) + "\n", json_path)
-    return Scored(report, written, json_path)
+            for report in reports:
+                report.findings.append(make("COPY_FAILED", None, None, detail=f"{type(exc).__name__}: {exc}"[:200]))
+    datas = []
+    for report in reports:
+        data = report.to_dict()
+        if extra:
+            data.update(extra)
+        datas.append(data)
+    # One report, or a list of them when the workbook holds several projects.
+    write_text(dumps(datas[0] if len(datas) == 1 else datas, pretty=True) + "\n", json_path)
+    return Scored(reports[0], written, json_path, reports)

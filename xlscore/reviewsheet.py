@@ -121,8 +121,8 @@ def _grade_note(grade: dict) -> str:
     return "；".join(dict.fromkeys(reason for reason in reasons if reason))
 
 
-def build(workbook, report: Report, dropped: list[str]) -> None:
-    ws = workbook.create_sheet(REVIEW_SHEET, 0)
+def build(workbook, report: Report, dropped: list[str], title: str = REVIEW_SHEET) -> None:
+    ws = workbook.create_sheet(title, 0)
     for col, width in enumerate(WIDTHS, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
     w = _Writer(ws)
