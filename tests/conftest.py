@@ -358,6 +358,20 @@ class CliResult:
     exception: BaseException | None
 
 
+def edited_copy(src, tmp_path, name: str, edit) -> Path:
+    """A copy of the workbook ``src`` as ``tmp_path/name``, changed by ``edit(openpyxl workbook)``."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    dest = tmp_path / name
+    shutil.copy(src, dest)
+    wb = load_workbook(dest)
+    edit(wb)
+    wb.save(dest)
+    return dest
+
+
 def run_cli(*args: str) -> CliResult:
     """Run ``xlscore ARGS`` in-process with click's CliRunner."""
     from xlscore.cli import main

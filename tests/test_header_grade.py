@@ -25,12 +25,7 @@ SCHEMA = ROOT / "xlscore" / "schema" / "report.schema.json"
 
 
 def _edit(tmp_path, edit, src=SAMPLE_000, name="edited.xlsx"):
-    dest = tmp_path / name
-    shutil.copy(src, dest)
-    wb = openpyxl.load_workbook(dest)
-    edit(wb)
-    wb.save(dest)
-    return dest
+    return edited_copy(src, tmp_path, name, edit)
 
 
 def _report(path) -> dict:

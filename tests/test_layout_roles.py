@@ -4,8 +4,6 @@ Each test builds a layout departments really use from a sample and checks that t
 one the sample gets, or that a slip the layout hides is found.
 """
 
-import shutil
-
 import openpyxl
 import pytest
 
@@ -13,7 +11,7 @@ from xlscore.measure import measure_in_text, parse_measure
 from xlscore.pipeline import check_file
 from xlscore.textnum import Unparsed, parse_score
 
-from conftest import SAMPLE_000
+from conftest import SAMPLE_000, edited_copy
 
 SCORING = "自评价评分附件表"
 
@@ -28,12 +26,7 @@ def review(path):
 
 
 def _copy(tmp_path, name, edit, src=SAMPLE_000):
-    dst = tmp_path / name
-    shutil.copy(src, dst)
-    wb = openpyxl.load_workbook(dst)
-    edit(wb)
-    wb.save(dst)
-    return dst
+    return edited_copy(src, tmp_path, name, edit)
 
 
 # --- class 1: a 分值 column holding the 一级 weights --------------------------------------------

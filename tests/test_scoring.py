@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from xlscore.pipeline import check_file
 
+from conftest import edited_copy
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED000 = ROOT / "samples" / "原表版式_000_铝工业转型升级专项资金.xlsx"
 SEED002 = ROOT / "samples" / "原表版式_002_企业服务活动专项经费.xlsx"
@@ -61,12 +63,7 @@ def test_hand_laid_score_like_their_seeds():
 
 
 def _edit(src, tmp_path, name, edit):
-    dst = tmp_path / name
-    shutil.copy(src, dst)
-    wb = openpyxl.load_workbook(dst)
-    edit(wb)
-    wb.save(dst)
-    return dst
+    return edited_copy(src, tmp_path, name, edit)
 
 
 def test_weight_sum_total_and_grade(tmp_path):

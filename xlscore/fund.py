@@ -24,7 +24,7 @@ from . import labels
 from .book import Book, Sheet, a1
 from .labels import COL_ZH, FISCAL_LEVELS, FUND_ROW_PLAIN, OTHER_SOURCES, ROW_ZH
 from .findings import Finding
-from .reading import Stated, read_amount, read_rate, table_unit
+from .reading import Stated, header_path, read_amount, read_rate, table_unit
 from .textnum import declared_unit, norm, unit_factor
 
 MIN_ROW_LABELS = 4
@@ -133,11 +133,7 @@ def _columns(sheet: Sheet, header_rows: list[int], label_col: int) -> tuple[dict
     cols: dict[str, int] = {}
     paths: dict[str, list[str]] = {}
     for c in range(label_col + 1, sheet.ncols):
-        path = []
-        for r in header_rows:
-            text = norm(sheet.value(r, c))
-            if text and text not in path:
-                path.append(text)
+        path = header_path(sheet, header_rows, c)
         key = labels.fund_column(path) if path else None
         if key and key not in cols:
             cols[key] = c

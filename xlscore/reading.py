@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .book import Sheet, Uncomputed, a1
 from .findings import Finding, make
 from .formula import XLError
-from .textnum import Parsed, Unparsed, declared_unit, parse_number
+from .textnum import Parsed, Unparsed, declared_unit, norm, parse_number
 
 
 @dataclass(slots=True)
@@ -96,3 +96,14 @@ def table_unit(sheet: Sheet, top: int, own_cells: list[object]) -> str:
             if isinstance(value, str) and (unit := declared_unit(value)):
                 return unit
     return "元"
+
+
+def header_path(sheet: Sheet, header_rows, col: int) -> list[str]:
+    """The words over a column, top to bottom, each once: ``['财政资金', '市级']`` under a
+    merged ``财政资金`` (the normalised text of each header row's cell)."""
+    path: list[str] = []
+    for r in header_rows:
+        text = norm(sheet.value(r, col))
+        if text and text not in path:
+            path.append(text)
+    return path

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from . import labels
 from .book import Book, Sheet, a1
 from .findings import Finding
-from .reading import Stated, read_amount, table_unit
+from .reading import Stated, header_path, read_amount, table_unit
 from .textnum import clean, norm, unit_factor
 
 STOP_WORDS = ("三级指标", "一级指标", "行次", "预算安排", "评分", "注:", "说明", "填表", "附表", "项目绩效")
@@ -66,11 +66,7 @@ def locate(book: Book) -> UsageTable | None:
                 break
         cols: dict[str, int] = {}
         for c in range(label_col + 1, sheet.ncols):
-            path = []
-            for hr in header_rows:
-                text = norm(sheet.value(hr, c))
-                if text and text not in path:
-                    path.append(text)
+            path = header_path(sheet, header_rows, c)
             key = labels.usage_column(path) if path else None
             if key and key not in cols:
                 cols[key] = c
