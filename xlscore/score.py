@@ -12,8 +12,9 @@ Only a target with no such word leaves it to the scheme's indicator, then to the
 by the scheme's ``lower_better_missed`` setting (target ÷ actual × weight by default).
 
 Over-achievement is measured one way for every rule family: actual ÷ target, for a higher-is-better
-numeric target. At ``overshoot_ratio`` (1.3) or more without a 偏差原因 it is OVERSHOOT_UNEXPLAINED;
-at ``target_too_low_ratio`` (1.5) or more, TARGET_TOO_LOW.
+numeric target. At ``overshoot_ratio`` (1.3) or more it is OVERSHOOT_UNEXPLAINED where the form has a
+偏差原因 column and it is empty (as DEVIATION_MISSING: a form with no such column has nowhere to say
+it); at ``target_too_low_ratio`` (1.5) or more, TARGET_TOO_LOW.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class Scored:
     unparsed: str | None = None
     fund_conflict: tuple[float, float] | None = None  # (stated actual, fund figure)
     too_low: float | None = None  # actual / target when far above the target
-    overshoot: float | None = None  # actual / target when above it by 30% or more, with no 偏差原因
+    overshoot: float | None = None  # actual / target when at the scheme's overshoot_ratio (1.3) or more
     missing_actual: bool = False
     extra: list = field(default_factory=list)
 
@@ -446,8 +447,8 @@ def _by_ratio(row, scheme, target: Measure, actual: Measure, t: float, a: float,
 
 def _exceeded(result: Scored, row: IndicatorRow, spec, scheme, actual: Measure) -> None:
     """Actual ÷ target for a higher-is-better numeric target, whatever the rule family: at the
-    scheme's target_too_low_ratio or more, TARGET_TOO_LOW; at its overshoot_ratio or more with no
-    偏差原因, OVERSHOOT_UNEXPLAINED."""
+    scheme's target_too_low_ratio or more, TARGET_TOO_LOW; at its overshoot_ratio or more,
+    OVERSHOOT_UNEXPLAINED where the form's 偏差原因 column is left empty."""
     target = _target_of(row, spec)
     if target.number is None or actual.number is None:
         return
@@ -459,7 +460,7 @@ def _exceeded(result: Scored, row: IndicatorRow, spec, scheme, actual: Measure) 
     overshoot = getattr(scheme, "overshoot_ratio", None) or 1.3
     if ratio >= too_low - 1e-9:
         result.too_low = ratio
-    if ratio >= overshoot - 1e-9 and not norm(row.deviation):
+    if ratio >= overshoot - 1e-9:
         result.overshoot = ratio
 
 
