@@ -157,6 +157,9 @@ def test_deduction_without_a_numeric_target_is_manual():
     ("达到目标值得满分，否则按业绩值/目标值×权重计分", "90%", "81%", 10, 9),
     ("达到目标值得满分，否则按业绩值/目标值×权重计分", "90%", "95%", 10, 10),
     ("完成率100%得满分，低于100%的按实际完成比例计分", "", "75%", 8, 6),
+    ("(实际完成数/计划数)×分值", "50", "45", 10, 9),
+    ("实际完成值/计划完成值×100%×分值", "50", "45", 10, 9),
+    ("按完成率×权重计分", "", "85%", 10, 8.5),
 ])
 def test_proportional(rule, target, actual, weight, expected):
     assert isinstance(parse(rule), ProportionalRule)
@@ -183,6 +186,8 @@ def test_all_or_nothing(target, actual, expected):
 
 def test_all_or_nothing_other_wordings():
     assert review(5, "85%", "完成年度目标得满分，否则不得分", target="≥90%").review == 0
+    assert review(5, "2", "达到或超过目标值得满分，未达到不得分", target="≥3").review == 0
+    assert review(5, "3", "完成年度目标任务的得满分，未完成的不得分", target="≥3").review == 5
     assert review(5, "85%", "达到目标值的得满分，未达到的得分减半", target="≥90%").review == 2.5
 
 
@@ -280,3 +285,10 @@ def test_cost_reduction_rate_is_no_false_mismatch_in_a_workbook(tmp_path):
     row13 = next(i for i in report["indicators"] if i["name"] == "企业服务成本降低率")
     assert row13["review_score"] == 10
     assert not [f for f in report["findings"] if f["code"] == "SCORE_MISMATCH" and f["cell"] == "H13"]
+
+
+def test_all_or_nothing_with_discretion_below():
+    rule = "达到目标值得满分，否则酌情扣分"
+    assert review(5, "95%", rule, target="≥90%").review == 5
+    scored = review(5, "85%", rule, target="≥90%", self_score=5)
+    assert scored.review is None and scored.manual == (0.0, 5)

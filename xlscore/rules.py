@@ -190,9 +190,10 @@ class ProportionalRule(Rule):
 
 @dataclass
 class TargetMetRule(Rule):
-    """All or nothing: full marks when the row's target is met, ``missed`` × weight when not."""
+    """All or nothing: full marks when the row's target is met, ``missed`` × weight when not
+    (None: 否则酌情扣分, the reviewer decides below full marks)."""
 
-    missed: float = 0.0
+    missed: float | None = 0.0
 
     def signature(self) -> tuple:
         return (self.kind, self.missed)
@@ -318,14 +319,16 @@ _CAP_RE = re.compile(r"(?:最多|最高|至多|累计最多|累计最高|最多�
 
 _PROPORTIONAL_RE = re.compile(
     r"按(?:实际)?(?:完成|达成|实现)?(?:比例|比率|程度)(?:得分|计分|给分|计算得分|折算)"
-    r"|(?:业绩值|实际值|完成值|实际完成值|实际完成数|完成数|实际数|实际完成|实际)/(?:目标值|指标值|目标|计划值|计划数|年度目标值|计划)"
+    r"|(?:业绩值|实际值|完成值|实际完成值|实际完成数|完成数|实际数|实际完成|实际)/(?:计划完成值|计划完成数|目标值|指标值|目标|计划值|计划数|年度目标值|计划)"
     r"\*(?:权重分?|分值|该项分值|指标分值|本项分值|满分|该指标分值)"
+    r"|(?P<rate>(?:实际)?(?:完成率|执行率|达成率|到位率|实现率)\*(?:权重分?|分值|该项分值|指标分值|本项分值|满分))"
     r"|(?P<inverse>(?:目标值|指标值|计划值)/(?:业绩值|实际值|完成值|实际完成值)\*(?:权重分?|分值|该项分值|指标分值|满分))"
 )
 _TARGET_WORDS = r"(?:年度)?(?:目标值|目标|指标值|计划值|计划目标|预期目标|绩效目标)"
-_TARGET_MET_RE = re.compile(r"(?:达到|完成|实现|达成|满足)" + _TARGET_WORDS + r"(?:要求)?(?:的)?,?(?:得|计)?满分")
+_TARGET_MET_RE = re.compile(r"(?:达到|完成|实现|达成|满足)(?:或超过|或超出|及超过)?" + _TARGET_WORDS
+                            + r"(?:任务|要求)?(?:的)?,?(?:得|计)?满分")
 _TARGET_MISSED_RE = re.compile(r"(?:未达到|未完成|未实现|未达成|达不到|不满足|否则|没有达到|低于" + _TARGET_WORDS
-                               + r")" + r"(?:" + _TARGET_WORDS + r")?(?:要求)?(?:的)?,?(?P<score>.*?)(?:[;,]|$)")
+                               + r")" + r"(?:" + _TARGET_WORDS + r")?(?:任务|要求)?(?:的)?,?(?P<score>.*?)(?:[;,]|$)")
 
 
 def parse(text: str | None) -> Rule:
@@ -424,9 +427,12 @@ def _parse_elements(flat: str) -> Rule | None:
 
 
 def _parse_proportional(flat: str) -> Rule | None:
+    flat = re.sub(r"\*100%", "", flat).replace("(", "").replace(")", "")  # (实际数/计划数)×100%×分值
     match = _PROPORTIONAL_RE.search(flat)
     if not match:
         return None
+    if match.group("rate"):
+        return ProportionalRule("proportional", "", 100.0, True)  # 完成率×分值: the rate against 100%
     full = None
     percent = False
     for candidate in _FULL_AT_RE.finditer(flat[: match.start()]):
@@ -445,8 +451,10 @@ def _parse_target_met(flat: str) -> Rule | None:
     if found is None or found[0]:
         return None
     tier = found[1]
-    if tier.fraction is None or tier.discretion:
-        return None  # 未达到酌情扣分 or fixed points: not all-or-nothing
+    if tier.discretion:
+        return TargetMetRule("target_met", "", None)  # 否则酌情扣分: below full marks, the reviewer's call
+    if tier.fraction is None:
+        return None  # fixed points: a tier rule
     return TargetMetRule("target_met", "", tier.fraction)
 
 

@@ -139,7 +139,7 @@ def _linear(rule: LinearRule, row: IndicatorRow, spec, actual: Measure, weight: 
     score = max(0.0, weight - lost)
     unit = "个百分点" if rule.percent else rule.unit
     verb = "超过" if rule.over else "低于"
-    each = f"{rule.deduct:g} 分" if rule.points else f"权重分的 {rule.deduct:g}%"
+    each = f" {rule.deduct:g} 分" if rule.points else f"权重分的 {rule.deduct:g}%"
     capped = f"（最多扣 {rule.cap:g} 分）" if rule.cap is not None and lost >= rule.cap - 1e-9 else ""
     note = (f"业绩值 {shown}，{verb}{where} {gap:g} {unit}，按每{'超' if rule.over else '少'} {rule.step:g} {unit}"
             f"扣{each}{capped}，扣 {r2(lost):g} 分，得 {r2(score):g} 分")
@@ -193,7 +193,8 @@ def _target_met(rule: TargetMetRule, row: IndicatorRow, spec, actual: Measure, w
         return Scored(0.0, "未填写业绩值，不得分", missing_actual=True)
     target = _target_of(row, spec)
     shown = f"业绩值 {actual.text}，目标 {target.text or '空'}"
-    missed = r2(weight * rule.missed)
+    missed = r2(weight * rule.missed) if rule.missed is not None else None
+    missed_text = f"{missed:g} 分" if missed is not None else "酌情扣分"
     if target.number is not None and actual.number is not None:
         t, a = _aligned(target, actual)
         direction, why = _direction(row, spec, target)
@@ -204,10 +205,17 @@ def _target_met(rule: TargetMetRule, row: IndicatorRow, spec, actual: Measure, w
     elif target.number is None and actual.number is None and target.words and actual.words == target.words:
         met, why = True, ""
     else:
-        return Scored(None, f"{shown}，无法判断是否达到目标值，需人工评分（达到得 {weight:g} 分，未达到得 {missed:g} 分）",
+        return Scored(None, f"{shown}，无法判断是否达到目标值，需人工评分（达到得 {weight:g} 分，未达到{missed_text}）",
                       manual=(0.0, weight), review_actual=actual.text)
     if met:
         return Scored(weight, f"{shown}{why}，达到目标值，得满分", review_actual=actual.text)
+    if missed is None:
+        self_score = row.self_score.value
+        if self_score is not None and self_score < weight - TOLERANCE:
+            return Scored(self_score, f"{shown}{why}，未达到目标值，应酌情扣分，自评 {self_score:g} 分保留，请复核人确认",
+                          manual=(0.0, weight), review_actual=actual.text)
+        return Scored(None, f"{shown}{why}，未达到目标值，应酌情扣分（低于满分 {weight:g}），需人工评分",
+                      manual=(0.0, weight), review_actual=actual.text)
     return Scored(missed, f"{shown}{why}，未达到目标值，按标准得 {missed:g} 分", review_actual=actual.text)
 
 
