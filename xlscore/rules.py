@@ -370,6 +370,8 @@ def _parse_linear(flat: str) -> Rule | None:
     verb, unit = match.group("verb"), match.group("unit")
     step = _amount(match.group("step"))
     amount = _amount(match.group("amount"))
+    if step <= 0:
+        return None  # 每降低0%: no unit to count the shortfall in
     if match.group("den"):
         amount = amount / float(match.group("den")) * 100  # 扣权重分的1/3: a fraction of the weight
         points = False

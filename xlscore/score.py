@@ -127,7 +127,7 @@ def _linear(rule: LinearRule, row: IndicatorRow, spec, actual: Measure, weight: 
                           manual=(0.0, weight), review_actual=actual.text)
         threshold, value = _aligned(target, actual)
         where = f"目标值 {target.text}"
-    shown = _pct(value) if rule.percent else f"{value:g}{rule.unit if rule.unit != '%' else ''}"
+    shown = _pct(value) if rule.percent else actual.text
     gap = value - threshold if rule.over else threshold - value
     if gap <= 1e-9:
         if not rule.over and value > threshold:
@@ -375,6 +375,17 @@ _LOWER_WORDS = ("不高于", "不超过", "不大于", "小于等于", "控制�
 _LOWER_NAMES = ("下降", "降低", "减少", "投诉率", "差错率", "事故")
 
 
+def _words_direction(words: str) -> str | None:
+    """The direction the target's words state (longest words first: 不低于 is not 低于), None if none
+    or both."""
+    found = set()
+    for word in sorted(_HIGHER_WORDS + _LOWER_WORDS, key=len, reverse=True):
+        if word in words:
+            found.add("higher" if word in _HIGHER_WORDS else "lower")
+            words = words.replace(word, "|")
+    return found.pop() if len(found) == 1 else None
+
+
 def _direction(row: IndicatorRow, spec, target: Measure) -> tuple[str, str]:
     """('higher' | 'lower', a note when the name decided it). The target's own comparison decides
     first, whatever the name says; then the scheme's indicator; only then the name."""
@@ -382,13 +393,9 @@ def _direction(row: IndicatorRow, spec, target: Measure) -> tuple[str, str]:
         return "higher", ""
     if target.op in ("≤", "<"):
         return "lower", ""
-    words = target.words
-    lower = [w for w in _LOWER_WORDS if w in words]
-    higher = [w for w in _HIGHER_WORDS if w in words and not any(w in l for l in lower)]
-    if higher and not lower:
-        return "higher", ""
-    if lower and not higher:
-        return "lower", ""
+    said = _words_direction(target.words)
+    if said is not None:
+        return said, ""
     direction = getattr(spec, "direction", None)
     if direction in ("higher", "lower"):
         return direction, ""
