@@ -462,7 +462,6 @@ def _parse_target_met(flat: str) -> Rule | None:
 
 # Tiered rules --------------------------------------------------------------------------------
 
-_POINTS_RE = re.compile(rf"{_NUM}(?:\s*[-~至到]\s*{_NUM})?分$")
 _LEVELS_RE = re.compile(r"(好|优)[、,]?(中|良)[、,]?(差)(?:3|三)级.*?分值分别为(.+)$")
 _WORDS_ZH = ("好", "中", "差")
 
