@@ -25,6 +25,7 @@ SCORING_CODES = {
     "COPY_DROPS", "COPY_FAILED",  # the annotated copy's codes: tests/test_annotate.py
     "LAYOUT_AMBIGUOUS",  # columns in doubt: tests/test_layout_roles.py
     "PROJECTS_PAIRED",  # several projects in one workbook: tests/test_projects.py
+    "OVERSHOOT_UNEXPLAINED",  # over-achievement without a reason: tests/test_rule_families.py
 }
 
 EXPLAINED = ["结余原因：部分培训项目受疫情影响推迟至下一年度实施，结余资金已按规定结转"]

@@ -5,7 +5,6 @@ block, checked against the review like the scoring table's 评价等级 row."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import openpyxl
 import pytest
@@ -13,7 +12,7 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Font
 
-from conftest import ROOT, SAMPLE_000, findings_of, run_cli
+from conftest import ROOT, SAMPLE_000, edited_copy, findings_of, run_cli
 from xlscore.pipeline import check_file
 from xlscore.review import score_file
 from xlscore.summary import write_summary

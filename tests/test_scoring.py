@@ -1,7 +1,6 @@
 """Seeds 000 and 002 scored row by row; weights, totals and grades; properties of the review."""
 
 import random
-import shutil
 from pathlib import Path
 
 import openpyxl

@@ -1,15 +1,46 @@
 """Scoring rules (评分标准) read from their Chinese text.
 
-Every rule family the seeds print becomes one of these rule objects:
+Every rule family the bureaus print becomes one of these rule objects:
 
-* :class:`LinearRule` — 业绩值为100%得满分，每降低1%扣权重分的1%，扣完为止
-* :class:`CountRule` — 业绩值为3得满分，每降低1扣权重分的33.33%（或1/3），扣完为止
+* :class:`LinearRule` — a deduction per unit of shortfall or overshoot: 业绩值为100%得满分，每降低1%扣权重分
+  的1%，扣完为止; 完成率100%得满分，每低1个百分点扣0.1分; 每少1家扣1分，扣完为止; 每超1个工作日扣0.5分.
+  Where the text names no threshold (每少1家扣1分) the row's target is the threshold.
+* :class:`CountRule` — 业绩值为3得满分，每降低1扣权重分的33.33%（或1/3），扣完为止 (checklist elements)
 * :class:`ElementsRule` — 具备要素1得30%权重分…; 具备要素1得50%，其余要素每符合一项增加6.25%;
   具备1个要素得20%权重分。如果缺要素4或缺要素5本指标不得分; 具备要素1~8得6.25%，具备要素9得50%
-* :class:`TiersRule` — 全额到位得满分；到位率≥70%得分减半；70%以下不得分; ≥50: 4分; 20-50: 3分;
-  好、中、差3级，分值分别为3分、1-2分、0分; 按时完成…90%以上，4分；60~90%（不含90%），2-3分 …
+* :class:`ProportionalRule` — 按完成比例得分; 业绩值/目标值×权重; 完成值/指标值×分值;
+  …否则按业绩值/目标值×权重计分: the weight times actual ÷ target, at most the weight.
+* :class:`TargetMetRule` — 达到目标值得满分，未达到不得分: all or nothing against the row's target.
+* :class:`TiersRule` — 满意度≥90%得满分，80%-90%得一半，80%以下不得分; 全额到位得满分；到位率≥70%得分减半；
+  70%以下不得分; ≥50: 4分; 20-50: 3分; 好、中、差3级，分值分别为3分、1-2分、0分; 90%以上，4分；60~90%
+  （不含90%），2-3分 …
 * :class:`TargetRule` — no rule text: a quantitative (≥7%, =100%, 800, ≤5%) or qualitative (及时,
   有效, 提升…) target decides.
+
+Tiers are cut at their scores, never at the punctuation: each score phrase (得满分, 得一半, 不得分, 3分,
+1-2分, 得权重分的60%, 酌情扣分 …) closes one tier, and the condition of that tier is the text between it
+and the previous score, whether the tiers are separated by ，；; 、 a line break or nothing, and
+whether a ``:`` stands before the score or not. Two tiers are never merged.
+
+Boundary values. Each edge of a tier is *closed* (the value belongs: ≥ ≤ 及以上 及以下 以内 不低于
+不高于 达到 含), *open* (it does not: > < 超过 高于 不足 低于 未达到 不含), or *silent* (a range's ends,
+``80%-90%``, and bare 以上 / 以下). A value is placed in every tier whose edges admit it (a silent edge
+admits its value); when that leaves more than one tier:
+
+1. a tier that holds another candidate tier wholly (``≥70%`` holding ``全额``, ``≤3%`` holding ``≤1%``) gives
+   way to the narrower one;
+2. a tier whose edge the text closes wins over one whose edge is silent (``≥90%`` takes 90 from
+   ``80%-90%``; ``≤3%`` takes 3 from ``3%以上``);
+3. where the text is silent on both sides (``80%-90%得一半，80%以下不得分`` at 80; ``90%以上…80%-90%`` at
+   90), the value goes to the tier that scores more.
+
+Why the better tier: the rule is the bureau's text, and a reviewer may not deduct points on a reading
+the text does not make; the better tier is also the upper tier for a higher-is-better rule, which is
+how ``80%-90%`` reads ("from 80 up to 90") and agrees with ``≥90%`` and 以上 (《民法典》第1259条:
+以上、以下 include their number — which is why they cannot settle an edge that two tiers share).
+A point both tiers close explicitly (a text contradicting itself) follows the same third rule.
+
+Percent units: ``每降低1%`` and ``每低1个百分点`` both mean one percentage point of the actual.
 
 :func:`parse` raises :class:`RuleUnparsed` for a text it cannot read — never a silent zero or full mark.
 """
@@ -31,13 +62,21 @@ class RuleUnparsed(ValueError):
 
 
 _NUM = r"(\d+(?:\.\d+)?)"
+_CN_DIGITS = {"一": 1.0, "二": 2.0, "两": 2.0, "三": 3.0, "四": 4.0, "五": 5.0, "六": 6.0, "七": 7.0, "八": 8.0,
+              "九": 9.0, "十": 10.0, "半": 0.5}
+_AMOUNT = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十半])"
+
+
+def _amount(text: str) -> float:
+    return _CN_DIGITS[text] if text in _CN_DIGITS else float(text)
 
 
 def _text(text: str) -> str:
     """Rule text for matching: NFKC, no spaces, Chinese punctuation unified."""
     flat = norm(text)
     for a, b in (("\\geq", "≥"), ("\\leq", "≤"), ("\\%", "%"), ("$", ""), ("（", "("), ("）", ")"),("；", ";"), ("。", ";"), ("，", ","), ("：", ":"), ("～", "~"), ("—", "-"), ("–", "-"),
-                 ("－", "-"), ("≧", "≥"), (">=", "≥"), ("≦", "≤"), ("<=", "≤")):
+                 ("－", "-"), ("≧", "≥"), (">=", "≥"), ("≦", "≤"), ("<=", "≤"), ("×", "*"), ("÷", "/"),
+                 ("＊", "*"), ("乘以", "*"), ("除以", "/")):
         flat = flat.replace(a, b)
     return flat
 
@@ -63,19 +102,35 @@ class Rule:
 
 @dataclass
 class LinearRule(Rule):
-    """Full marks at ``full`` percent; each ``step`` percent below deducts ``deduct`` % of the weight."""
+    """Full marks at ``full``; each ``step`` of shortfall (or of overshoot, ``over``) deducts ``deduct``:
+    percent of the weight, or points when ``points``. ``full`` None: the row's target is the threshold.
+    ``percent``: threshold and step are percentages. ``cap``: the most points deducted (最多扣X分)."""
 
-    full: float = 100.0
+    full: float | None = 100.0
     step: float = 1.0
     deduct: float = 1.0
+    points: bool = False
+    over: bool = False
+    percent: bool = True
+    unit: str = "%"
+    cap: float | None = None
+
+    def deduction(self, gap: float, weight: float) -> float:
+        """Points deducted for a shortfall (or overshoot) of ``gap`` units of the actual."""
+        if gap <= 0:
+            return 0.0
+        per_step = self.deduct if self.points else weight * self.deduct / 100.0
+        lost = gap / self.step * per_step
+        return min(lost, self.cap) if self.cap is not None else lost
 
     def fraction(self, actual: float) -> float:
-        if actual >= self.full:
-            return 1.0
-        return max(0.0, 1.0 - (self.full - actual) / self.step * self.deduct / 100.0)
+        """The share of the weight at ``actual`` for a percent-of-weight rule with its own threshold."""
+        full = 100.0 if self.full is None else self.full
+        gap = actual - full if self.over else full - actual
+        return max(0.0, 1.0 - self.deduction(gap, 100.0) / 100.0)
 
     def signature(self) -> tuple:
-        return (self.kind, self.full, self.step, round(self.deduct, 4))
+        return (self.kind, self.full, self.step, round(self.deduct, 4), self.points, self.over, self.cap)
 
 
 @dataclass
@@ -121,41 +176,86 @@ class ElementsRule(Rule):
 
 
 @dataclass
+class ProportionalRule(Rule):
+    """The weight times actual ÷ threshold, at most the weight. ``full`` is the threshold the text
+    names (完成率100%得满分，否则按比例); None: the row's target."""
+
+    full: float | None = None
+    percent: bool = False
+    inverse: bool = False  # 目标值/业绩值×权重: written for a lower-is-better indicator
+
+    def signature(self) -> tuple:
+        return (self.kind, self.full, self.inverse)
+
+
+@dataclass
+class TargetMetRule(Rule):
+    """All or nothing: full marks when the row's target is met, ``missed`` × weight when not
+    (None: 否则酌情扣分, the reviewer decides below full marks)."""
+
+    missed: float | None = 0.0
+
+    def signature(self) -> tuple:
+        return (self.kind, self.missed)
+
+
+@dataclass
 class Tier:
     """One band of a tiered rule: a condition on the actual and the points it earns.
 
-    ``low``/``high`` bound a numeric actual (``low_incl``/``high_incl`` say whether the edge belongs);
-    ``words`` match a textual actual. Points are ``points`` (fixed) or the range ``points_low``–
-    ``points_high``; ``fraction`` is used instead where the rule speaks of 满分/减半/不得分.
+    ``low``/``high`` bound a numeric actual; ``low_incl``/``high_incl`` say whether the edge belongs:
+    True (the text closes it), False (the text opens it) or None (the text is silent: the value is
+    admitted, and yields to a tier that closes it — see the module docstring). ``words`` match a
+    textual actual. Points are ``points`` (fixed) or the range ``points_low``–``points_high``;
+    ``fraction`` is used instead where the rule speaks of 满分/减半/不得分, ``deduct`` where it says 扣X分.
     """
 
     label: str
     low: float | None = None
     high: float | None = None
-    low_incl: bool = True
-    high_incl: bool = False
+    low_incl: bool | None = True
+    high_incl: bool | None = False
     words: tuple[str, ...] = ()
     points_low: float | None = None
     points_high: float | None = None
     fraction: float | None = None
+    deduct: float | None = None
     discretion: bool = False  # 酌情扣分: below full marks, amount left to the reviewer
 
     def numeric(self) -> bool:
         return self.low is not None or self.high is not None
 
     def contains(self, value: float) -> bool:
-        if self.low is not None and (value < self.low or (value == self.low and not self.low_incl)):
+        if self.low is not None and (value < self.low or (value == self.low and self.low_incl is False)):
             return False
-        if self.high is not None and (value > self.high or (value == self.high and not self.high_incl)):
+        if self.high is not None and (value > self.high or (value == self.high and self.high_incl is False)):
             return False
         return True
+
+    def silent_at(self, value: float) -> bool:
+        """``value`` lies on an edge of this tier that the text leaves silent."""
+        return ((self.low is not None and value == self.low and self.low_incl is None)
+                or (self.high is not None and value == self.high and self.high_incl is None))
+
+    def holds(self, other: "Tier") -> bool:
+        """This tier's range wholly contains ``other``'s, and is wider."""
+        lo, hi = _bounds(self)
+        olo, ohi = _bounds(other)
+        return lo <= olo and hi >= ohi and (lo, hi) != (olo, ohi)
 
     def band(self, weight: float) -> tuple[float, float]:
         if self.fraction is not None:
             if self.discretion:
                 return (0.0, weight * self.fraction)
             return (weight * self.fraction, weight * self.fraction)
+        if self.deduct is not None:
+            points = max(0.0, weight - self.deduct)
+            return (points, points)
         return (self.points_low, self.points_high)
+
+
+def _bounds(tier: Tier) -> tuple[float, float]:
+    return (-float("inf") if tier.low is None else tier.low, float("inf") if tier.high is None else tier.high)
 
 
 @dataclass
@@ -168,8 +268,19 @@ class TiersRule(Rule):
     def top_points(self, weight: float) -> float:
         return max(t.band(weight)[1] for t in self.tiers)
 
+    def place(self, value: float, weight: float) -> Tier | None:
+        """The tier a numeric actual falls in, by the module docstring's three rules."""
+        found = [t for t in self.tiers if t.numeric() and t.contains(value)]
+        found = [t for t in found if not any(o is not t and t.holds(o) for o in found)]
+        closed = [t for t in found if not t.silent_at(value)]
+        found = closed or found
+        if not found:
+            return None
+        return max(found, key=lambda t: (t.band(weight)[1], t.band(weight)[0]))
+
     def signature(self) -> tuple:
-        return (self.kind, tuple((t.low, t.high, t.words, t.points_low, t.points_high, t.fraction) for t in self.tiers))
+        return (self.kind, tuple((t.low, t.high, t.words, t.points_low, t.points_high, t.fraction, t.deduct)
+                                 for t in self.tiers))
 
 
 @dataclass
@@ -179,10 +290,6 @@ class TargetRule(Rule):
 
 # --- parsing -----------------------------------------------------------------------------------
 
-_LINEAR_RE = re.compile(
-    rf"(?:业绩值|完成率|实际值|执行率)?(?:为|达到|≥)?{_NUM}%(?:及以上)?(?:的)?得满分,?每(?:降低|减少|下降|低){_NUM}(?:%|个百分点)"
-    rf"(?:的)?扣(?:除)?(?:权重分|该项分值|分值|权重)?的?{_NUM}%"
-)
 _COUNT_RE = re.compile(
     rf"(?:业绩值|要素|得分要素)?(?:为|达到)?{_NUM}(?:个|项)?(?:要素)?得满分,?每(?:降低|减少|缺少|少)(?:1|一)(?:个|项)?(?:要素)?扣(?:除)?(?:权重分|分值)?的?"
     rf"(?:{_NUM}%|(\d+)/(\d+))"
@@ -192,6 +299,36 @@ _EL_ONE_RE = re.compile(rf"具备要素{_NUM}得{_NUM}%")
 _EL_RANGE_RE = re.compile(rf"具备要素(\d+)[~\-至到](\d+)(?:各|每项|每个)?得{_NUM}%")
 _EL_REST_RE = re.compile(rf"其余(?:要素|各要素)?每(?:符合|具备|满足)(?:一|1)项(?:增加|得|加){_NUM}%")
 _EL_VETO_RE = re.compile(r"缺(?:少)?要素(\d+)")
+
+# Linear deduction: 每<verb><step><unit>扣<amount><%|分>
+_OVER_VERBS = ("超过", "超出", "超期", "超", "延迟", "延期", "推迟", "逾期", "拖延", "滞后", "增加", "多", "发生",
+               "出现", "高于", "高", "上升", "提高", "增长")
+_UNDER_VERBS = ("降低", "减少", "下降", "低于", "低", "少", "缺少", "缺", "不足", "未完成", "差", "减")
+_DEDUCT_RE = re.compile(
+    r"每(?P<verb>" + "|".join(sorted(_OVER_VERBS + _UNDER_VERBS, key=len, reverse=True)) + r")"
+    + r"(?P<step>" + _AMOUNT[1:-1] + r")"
+    r"(?P<unit>个百分点|百分点|%|[^\d,;:扣减]{0,6}?)"
+    r"(?:的)?,?(?:扣|减)(?:除|去)?(?P<what>权重分|该项分值|该项得分|该指标分值|指标分值|分值|权重|总分|得分)?的?"
+    r"(?P<amount>\d+(?:\.\d+)?|[一二两三四五六七八九十半])(?:/(?P<den>\d+))?(?P<amt_unit>%|分)?"
+)
+_FULL_AT_RE = re.compile(
+    r"(?:为|达到|达|≥|≤|不低于|不高于|在)?" + _NUM + r"(?P<pct>%|个百分点)?(?P<unit>[^\d,;:]{0,6}?)"
+    r"(?:及以上|以上|及以内|以内|内|及以下|以下)?(?:的|完成的?|完成)?(?:,)?(?:得|计|为)?满分"
+)
+_CAP_RE = re.compile(r"(?:最多|最高|至多|累计最多|累计最高|最多累计)扣(\d+(?:\.\d+)?)分")
+
+_PROPORTIONAL_RE = re.compile(
+    r"按(?:实际)?(?:完成|达成|实现)?(?:比例|比率|程度)(?:得分|计分|给分|计算得分|折算)"
+    r"|(?:业绩值|实际值|完成值|实际完成值|实际完成数|完成数|实际数|实际完成|实际)/(?:计划完成值|计划完成数|目标值|指标值|目标|计划值|计划数|年度目标值|计划)"
+    r"\*(?:权重分?|分值|该项分值|指标分值|本项分值|满分|该指标分值)"
+    r"|(?P<rate>(?:实际)?(?:完成率|执行率|达成率|到位率|实现率)\*(?:权重分?|分值|该项分值|指标分值|本项分值|满分))"
+    r"|(?P<inverse>(?:目标值|指标值|计划值)/(?:业绩值|实际值|完成值|实际完成值)\*(?:权重分?|分值|该项分值|指标分值|满分))"
+)
+_TARGET_WORDS = r"(?:年度)?(?:目标值|目标|指标值|计划值|计划目标|预期目标|绩效目标)"
+_TARGET_MET_RE = re.compile(r"(?:达到|完成|实现|达成|满足)(?:或超过|或超出|及超过)?" + _TARGET_WORDS
+                            + r"(?:任务|要求)?(?:的)?,?(?:得|计)?满分")
+_TARGET_MISSED_RE = re.compile(r"(?:未达到|未完成|未实现|未达成|达不到|不满足|否则|没有达到|低于" + _TARGET_WORDS
+                               + r")" + r"(?:" + _TARGET_WORDS + r")?(?:任务|要求)?(?:的)?,?(?P<score>.*?)(?:[;,]|$)")
 
 
 def parse(text: str | None) -> Rule:
@@ -217,7 +354,8 @@ def _parse(text: str | None) -> Rule:
     if text is None or not norm(text):
         return TargetRule("target", "")
     flat = _text(text)
-    for parser in (_parse_linear, _parse_count, _parse_elements, _parse_tiers):
+    for parser in (_parse_count, _parse_linear, _parse_elements, _parse_proportional, _parse_target_met,
+                   _parse_tiers):
         rule = parser(flat)
         if rule is not None:
             rule.text = str(text)
@@ -226,10 +364,34 @@ def _parse(text: str | None) -> Rule:
 
 
 def _parse_linear(flat: str) -> Rule | None:
-    match = _LINEAR_RE.search(flat)
+    match = _DEDUCT_RE.search(flat)
     if not match:
         return None
-    return LinearRule("linear", "", float(match.group(1)), float(match.group(2)), float(match.group(3)))
+    verb, unit = match.group("verb"), match.group("unit")
+    step = _amount(match.group("step"))
+    amount = _amount(match.group("amount"))
+    if step <= 0:
+        return None  # 每降低0%: no unit to count the shortfall in
+    if match.group("den"):
+        amount = amount / float(match.group("den")) * 100  # 扣权重分的1/3: a fraction of the weight
+        points = False
+    elif match.group("amt_unit") == "%":
+        points = False
+    elif match.group("amt_unit") == "分":
+        points = True
+    else:
+        return None
+    percent = unit in ("%", "个百分点", "百分点")
+    full = None
+    full_match = None
+    for candidate in _FULL_AT_RE.finditer(flat[: match.start()]):
+        full_match = candidate
+    if full_match is not None and not re.search(_TARGET_WORDS, full_match.group(0)):
+        full = float(full_match.group(1))
+        percent = percent or bool(full_match.group("pct"))
+    cap = _CAP_RE.search(flat)
+    return LinearRule("linear", "", full, step, amount, points, verb in _OVER_VERBS, percent,
+                      unit.strip("的") or "", float(cap.group(1)) if cap else None)
 
 
 def _parse_count(flat: str) -> Rule | None:
@@ -266,38 +428,108 @@ def _parse_elements(flat: str) -> Rule | None:
     return ElementsRule("elements", "", weights, each, veto)
 
 
+def _parse_proportional(flat: str) -> Rule | None:
+    flat = re.sub(r"\*100%", "", flat).replace("(", "").replace(")", "")  # (实际数/计划数)×100%×分值
+    match = _PROPORTIONAL_RE.search(flat)
+    if not match:
+        return None
+    if match.group("rate"):
+        return ProportionalRule("proportional", "", 100.0, True)  # 完成率×分值: the rate against 100%
+    full = None
+    percent = False
+    for candidate in _FULL_AT_RE.finditer(flat[: match.start()]):
+        if not re.search(_TARGET_WORDS, candidate.group(0)):
+            full, percent = float(candidate.group(1)), bool(candidate.group("pct"))
+    return ProportionalRule("proportional", "", full, percent, bool(match.group("inverse")))
+
+
+def _parse_target_met(flat: str) -> Rule | None:
+    if not _TARGET_MET_RE.search(flat):
+        return None
+    missed = _TARGET_MISSED_RE.search(flat[_TARGET_MET_RE.search(flat).end():])
+    if missed is None:
+        return None
+    found = _points(missed.group("score"))
+    if found is None or found[0]:
+        return None
+    tier = found[1]
+    if tier.discretion:
+        return TargetMetRule("target_met", "", None)  # 否则酌情扣分: below full marks, the reviewer's call
+    if tier.fraction is None:
+        return None  # fixed points: a tier rule
+    return TargetMetRule("target_met", "", tier.fraction)
+
+
 # Tiered rules --------------------------------------------------------------------------------
 
-_POINTS_RE = re.compile(rf"{_NUM}(?:\s*[-~至到]\s*{_NUM})?分$")
 _LEVELS_RE = re.compile(r"(好|优)[、,]?(中|良)[、,]?(差)(?:3|三)级.*?分值分别为(.+)$")
 _WORDS_ZH = ("好", "中", "差")
 
+# A score phrase closes a tier. Alternatives are tried in this order at each position of the text.
+_SCORE_RE = re.compile(
+    r"(?P<zero>不得分|不计分|不给分|得零分|计零分)"
+    r"|(?P<nodeduct>不扣分)"
+    r"|(?P<discretion>酌情(?:扣分|得分|给分|计分|扣减)|扣分)"
+    r"|(?P<half>(?:得分|分值|得分值|得权重分)?减半|得(?:权重分|分值|该项分值)?(?:的)?一半(?:分值|分|权重分)?|得半分"
+    r"|按(?:权重分|分值)?(?:的)?一半(?:计分|得分))"
+    r"|(?P<full>(?:得|计|给|记|为)?满分)"
+    r"|(?P<share>(?:得|按|计)(?:权重分|分值|权重|该项分值|满分)?(?:的)?" + _NUM + r"%(?:的)?(?:权重分|分值|权重)?(?:计分|得分)?)"
+    r"|(?P<deduct>扣(?:除)?" + _NUM + r"分)"
+    r"|(?P<points>(?:得|计|给|记)?" + _NUM + r"(?:[-~至到]" + _NUM + r")?分(?!以上|以下|及|[-~至到]|钟|率|值|数|制|档|类|\(?不?含|的?得|的?计))"
+)
+
+
+def _score_tier(match: re.Match, label: str) -> Tier:
+    tier = Tier(label=label)
+    if match.group("zero"):
+        tier.fraction = 0.0
+    elif match.group("nodeduct") or match.group("full"):
+        tier.fraction = 1.0
+    elif match.group("discretion"):
+        tier.fraction, tier.discretion = 1.0, True
+    elif match.group("half"):
+        tier.fraction = 0.5
+    elif match.group("share"):
+        tier.fraction = float(re.search(_NUM + "%", match.group("share")).group(1)) / 100
+    elif match.group("deduct"):
+        tier.deduct = float(re.search(_NUM, match.group("deduct")).group(1))
+    else:
+        numbers = [float(n) for n in re.findall(_NUM, match.group("points"))]
+        tier.points_low, tier.points_high = min(numbers), max(numbers)
+    return tier
+
 
 def _points(segment: str) -> tuple[str, Tier] | None:
-    """Split a band segment into its condition and its score."""
-    seg = segment.strip(",:;")
-    tier = Tier(label=segment)
-    for word, fraction in (("不得分", 0.0), ("得分减半", 0.5), ("减半", 0.5), ("得满分", 1.0), ("满分", 1.0)):
-        if seg.endswith(word):
-            tier.fraction = fraction
-            return seg[: -len(word)].strip(",:;的"), tier
-    if re.search(r"酌情扣分$|扣分$", seg):
-        tier.fraction, tier.discretion = 1.0, True
-        return re.sub(r"酌情扣分$|扣分$", "", seg).strip(",:;的"), tier
-    match = _POINTS_RE.search(seg)
-    if match:
-        low = float(match.group(1))
-        high = float(match.group(2)) if match.group(2) else low
-        tier.points_low, tier.points_high = min(low, high), max(low, high)
-        return seg[: match.start()].strip(",:;，的"), tier
-    return None
+    """Split a text ending in a score into its condition and its score (None: it ends in none)."""
+    seg = segment.strip(",:;、")
+    last = None
+    for match in _SCORE_RE.finditer(seg):
+        last = match
+    if last is None or last.end() != len(seg):
+        return None
+    return seg[: last.start()].strip(",:;、的"), _score_tier(last, segment)
 
 
-_RANGE_RE = re.compile(rf"{_NUM}(%?)\s*[-~至到]\s*{_NUM}(%?)")
-_GE_RE = re.compile(rf"≥\s*{_NUM}(%?)")
-_LE_RE = re.compile(rf"≤\s*{_NUM}(%?)")
-_ABOVE_RE = re.compile(rf"{_NUM}(%?)(及)?以上")
-_BELOW_RE = re.compile(rf"(?:不足|低于|少于)[^\d]*?{_NUM}(%?)|{_NUM}(%?)(及)?以下")
+_MARK_RE = re.compile(r"\(?(?P<neg>不)?(?:包)?含(?P<num>\d+(?:\.\d+)?)?%?(?:本数)?\)?")
+_NUM_POS_RE = re.compile(r"\d+(?:\.\d+)?")
+_LOW_CLOSED = ("大于等于", "大于或等于", "不低于", "不少于", "不小于", "达到", "至少", "≥", "高于或等于", "达")
+_LOW_OPEN = ("大于", "超过", "高于", "多于", ">")
+_HIGH_CLOSED = ("小于等于", "小于或等于", "不高于", "不超过", "不大于", "不多于", "控制在", "≤", "最多")
+_HIGH_OPEN = ("小于", "低于", "不足", "少于", "未达到", "未达", "未满", "不满", "不到", "<")
+
+
+def _op_before(text: str, at: int) -> tuple[str, bool] | None:
+    """The comparison word just before position ``at``: ('low'|'high', closed)."""
+    head = text[:at]
+    words = [(w, "low", True) for w in _LOW_CLOSED] + [(w, "low", False) for w in _LOW_OPEN] + \
+            [(w, "high", True) for w in _HIGH_CLOSED] + [(w, "high", False) for w in _HIGH_OPEN]
+    best = None
+    for word, side, closed in words:
+        pos = head.rfind(word)
+        if pos >= 0 and pos + len(word) >= len(head) - 8 and not re.search(r"\d", head[pos + len(word):]):
+            if best is None or pos + len(word) > best[0] or (pos + len(word) == best[0] and len(word) > best[1]):
+                best = (pos + len(word), len(word), side, closed)
+    return (best[2], best[3]) if best else None
 
 
 def _condition(cond: str, tier: Tier) -> bool:
@@ -306,29 +538,60 @@ def _condition(cond: str, tier: Tier) -> bool:
     if any(word in text for word in ("全额", "足额", "全部")) and not re.search(r"\d", text):
         tier.low, tier.low_incl, tier.words = 100.0, True, (text,)
         return True
-    exclusive_high = "不含" in text
-    text = re.sub(r"[(（]不含[^)）]*[)）]", "", text)
-    match = _RANGE_RE.search(text)
-    if match:
-        tier.low, tier.high = float(match.group(1)), float(match.group(3))
-        tier.low_incl, tier.high_incl = True, not exclusive_high
-        return True
-    match = _GE_RE.search(text)
-    if match:
-        tier.low, tier.low_incl = float(match.group(1)), True
-        return True
-    match = _LE_RE.search(text)
-    if match:
-        tier.high, tier.high_incl = float(match.group(1)), True
-        return True
-    match = _ABOVE_RE.search(text)
-    if match:
-        tier.low, tier.low_incl = float(match.group(1)), bool(match.group(3)) or True
-        return True
-    match = _BELOW_RE.search(text)
-    if match:
-        number = match.group(1) or match.group(3)
-        tier.high, tier.high_incl = float(number), bool(match.group(5))
+    # 含 / 不含 marks: with a number they settle that number's edge; without, the number just before.
+    marks: list[tuple[float | None, bool, int]] = []
+    for match in _MARK_RE.finditer(text):
+        if match.group("num") is None and not match.group(0).startswith("(") and not match.group("neg"):
+            continue  # a bare 含 inside a word (包含, 含有) is no mark
+        before = [float(n.group(0)) for n in _NUM_POS_RE.finditer(text[: match.start()])]
+        number = float(match.group("num")) if match.group("num") else (before[-1] if before else None)
+        marks.append((number, not match.group("neg"), match.start()))
+    text = _MARK_RE.sub(lambda m: "" if (m.group("num") or m.group(0).startswith("(") or m.group("neg")) else m.group(0),
+                        text)
+    numbers = list(re.finditer(rf"{_NUM}(%?)", text))
+
+    def settled(number: float, default: bool | None) -> bool | None:
+        for value, closed, _ in marks:
+            if value == number:
+                return closed
+        return default
+
+    if len(numbers) >= 2:
+        first, second = numbers[0], numbers[1]
+        low, high = float(first.group(1)), float(second.group(1))
+        between = text[first.end(): second.start()]
+        if re.fullmatch(r"[-~至到]", between):  # a range: 80%-90%, 60~90%, 1-4人
+            tier.low, tier.high = min(low, high), max(low, high)
+            tier.low_incl, tier.high_incl = settled(tier.low, None), settled(tier.high, None)
+            return True
+        # two-sided: ≥80%且<90%, 大于80%小于等于90%, 80%≤完成率<90%
+        one, two = _op_before(text, first.start()), _op_before(text, second.start())
+        lead = re.match(r"^(<|≤)", between)
+        if lead and one is None:
+            one = ("low", lead.group(1) == "≤")
+        if one and two and one[0] == "low" and two[0] == "high" and low <= high:
+            tier.low, tier.low_incl = low, settled(low, one[1])
+            tier.high, tier.high_incl = high, settled(high, two[1])
+            return True
+    if numbers:
+        number = numbers[0]
+        value = float(number.group(1))
+        after = text[number.end():]
+        op = _op_before(text, number.start())
+        if op is not None:
+            side, closed = op
+        elif re.match(r"^[^\d,;]{0,6}?(?:及以上|以上\(含\)|以上)", after):
+            side, closed = "low", (True if re.match(r"^[^\d,;]{0,6}?及以上", after) else None)
+        elif re.match(r"^[^\d,;]{0,6}?(?:及以下|以内|及以内)", after):
+            side, closed = "high", True
+        elif re.match(r"^[^\d,;]{0,6}?以下", after):
+            side, closed = "high", None
+        else:
+            side, closed = "low", True  # a bare figure: reaching it (完成率100%得满分)
+        if side == "low":
+            tier.low, tier.low_incl, tier.high = value, settled(value, closed), None
+        else:
+            tier.high, tier.high_incl, tier.low = value, settled(value, closed), None
         return True
     words = [w for w in re.split(r"[,、;或]", text) if w]
     if words:
@@ -352,24 +615,20 @@ def _parse_tiers(flat: str) -> Rule | None:
                 tier.words, tier.label = (word,), f"{word}：{part}"
                 tiers.append(tier)
             return TiersRule("tiers", "", tiers, False)
-    # Band segments separated by ; (and by , when a band's score closes it).
-    segments = [s for s in re.split(r";", flat) if s]
-    pieces: list[str] = []
-    for segment in segments:
-        for piece in (p for p in re.split(r"(?<=分),", segment) if p):
-            if _POINTS_RE.fullmatch(piece) and pieces:
-                pieces[-1] += piece  # "条件;2分" — the score stands in a segment of its own
-            else:
-                pieces.append(piece)
+    # Each score phrase closes a tier; its condition is the text since the previous score.
     tiers = []
-    for piece in pieces:
+    start = 0
+    for match in _SCORE_RE.finditer(flat):
+        piece = flat[start: match.start()]
+        label = flat[start: match.end()].strip(",:;、")
+        start = match.end()
         # a leading preamble such as "评价标准为3级:" or "根据…分为3级:" carries no band
-        piece = re.sub(r"^.*?(?:分为|标准为)(?:3|三)级:?", "", piece)
-        found = _points(piece.strip("()"))
-        if found is None:
+        piece = re.sub(r"^.*?(?:分为|标准为)(?:3|三|四|4|五|5)(?:级|档|个档次):?", "", piece)
+        cond = piece.strip(",:;、()的则")
+        if not cond:
             continue
-        cond, tier = found
-        if not cond or not _condition(cond, tier):
+        tier = _score_tier(match, label)
+        if not _condition(cond, tier):
             continue
         tiers.append(tier)
     if len(tiers) < 2:

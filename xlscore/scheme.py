@@ -43,11 +43,16 @@ DEFAULT_BANDS: dict[str, tuple[float, float]] = {
 }
 DEFAULT_TARGET_TOO_LOW_RATIO = 1.5
 DEFAULT_SPEND_RATE_WARN = 90.0
+DEFAULT_OVERSHOOT_RATIO = 1.3
+# A lower-is-better indicator missed: target ÷ actual × weight (as many city templates print it), or a
+# linear fall-off from the weight at the target to 0 at twice the target.
+LOWER_BETTER_MISSED = ("target_over_actual", "linear_to_double")
+LOWER_BETTER_MISSED_ZH = {"target_over_actual": "目标值÷业绩值×权重", "linear_to_double": "业绩值达到目标值 2 倍时降为 0 的线性扣分"}
 
 _EPS = 0.005  # weights and points are written with two decimals
 
 _TOP_KEYS = ("id", "title", "source", "level1", "level2", "grades", "qualitative_bands",
-             "target_too_low_ratio", "spend_rate_warn", "indicators")
+             "target_too_low_ratio", "overshoot_ratio", "lower_better_missed", "spend_rate_warn", "indicators")
 _REQUIRED_TOP = ("id", "title", "level1", "grades", "indicators")
 _LEVEL1_KEYS = ("name", "weight", "aliases")
 _LEVEL2_KEYS = ("name", "weight", "level1", "aliases")
@@ -172,6 +177,8 @@ class Scheme:
     indicators: tuple[IndicatorSpec, ...]
     path: Path | None = None
     bundled: bool = False
+    overshoot_ratio: float = DEFAULT_OVERSHOOT_RATIO
+    lower_better_missed: str = LOWER_BETTER_MISSED[0]
     _index: dict[str, IndicatorSpec] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -618,6 +625,17 @@ def _build(raw: object, label: str, path: Path | None, bundled: bool) -> Scheme:
         c.err(raw.line_of("target_too_low_ratio"), "target_too_low_ratio",
               f"应大于 1（业绩值超过目标值的多少倍时提示目标偏低），现为 {_fmt(ratio)}。")
         ratio = None
+    overshoot = c.number(raw, "overshoot_ratio", "文件顶层")
+    if overshoot is not None and overshoot <= 1:
+        c.err(raw.line_of("overshoot_ratio"), "overshoot_ratio",
+              f"应大于 1（业绩值达到目标值的多少倍时要求说明超额原因），现为 {_fmt(overshoot)}。")
+        overshoot = None
+    lower_missed = c.text(raw, "lower_better_missed", "文件顶层")
+    if lower_missed is not None and lower_missed not in LOWER_BETTER_MISSED:
+        choices = "、".join(f"{k}（{v}）" for k, v in LOWER_BETTER_MISSED_ZH.items())
+        c.err(raw.line_of("lower_better_missed"), "lower_better_missed",
+              f"应为 {choices} 之一，现为 {_quote(lower_missed)}。")
+        lower_missed = None
     warn = c.number(raw, "spend_rate_warn", "文件顶层", lo=0, hi=100)
 
     # -- indicators -------------------------------------------------------------
@@ -658,6 +676,8 @@ def _build(raw: object, label: str, path: Path | None, bundled: bool) -> Scheme:
         indicators=tuple(indicators),
         path=path,
         bundled=bundled,
+        overshoot_ratio=overshoot if overshoot is not None else DEFAULT_OVERSHOOT_RATIO,
+        lower_better_missed=lower_missed or LOWER_BETTER_MISSED[0],
     )
 
 

@@ -2,7 +2,19 @@
 
 A review score always lies in [0, weight]. What cannot be decided from the workbook is never
 guessed: an unreadable rule is RULE_UNPARSED, wording that needs judgement is MANUAL_REVIEW with
-the band a reviewer picks from.
+the band a reviewer picks from; a rule understood whose actual cannot be placed is MANUAL_REVIEW
+with no review score — the department's own score is never passed off as the review.
+
+Direction (higher or lower is better) is read from the target as written: ≥ 不低于 达到 以上 … is
+higher-is-better, ≤ 不高于 控制在 以内 … lower-is-better, whatever words the indicator's name holds.
+Only a target with no such word leaves it to the scheme's indicator, then to the name (下降, 降低,
+投诉率 …), and the review note then says the name decided. A lower-is-better indicator missed scores
+by the scheme's ``lower_better_missed`` setting (target ÷ actual × weight by default).
+
+Over-achievement is measured one way for every rule family: actual ÷ target, for a higher-is-better
+numeric target. At ``overshoot_ratio`` (1.3) or more it is OVERSHOOT_UNEXPLAINED where the form has a
+偏差原因 column and it is empty (as DEVIATION_MISSING: a form with no such column has nowhere to say
+it); at ``target_too_low_ratio`` (1.5) or more, TARGET_TOO_LOW.
 """
 
 from __future__ import annotations
@@ -11,7 +23,8 @@ from dataclasses import dataclass, field
 
 from . import elements as elements_mod
 from .measure import Measure, parse_measure
-from .rules import CountRule, ElementsRule, LinearRule, Rule, RuleUnparsed, Tier, TiersRule, parse
+from .rules import (CountRule, ElementsRule, LinearRule, ProportionalRule, Rule, RuleUnparsed, TargetMetRule, Tier,
+                    TiersRule, parse)
 from .scoresheet import IndicatorRow
 from .weights import r2
 from .textnum import norm
@@ -41,6 +54,7 @@ class Scored:
     unparsed: str | None = None
     fund_conflict: tuple[float, float] | None = None  # (stated actual, fund figure)
     too_low: float | None = None  # actual / target when far above the target
+    overshoot: float | None = None  # actual / target when at the scheme's overshoot_ratio (1.3) or more
     missing_actual: bool = False
     extra: list = field(default_factory=list)
 
@@ -74,16 +88,21 @@ def score_row(row: IndicatorRow, spec, scheme, fund: dict | None) -> Scored:
                 conflict = (actual.number, figure)
             actual = Measure(_pct(figure), figure, True)
     if isinstance(rule, LinearRule):
-        result = _linear(rule, actual, weight)
+        result = _linear(rule, row, spec, actual, weight)
     elif isinstance(rule, CountRule):
         result = _count(rule, row, spec, actual, weight)
     elif isinstance(rule, ElementsRule):
         result = _elements(rule, row, spec, weight)
+    elif isinstance(rule, ProportionalRule):
+        result = _proportional(rule, row, spec, scheme, actual, weight)
+    elif isinstance(rule, TargetMetRule):
+        result = _target_met(rule, row, spec, actual, weight)
     elif isinstance(rule, TiersRule):
         result = _tiers(rule, actual, row, weight)
     else:
         result = _target(row, spec, scheme, actual, weight)
     result.rule = rule
+    _exceeded(result, row, spec, scheme, actual)
     if conflict is not None:
         result.fund_conflict = conflict
         result.note = f"按资金表重新计算的业绩值 {_pct(conflict[1])}（表中填 {_pct(conflict[0])}）；" + result.note
@@ -92,26 +111,119 @@ def score_row(row: IndicatorRow, spec, scheme, fund: dict | None) -> Scored:
     return result
 
 
-def _linear(rule: LinearRule, actual: Measure, weight: float) -> Scored:
+def _linear(rule: LinearRule, row: IndicatorRow, spec, actual: Measure, weight: float) -> Scored:
     if actual.number is None:
-        return _no_number(actual, weight, "比率")
-    value = actual.number if actual.percent or actual.number > 1.5 else actual.number * 100
-    score = weight * rule.fraction(value)
-    if value > rule.full:
-        note = f"业绩值 {_pct(value)} 超过 {rule.full:g}%，得满分 {weight:g}（以权重为上限）"
-    elif value >= rule.full:
-        note = f"业绩值 {_pct(value)}，得满分"
+        return _no_number(actual, weight, "数值")
+    if rule.full is not None:
+        threshold = rule.full
+        value = actual.number
+        if rule.percent and not actual.percent and value <= 1.5:
+            value *= 100
+        where = f"{threshold:g}{'%' if rule.percent else rule.unit}"
     else:
-        note = (f"业绩值 {_pct(value)}，比 {rule.full:g}% 低 {rule.full - value:.2f} 个百分点，"
-                f"按每降低 {rule.step:g}% 扣权重分的 {rule.deduct:g}%，得 {r2(score):g} 分")
-    return Scored(r2(score), note, review_actual=_pct(value))
+        target = _target_of(row, spec)
+        if target.number is None:
+            return Scored(None, f"评分标准按目标值扣分，但目标值“{target.text or '空'}”不是数值，无法计算，需人工评分",
+                          manual=(0.0, weight), review_actual=actual.text)
+        threshold, value = _aligned(target, actual)
+        where = f"目标值 {target.text}"
+    shown = _pct(value) if rule.percent else actual.text
+    gap = value - threshold if rule.over else threshold - value
+    if gap <= 1e-9:
+        if not rule.over and value > threshold:
+            note = f"业绩值 {shown} 超过 {where}，得满分 {weight:g}（以权重为上限）"
+        else:
+            note = f"业绩值 {shown}，达到{where}，得满分"
+        return Scored(weight, note, review_actual=actual.text if not rule.percent else _pct(value))
+    lost = rule.deduction(gap, weight)
+    score = max(0.0, weight - lost)
+    unit = "个百分点" if rule.percent else rule.unit
+    verb = "超过" if rule.over else "低于"
+    each = f" {rule.deduct:g} 分" if rule.points else f"权重分的 {rule.deduct:g}%"
+    capped = f"（最多扣 {rule.cap:g} 分）" if rule.cap is not None and lost >= rule.cap - 1e-9 else ""
+    note = (f"业绩值 {shown}，{verb}{where} {gap:g} {unit}，按每{'超' if rule.over else '少'} {rule.step:g} {unit}"
+            f"扣{each}{capped}，扣 {r2(lost):g} 分，得 {r2(score):g} 分")
+    return Scored(r2(score), note, review_actual=_pct(value) if rule.percent else actual.text)
+
+
+def _target_of(row: IndicatorRow, spec) -> Measure:
+    """The row's target, or the scheme's when the row leaves it blank."""
+    target = row.target
+    fixed = getattr(spec, "target", None)
+    if target.blank and fixed:
+        target = parse_measure(fixed)
+    return target
+
+
+def _aligned(target: Measure, actual: Measure) -> tuple[float, float]:
+    """(target, actual) in the same unit: a fraction written against a percent is made a percent."""
+    t, a = target.number, actual.number
+    if target.percent and not actual.percent and a <= 1.5:
+        a *= 100
+    if actual.percent and not target.percent and t <= 1.5:
+        t *= 100
+    return t, a
+
+
+def _proportional(rule: ProportionalRule, row: IndicatorRow, spec, scheme, actual: Measure, weight: float) -> Scored:
+    if actual.blank:
+        return Scored(0.0, "未填写业绩值，不得分", missing_actual=True)
+    if actual.number is None:
+        return _no_number(actual, weight, "数值")
+    target = _target_of(row, spec)
+    if rule.full is not None:
+        t, a = rule.full, actual.number
+        if rule.percent and not actual.percent and a <= 1.5:
+            a *= 100
+        target = Measure(f"{t:g}{'%' if rule.percent else ''}", t, rule.percent, "≥")
+        direction, why = "higher", ""
+    elif target.number is None:
+        return Scored(None, f"评分标准按完成比例计分，但目标值“{target.text or '空'}”不是数值，无法计算，需人工评分",
+                      manual=(0.0, weight), review_actual=actual.text)
+    else:
+        t, a = _aligned(target, actual)
+        direction, why = _direction(row, spec, target)
+    if rule.inverse:
+        direction = "lower"
+    return _by_ratio(row, scheme, target, actual, t, a, direction, why, weight)
+
+
+def _target_met(rule: TargetMetRule, row: IndicatorRow, spec, actual: Measure, weight: float) -> Scored:
+    if actual.blank:
+        return Scored(0.0, "未填写业绩值，不得分", missing_actual=True)
+    target = _target_of(row, spec)
+    shown = f"业绩值 {actual.text}，目标 {target.text or '空'}"
+    missed = r2(weight * rule.missed) if rule.missed is not None else None
+    missed_text = f"{missed:g} 分" if missed is not None else "酌情扣分"
+    if target.number is not None and actual.number is not None:
+        t, a = _aligned(target, actual)
+        direction, why = _direction(row, spec, target)
+        if direction == "higher":
+            met = a > t if target.op == ">" else a >= t - 1e-9
+        else:
+            met = a < t if target.op == "<" else a <= t + 1e-9
+    elif target.number is None and actual.number is None and target.words and actual.words == target.words:
+        met, why = True, ""
+    else:
+        return Scored(None, f"{shown}，无法判断是否达到目标值，需人工评分（达到得 {weight:g} 分，未达到{missed_text}）",
+                      manual=(0.0, weight), review_actual=actual.text)
+    if met:
+        return Scored(weight, f"{shown}{why}，达到目标值，得满分", review_actual=actual.text)
+    if missed is None:
+        self_score = row.self_score.value
+        if self_score is not None and self_score < weight - TOLERANCE:
+            return Scored(self_score, f"{shown}{why}，未达到目标值，应酌情扣分，自评 {self_score:g} 分保留，请复核人确认",
+                          manual=(0.0, weight), review_actual=actual.text)
+        return Scored(None, f"{shown}{why}，未达到目标值，应酌情扣分（低于满分 {weight:g}），需人工评分",
+                      manual=(0.0, weight), review_actual=actual.text)
+    return Scored(missed, f"{shown}{why}，未达到目标值，按标准得 {missed:g} 分", review_actual=actual.text)
 
 
 def _no_number(actual: Measure, weight: float, what: str) -> Scored:
     if actual.blank:
         return Scored(0.0, "未填写业绩值，不得分", missing_actual=True)
     return Scored(None, f"业绩值“{actual.text}”不是{what}，评分标准无法套用，需人工评分",
-                  manual=(0.0, weight))
+                  manual=(0.0, weight), review_actual=actual.text)
 
 
 def _met_elements(row: IndicatorRow, spec) -> tuple[set[int], int, list[str], list[str]]:
@@ -176,14 +288,14 @@ def _elements(rule: ElementsRule, row: IndicatorRow, spec, weight: float) -> Sco
     return Scored(r2(score), note, review_actual=f"{len(met)}/{total}")
 
 
-def _tier_for(rule: TiersRule, actual: Measure, row: IndicatorRow) -> Tier | None:
+def _tier_for(rule: TiersRule, actual: Measure, row: IndicatorRow, weight: float) -> Tier | None:
     if actual.number is not None:
         value = actual.number
         if rule.percent and not actual.percent and value <= 1.5:
             value *= 100
-        for tier in rule.tiers:
-            if tier.numeric() and tier.contains(value):
-                return tier
+        tier = rule.place(value, weight)
+        if tier is not None:
+            return tier
     words = actual.words
     if not words:
         return None
@@ -219,12 +331,13 @@ def _tier_for(rule: TiersRule, actual: Measure, row: IndicatorRow) -> Tier | Non
 
 def _tiers(rule: TiersRule, actual: Measure, row: IndicatorRow, weight: float) -> Scored:
     self_score = row.self_score.value
-    tier = _tier_for(rule, actual, row)
+    tier = _tier_for(rule, actual, row, weight)
     top = rule.top_points(weight)
     if tier is None:
+        if actual.blank:
+            return Scored(0.0, "未填写业绩值，不得分", missing_actual=True)
         bands = "；".join(_band_text(t, weight) for t in rule.tiers)
-        keep = self_score if self_score is not None else None
-        return Scored(keep, f"业绩值“{actual.text or '空'}”无法对应到评分档次，需人工评分（{bands}）",
+        return Scored(None, f"业绩值“{actual.text}”无法对应到评分档次，需人工评分（{bands}）",
                       manual=(0.0, min(top, weight)), review_actual=actual.text or None)
     low, high = tier.band(weight)
     cap_note = f"，以权重 {weight:g} 为上限" if high > weight + TOLERANCE else ""
@@ -256,16 +369,41 @@ def _short(text: str, limit: int = 20) -> str:
     return flat if len(flat) <= limit else flat[:limit] + "…"
 
 
-def _direction(row: IndicatorRow, spec, target: Measure) -> str:
+_HIGHER_WORDS = ("不低于", "不少于", "不小于", "大于等于", "达到", "至少", "以上", "超过", "高于", "大于", "多于")
+_LOWER_WORDS = ("不高于", "不超过", "不大于", "小于等于", "控制在", "以内", "以下", "低于", "小于", "少于", "不多于",
+                "至多", "最多")
+_LOWER_NAMES = ("下降", "降低", "减少", "投诉率", "差错率", "事故")
+
+
+def _words_direction(words: str) -> str | None:
+    """The direction the target's words state (longest words first: 不低于 is not 低于), None if none
+    or both."""
+    found = set()
+    for word in sorted(_HIGHER_WORDS + _LOWER_WORDS, key=len, reverse=True):
+        if word in words:
+            found.add("higher" if word in _HIGHER_WORDS else "lower")
+            words = words.replace(word, "|")
+    return found.pop() if len(found) == 1 else None
+
+
+def _direction(row: IndicatorRow, spec, target: Measure) -> tuple[str, str]:
+    """('higher' | 'lower', a note when the name decided it). The target's own comparison decides
+    first, whatever the name says; then the scheme's indicator; only then the name."""
+    if target.op in ("≥", ">"):
+        return "higher", ""
     if target.op in ("≤", "<"):
-        return "lower"
+        return "lower", ""
+    said = _words_direction(target.words)
+    if said is not None:
+        return said, ""
     direction = getattr(spec, "direction", None)
     if direction in ("higher", "lower"):
-        return direction
+        return direction, ""
     name = norm(row.name)
-    if any(word in name for word in ("下降", "降低", "减少", "投诉率", "差错率", "事故")):
-        return "lower"
-    return "higher"
+    word = next((w for w in _LOWER_NAMES if w in name), None)
+    if word is not None:
+        return "lower", f"（目标值未写≥或≤，按指标名称中的“{word}”判断为越低越好）"
+    return "higher", ""
 
 
 def _target(row: IndicatorRow, spec, scheme, actual: Measure, weight: float) -> Scored:
@@ -287,31 +425,58 @@ def _quantitative(row, spec, scheme, target: Measure, actual: Measure, weight: f
         return Scored(0.0, "未填写业绩值，不得分", missing_actual=True)
     if actual.number is None:
         return Scored(None, f"目标值为数量“{target.text}”，业绩值“{actual.text}”不是数量，需人工评分",
-                      manual=(0.0, weight))
-    t, a = target.number, actual.number
-    if target.percent and not actual.percent and a <= 1.5:
-        a *= 100
-    if actual.percent and not target.percent and t <= 1.5:
-        t *= 100
-    direction = _direction(row, spec, target)
+                      manual=(0.0, weight), review_actual=actual.text)
+    t, a = _aligned(target, actual)
+    direction, why = _direction(row, spec, target)
+    return _by_ratio(row, scheme, target, actual, t, a, direction, why, weight)
+
+
+LOWER_MISSED = ("target_over_actual", "linear_to_double")
+
+
+def _by_ratio(row, scheme, target: Measure, actual: Measure, t: float, a: float, direction: str, why: str,
+              weight: float) -> Scored:
+    """Full marks when the target is met; else the weight times actual ÷ target (higher is better)
+    or by the scheme's formula for a lower-is-better indicator missed."""
     shown = f"业绩值 {actual.text}，目标 {target.text}"
-    ratio_limit = getattr(scheme, "target_too_low_ratio", None) or 1.5
-    too_low = None
     if direction == "higher":
-        met = a >= t - 1e-9 if target.op != ">" else a > t
-        if t > 0 and a / t > ratio_limit:
-            too_low = a / t
+        met = a > t if target.op == ">" else a >= t - 1e-9
         if met:
-            return Scored(weight, f"{shown}，已完成，得满分", review_actual=actual.text, too_low=too_low)
+            return Scored(weight, f"{shown}{why}，已完成，得满分", review_actual=actual.text)
         score = weight * (a / t) if t > 0 else 0.0
-        return Scored(r2(score), f"{shown}，未完成，按 业绩值÷目标值 = {a / t * 100 if t else 0:.2f}% 计得 {r2(score):g} 分",
+        return Scored(r2(score), f"{shown}{why}，未完成，按 业绩值÷目标值 = {a / t * 100 if t else 0:.2f}% 计得 {r2(score):g} 分",
                       review_actual=actual.text)
-    met = a <= t + 1e-9 if target.op != "<" else a < t
+    met = a < t if target.op == "<" else a <= t + 1e-9
     if met:
-        return Scored(weight, f"{shown}（越低越好），已完成，得满分", review_actual=actual.text)
-    score = weight * (t / a) if a > 0 else 0.0
-    return Scored(r2(score), f"{shown}（越低越好），未完成，按 目标值÷业绩值 = {t / a * 100:.2f}% 计得 {r2(score):g} 分",
-                  review_actual=actual.text)
+        return Scored(weight, f"{shown}（越低越好）{why}，已完成，得满分", review_actual=actual.text)
+    formula = getattr(scheme, "lower_better_missed", None) or LOWER_MISSED[0]
+    if formula == "linear_to_double":
+        share = max(0.0, (2 * t - a) / t) if t > 0 else 0.0
+        how = f"按 (2×目标值−业绩值)÷目标值 = {share * 100:.2f}%（业绩值达到目标值 2 倍时为 0）"
+    else:
+        share = t / a if a > 0 else 0.0
+        how = f"按 目标值÷业绩值 = {share * 100:.2f}%"
+    score = weight * share
+    return Scored(r2(score), f"{shown}（越低越好）{why}，未完成，{how} 计得 {r2(score):g} 分", review_actual=actual.text)
+
+
+def _exceeded(result: Scored, row: IndicatorRow, spec, scheme, actual: Measure) -> None:
+    """Actual ÷ target for a higher-is-better numeric target, whatever the rule family: at the
+    scheme's target_too_low_ratio or more, TARGET_TOO_LOW; at its overshoot_ratio or more,
+    OVERSHOOT_UNEXPLAINED where the form's 偏差原因 column is left empty."""
+    target = _target_of(row, spec)
+    if target.number is None or actual.number is None:
+        return
+    t, a = _aligned(target, actual)
+    if t <= 0 or _direction(row, spec, target)[0] != "higher":
+        return
+    ratio = a / t
+    too_low = getattr(scheme, "target_too_low_ratio", None) or 1.5
+    overshoot = getattr(scheme, "overshoot_ratio", None) or 1.3
+    if ratio >= too_low - 1e-9:
+        result.too_low = ratio
+    if ratio >= overshoot - 1e-9:
+        result.overshoot = ratio
 
 
 def _qualitative(row, scheme, target: Measure, actual: Measure, weight: float) -> Scored:
@@ -332,11 +497,9 @@ def _qualitative(row, scheme, target: Measure, actual: Measure, weight: float) -
         band = None
     self_score = row.self_score.value
     if band is None:
-        low, high = 0.0, weight
-        keep = self_score
         bands_text = "；".join(f"{BAND_ZH[k]} {v[0]:g}–{v[1]:g}%" for k, v in bands.items())
-        return Scored(keep, f"业绩值“{actual.text}”与目标“{target.text}”不同，需复核人按档次评分（{bands_text}）",
-                      manual=(low, high), review_actual=actual.text)
+        return Scored(None, f"业绩值“{actual.text}”与目标“{target.text}”不同，需复核人按档次评分（{bands_text}）",
+                      manual=(0.0, weight), review_actual=actual.text)
     lo_pct, hi_pct = bands[band]
     low, high = r2(weight * lo_pct / 100), r2(weight * hi_pct / 100)
     text = f"业绩值“{actual.text}”对目标“{target.text}”属{BAND_ZH[band]}（{lo_pct:g}–{hi_pct:g}% 权重，即 {low:g}–{high:g} 分）"

@@ -129,6 +129,11 @@ def _row_findings(scoring: Scoring, row: IndicatorRow, spec, scored: Scored, sch
     if scored.too_low is not None:
         add(make("TARGET_TOO_LOW", sheet, cells.get("target"), indicator=name, actual=row.actual.text,
                  target=row.target.text, ratio=f"{scored.too_low:.1f}"))
+    if (scored.overshoot is not None and "deviation" in scoring.table.cols and not norm(row.deviation)
+            and row.row > scoring.table.header_row):
+        add(make("OVERSHOOT_UNEXPLAINED", sheet, cells.get("deviation") or cells.get("actual"), indicator=name,
+                 actual=row.actual.text, target=row.target.text or getattr(spec, "target", "") or "",
+                 ratio=f"{scored.overshoot:.2f}", limit=f"{getattr(scheme, 'overshoot_ratio', None) or 1.3:g}"))
     if weight is not None and self_score is not None and self_score > weight + TOLERANCE:
         add(make("SCORE_OVER_WEIGHT", sheet, row.self_score.ref, indicator=name,
                  score=f"{self_score:g}", weight=f"{weight:g}"))
