@@ -444,7 +444,6 @@ class Table:
     level1_weight: int | None = None
     level2_name: int | None = None
     level2_weight: int | None = None
-    header_spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # col -> its header cell's columns
 
     @property
     def top(self) -> int:
@@ -489,6 +488,8 @@ def _numeric_share(sheet: Sheet, c: int, rows: range) -> float | None:
 
 
 def find_scoring(book: Book) -> Table:
+    """The first scoring table of the book: the first row holding a 三级指标 header and a 权重 or
+    得分 header (any word of HEADERS), down to its 总计 and 评价等级 rows."""
     for sheet in book.sheets:
         rows = _header_rows(sheet)
         if rows:
@@ -545,13 +546,15 @@ def _read_table(sheet: Sheet, header: int) -> Table:
         if role and role not in roles:
             roles[role] = c
     roles["name"] = name
-    table = Table(sheet.title, header, sorted(titles), first, last, total, grade, left, right, roles, name,
-                  header_spans=spans)
+    table = Table(sheet.title, header, sorted(titles), first, last, total, grade, left, right, roles, name)
     _level_area(sheet, table)
     return table
 
 
 def _level_area(sheet: Sheet, t: Table) -> None:
+    """The columns left of the names: a column mostly of numbers is a weight (the 一级 one first, a
+    second one or one right of the 二级 names the 二级 one); the others under 一级指标 / 二级指标
+    hold the names."""
     body = range(t.first, t.last + 1)
     numeric: list[int] = []
     for c in range(t.left, t.name):
@@ -619,6 +622,7 @@ class RowTable:
 
 
 def find_fund(book: Book) -> RowTable | None:
+    """The fund table (资金安排情况): the rows labelled with FUND_ROWS words, the columns of figures."""
     for sheet in book.sheets:
         found: dict[int, tuple[str, int]] = {}
         for (r, c), cell in sheet.cells.items():
@@ -628,7 +632,7 @@ def find_fund(book: Book) -> RowTable | None:
         if len({k for k, _ in found.values()}) >= 3:
             label_col = Counter(c for _, c in found.values()).most_common(1)[0][0]
             rows = {r: k for r, (k, c) in found.items() if c == label_col}
-            cols = sorted({c for (r, c) in sheet.cells if r in rows and c > label_col + 0
+            cols = sorted({c for (r, c) in sheet.cells if r in rows and c > label_col
                            and (is_number(sheet.raw(r, c)) or str(sheet.raw(r, c)).startswith("="))})
             return RowTable(sheet.title, rows, label_col, cols)
     return None
@@ -781,16 +785,16 @@ class _Found:
         except NotApplicable:
             self.scoring = None
         self.filled_fields = _filled_fields(book)
-        self.labels = {key(cell.value).partition(":")[0] for s in book.sheets for cell in s.cells.values()}
+        self.field_cells: dict[str, list] = {}  # a label's words before its colon -> its cells
+        for s in book.sheets:
+            for (r, c), cell in s.cells.items():
+                self.field_cells.setdefault(key(cell.value).partition(":")[0], []).append((s, r, c))
+        self.labels = set(self.field_cells)
 
 
 def _label_cells(book: Book, kind: str, old: str, found: _Found):
-    if kind == "field":
-        for s in book.sheets:
-            for (r, c), cell in list(s.cells.items()):
-                k = key(cell.value)
-                if k == old or k.startswith(old + ":") or k.startswith(old + "："):
-                    yield s, r, c
+    if kind == "field":  # ``项目名称`` alone, or ``项目名称：…`` with its value
+        yield from found.field_cells.get(old, [])
         return
     if kind in ("fund_row", "fund_col"):
         fund = found.fund
@@ -1462,7 +1466,6 @@ TRANSFORMS: dict[str, Transform] = {
     "levels[repeated]": unmerge_levels(True),
     "levels[first_row_only]": unmerge_levels(False),
     "levels[merged_sources]": merge_repeated("source"),
-    "levels[merged_rules]": merge_repeated("rule"),
 }
 
 # Compositions: the structure-moving steps (split, repeated header) come last, as a table typed
@@ -1523,10 +1526,8 @@ def cases() -> list[tuple[str, str]]:
                 out.append((sample, name))
         if sample in SAME_LAYOUT_AS:
             continue
-        for k in range(1, LABEL_ROUNDS + 1):
-            name = f"label_synonyms[round {k}]"
-            if _applies(book, transform(name)):
-                out.append((sample, name))
+        longest = max(map(len, label_synonyms(book).values()), default=0)
+        out += [(sample, f"label_synonyms[round {k}]") for k in range(1, min(longest, LABEL_ROUNDS) + 1)]
         out += [(sample, name) for name in synonym_transforms(book)]
     return out
 
