@@ -30,51 +30,19 @@ def _known(names: tuple[str, ...], samples: tuple[str, ...], reason: str) -> dic
 
 # (transformation, sample) -> what differs in xlscore's review today.
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
-    **_known(("weight_cols[分值]", "weight_cols[分值 over both]", "compose[weight_cols+repeated+moved]"),
-             ("seed000", "seed002", "hand002", "wan000"),
-             "分值 column (the 一级 weight merged down its block) read as every indicator's weight: "
-             "weights 20/40/30/10, weight total 520-530, review total 513.33-530"),
-    **_known(("weight_cols[分值]", "weight_cols[分值 over both]", "compose[weight_cols+repeated+moved]"),
-             ("tpl000", "tpl002"),
-             "分值 column (the 一级 weight) read as every indicator's weight (20/40/30/10, weight total "
-             "560-570) and two element rows read as indicators (21 -> 23)"),
-    **_known(("weight_cols[分值]", "weight_cols[分值 over both]", "compose[weight_cols+repeated+moved]"),
-             ("national",),
-             "the added 分值 column (一级 weights 50/30/10) read as the indicators' weight: weight total "
-             "410, review total 393.17"),
-    **_known(("split_sheets", "compose[synonyms+reordered+split]"), MUNICIPAL,
-             "the continuation sheet 附表1（续） is ignored: 9 of 21 indicators, weight total 20, no 总计 "
-             "(stated total None) and no 评价等级, grade 差"),
-    **_known(("split_sheets", "compose[synonyms+reordered+split]"), ("national",),
-             "the continuation sheet （续） is ignored: 7 of 11 indicators, scheme national-2020 not "
-             "recognised, no 总分 and no 自评等级"),
-    **_known(("repeat_header", "compose[titles+blank_cols+repeat_header]"), ALL,
-             "the header row repeated mid-table is read as an indicator named 三级指标 (one indicator "
-             "more, no weight: review_complete false; the rows after it shifted by one)"),
-    **_known(("units[scores_分]", "compose[breaks+blank+units]"), HAND_LAID,
-             "weights and scores written 2.22分 are VALUE_UNPARSED: every weight and self score None, "
-             "weight/self/review totals 0, grade 差"),
-    **_known(("units[actual_完成]",), ALL,
-             "actuals written with a label (完成100%, 完成900人次) are not read as figures: those rows "
-             "go to manual review (review score None), review total drops, review_complete false"),
-    **_known(("levels[repeated]",), MUNICIPAL,
-             "a 一级 weight repeated on every row of its block (unmerged) is taken once per row: "
-             "WEIGHT_SUM on every 二级 group and 三级 row (一级“投入和管理目标”的权重 20 与所属二级指标权重之和 6.66 不符)"),
-    **_known(("levels[first_row_only]",), ALL,
-             "a 一级/二级 name written once on its block's first row (cells not merged) is not carried "
-             "down: level1/level2 None on the block's other rows"),
+    # Every layout of every sample gives the sample's review (issue 18). An entry here, when one is
+    # needed again, is `**_known(transformations, samples, "what differs")`.
 }
 
-ODS_MERGES = ("the .ods file's merged ranges are not read: a 一级/二级 name counts on its block's first "
-              "row only (level1/level2 None on the others)")
-XLS_TEXT_RESULTS = ("in the .xls, formulas' text results are read as 0: the element lists of 业绩值 are "
-                    "empty (element indicators score 0, review 84.44 良好), the stated 评价等级 is lost, "
-                    "the fund table's \"\" results are 0.0 and 12 usage rows appear instead of 1")
+XLS_NOT_RECALCULATED = (
+    "LibreOffice converted the template-made sample without recalculating it: the .xls itself stores 0 "
+    "as the cached result of every formula that had none (xlrd reads the same 0s), so the element lists "
+    "of 业绩值 are empty, the stated 评价等级 is lost and the fund table's blank results are 0.0 — a "
+    "workbook saved by a spreadsheet program carries its results")
 KNOWN_LIBREOFFICE: dict[str, str] = {
-    **{f"{mm.libreoffice_stem(s, n)}.ods": ODS_MERGES for s, n in mm.LIBREOFFICE_SOURCES},
-    "tpl000.xls": XLS_TEXT_RESULTS,
-    "tpl002.xls": XLS_TEXT_RESULTS,
-    "national.xls": "in the .xls, the stated 自评等级 (a formula's text result 优) is read as 0: grade.stated None",
+    "tpl000.xls": XLS_NOT_RECALCULATED,
+    "tpl002.xls": XLS_NOT_RECALCULATED,
+    "national.xls": XLS_NOT_RECALCULATED,
 }
 
 

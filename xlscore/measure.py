@@ -36,6 +36,12 @@ class Measure:
     percent: bool = False
     op: str | None = None  # ≥ ≤ > < = or None
     unit: str = ""
+    figure: str = ""  # the figure alone, when the text holds more (a label, a sentence): ``完成104%`` -> ``104%``
+
+    @property
+    def shown(self) -> str:
+        """How a review states this value: the figure that was read, else the text as written."""
+        return self.figure or self.text
 
     @property
     def blank(self) -> bool:
@@ -94,7 +100,9 @@ def _measure_of_text(raw: str) -> Measure:
     labelled = _LABELLED_RE.match(flat)
     if labelled and not labelled.group("label").endswith(_NOT_A_LABEL):
         op = {">=": "≥", "<=": "≤"}.get(labelled.group("op"), labelled.group("op"))
-        return Measure(text, float(labelled.group("num")), bool(labelled.group("pct")), op, labelled.group("unit"))
+        figure = f"{labelled.group('num')}{labelled.group('pct') or ''}{labelled.group('unit')}"
+        return Measure(text, float(labelled.group("num")), bool(labelled.group("pct")), op, labelled.group("unit"),
+                       figure)
     return Measure(text)
 
 
@@ -119,7 +127,7 @@ def measure_in_text(raw: object, name: str) -> Measure:
         chosen = figures[0]
     if chosen is None:
         return whole
-    return Measure(whole.text, float(chosen.group("num")), bool(chosen.group("pct")), None, "")
+    return Measure(whole.text, float(chosen.group("num")), bool(chosen.group("pct")), None, "", chosen.group())
 
 
 def read_measure(sheet: Sheet, row: int, col: int | None) -> Measure:

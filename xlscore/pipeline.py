@@ -101,8 +101,8 @@ def check_book(book: book_mod.Book, report: Report, scheme=None, analysis: Analy
     report.project = header.read(book)
     fund = fund_mod.locate(book)
     usage = usage_mod.locate(book)
-    prepared = prepare(book, scheme)
     block = budget_mod.locate(book) if fund is None else None  # the national form's budget block
+    prepared = prepare(book, scheme, block.weight.value or 0.0 if block is not None else 0.0)
     if fund is None and usage is None and prepared is None and block is None:
         raise WorkbookError("NO_TABLES", CATALOG["NO_TABLES"].template)
     analysis.fund, analysis.usage = fund, usage

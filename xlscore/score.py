@@ -124,17 +124,17 @@ def _linear(rule: LinearRule, row: IndicatorRow, spec, actual: Measure, weight: 
         target = _target_of(row, spec)
         if target.number is None:
             return Scored(None, f"评分标准按目标值扣分，但目标值“{target.text or '空'}”不是数值，无法计算，需人工评分",
-                          manual=(0.0, weight), review_actual=actual.text)
+                          manual=(0.0, weight), review_actual=actual.shown)
         threshold, value = _aligned(target, actual)
         where = f"目标值 {target.text}"
-    shown = _pct(value) if rule.percent else actual.text
+    shown = _pct(value) if rule.percent else actual.shown
     gap = value - threshold if rule.over else threshold - value
     if gap <= 1e-9:
         if not rule.over and value > threshold:
             note = f"业绩值 {shown} 超过 {where}，得满分 {weight:g}（以权重为上限）"
         else:
             note = f"业绩值 {shown}，达到{where}，得满分"
-        return Scored(weight, note, review_actual=actual.text if not rule.percent else _pct(value))
+        return Scored(weight, note, review_actual=actual.shown if not rule.percent else _pct(value))
     lost = rule.deduction(gap, weight)
     score = max(0.0, weight - lost)
     unit = "个百分点" if rule.percent else rule.unit
@@ -143,7 +143,7 @@ def _linear(rule: LinearRule, row: IndicatorRow, spec, actual: Measure, weight: 
     capped = f"（最多扣 {rule.cap:g} 分）" if rule.cap is not None and lost >= rule.cap - 1e-9 else ""
     note = (f"业绩值 {shown}，{verb}{where} {gap:g} {unit}，按每{'超' if rule.over else '少'} {rule.step:g} {unit}"
             f"扣{each}{capped}，扣 {r2(lost):g} 分，得 {r2(score):g} 分")
-    return Scored(r2(score), note, review_actual=_pct(value) if rule.percent else actual.text)
+    return Scored(r2(score), note, review_actual=_pct(value) if rule.percent else actual.shown)
 
 
 def _target_of(row: IndicatorRow, spec) -> Measure:
@@ -179,7 +179,7 @@ def _proportional(rule: ProportionalRule, row: IndicatorRow, spec, scheme, actua
         direction, why = "higher", ""
     elif target.number is None:
         return Scored(None, f"评分标准按完成比例计分，但目标值“{target.text or '空'}”不是数值，无法计算，需人工评分",
-                      manual=(0.0, weight), review_actual=actual.text)
+                      manual=(0.0, weight), review_actual=actual.shown)
     else:
         t, a = _aligned(target, actual)
         direction, why = _direction(row, spec, target)
@@ -192,7 +192,7 @@ def _target_met(rule: TargetMetRule, row: IndicatorRow, spec, actual: Measure, w
     if actual.blank:
         return Scored(0.0, "未填写业绩值，不得分", missing_actual=True)
     target = _target_of(row, spec)
-    shown = f"业绩值 {actual.text}，目标 {target.text or '空'}"
+    shown = f"业绩值 {actual.shown}，目标 {target.text or '空'}"
     missed = r2(weight * rule.missed) if rule.missed is not None else None
     missed_text = f"{missed:g} 分" if missed is not None else "酌情扣分"
     if target.number is not None and actual.number is not None:
@@ -206,24 +206,24 @@ def _target_met(rule: TargetMetRule, row: IndicatorRow, spec, actual: Measure, w
         met, why = True, ""
     else:
         return Scored(None, f"{shown}，无法判断是否达到目标值，需人工评分（达到得 {weight:g} 分，未达到{missed_text}）",
-                      manual=(0.0, weight), review_actual=actual.text)
+                      manual=(0.0, weight), review_actual=actual.shown)
     if met:
-        return Scored(weight, f"{shown}{why}，达到目标值，得满分", review_actual=actual.text)
+        return Scored(weight, f"{shown}{why}，达到目标值，得满分", review_actual=actual.shown)
     if missed is None:
         self_score = row.self_score.value
         if self_score is not None and self_score < weight - TOLERANCE:
             return Scored(self_score, f"{shown}{why}，未达到目标值，应酌情扣分，自评 {self_score:g} 分保留，请复核人确认",
-                          manual=(0.0, weight), review_actual=actual.text)
+                          manual=(0.0, weight), review_actual=actual.shown)
         return Scored(None, f"{shown}{why}，未达到目标值，应酌情扣分（低于满分 {weight:g}），需人工评分",
-                      manual=(0.0, weight), review_actual=actual.text)
-    return Scored(missed, f"{shown}{why}，未达到目标值，按标准得 {missed:g} 分", review_actual=actual.text)
+                      manual=(0.0, weight), review_actual=actual.shown)
+    return Scored(missed, f"{shown}{why}，未达到目标值，按标准得 {missed:g} 分", review_actual=actual.shown)
 
 
 def _no_number(actual: Measure, weight: float, what: str) -> Scored:
     if actual.blank:
         return Scored(0.0, "未填写业绩值，不得分", missing_actual=True)
     return Scored(None, f"业绩值“{actual.text}”不是{what}，评分标准无法套用，需人工评分",
-                  manual=(0.0, weight), review_actual=actual.text)
+                  manual=(0.0, weight), review_actual=actual.shown)
 
 
 def _met_elements(row: IndicatorRow, spec) -> tuple[set[int], int, list[str], list[str]]:
@@ -338,24 +338,24 @@ def _tiers(rule: TiersRule, actual: Measure, row: IndicatorRow, weight: float) -
             return Scored(0.0, "未填写业绩值，不得分", missing_actual=True)
         bands = "；".join(_band_text(t, weight) for t in rule.tiers)
         return Scored(None, f"业绩值“{actual.text}”无法对应到评分档次，需人工评分（{bands}）",
-                      manual=(0.0, min(top, weight)), review_actual=actual.text or None)
+                      manual=(0.0, min(top, weight)), review_actual=actual.shown or None)
     low, high = tier.band(weight)
     cap_note = f"，以权重 {weight:g} 为上限" if high > weight + TOLERANCE else ""
     if tier.discretion:
         if self_score is not None and self_score < high - TOLERANCE:
             return Scored(self_score, f"属于“{_short(tier.label)}”档，酌情扣分，自评 {self_score:g} 分保留，请复核人确认",
-                          manual=(0.0, high), review_actual=actual.text or None)
+                          manual=(0.0, high), review_actual=actual.shown or None)
         return Scored(None, f"属于“{_short(tier.label)}”档，应酌情扣分（低于满分 {high:g}），需人工评分",
-                      manual=(0.0, high), review_actual=actual.text or None)
+                      manual=(0.0, high), review_actual=actual.shown or None)
     if abs(high - low) < 1e-9:
-        return Scored(low, f"属于“{_short(tier.label)}”档，得 {low:g} 分{cap_note}", review_actual=actual.text or None)
+        return Scored(low, f"属于“{_short(tier.label)}”档，得 {low:g} 分{cap_note}", review_actual=actual.shown or None)
     if self_score is not None and low - TOLERANCE <= self_score <= high + TOLERANCE:
         return Scored(self_score, f"属于“{_short(tier.label)}”档（{low:g}–{high:g} 分），自评 {self_score:g} 分在档内{cap_note}",
-                      review_actual=actual.text or None)
+                      review_actual=actual.shown or None)
     edge = low if self_score is None or self_score < low else high
     why = "未填自评分" if self_score is None else f"自评 {self_score:g} 分不在档内"
     return Scored(edge, f"属于“{_short(tier.label)}”档（{low:g}–{high:g} 分），{why}，取档内最近值 {edge:g} 分{cap_note}",
-                  clamped=True, review_actual=actual.text or None)
+                  clamped=True, review_actual=actual.shown or None)
 
 
 def _band_text(tier: Tier, weight: float) -> str:
@@ -425,7 +425,7 @@ def _quantitative(row, spec, scheme, target: Measure, actual: Measure, weight: f
         return Scored(0.0, "未填写业绩值，不得分", missing_actual=True)
     if actual.number is None:
         return Scored(None, f"目标值为数量“{target.text}”，业绩值“{actual.text}”不是数量，需人工评分",
-                      manual=(0.0, weight), review_actual=actual.text)
+                      manual=(0.0, weight), review_actual=actual.shown)
     t, a = _aligned(target, actual)
     direction, why = _direction(row, spec, target)
     return _by_ratio(row, scheme, target, actual, t, a, direction, why, weight)
@@ -438,17 +438,17 @@ def _by_ratio(row, scheme, target: Measure, actual: Measure, t: float, a: float,
               weight: float) -> Scored:
     """Full marks when the target is met; else the weight times actual ÷ target (higher is better)
     or by the scheme's formula for a lower-is-better indicator missed."""
-    shown = f"业绩值 {actual.text}，目标 {target.text}"
+    shown = f"业绩值 {actual.shown}，目标 {target.text}"
     if direction == "higher":
         met = a > t if target.op == ">" else a >= t - 1e-9
         if met:
-            return Scored(weight, f"{shown}{why}，已完成，得满分", review_actual=actual.text)
+            return Scored(weight, f"{shown}{why}，已完成，得满分", review_actual=actual.shown)
         score = weight * (a / t) if t > 0 else 0.0
         return Scored(r2(score), f"{shown}{why}，未完成，按 业绩值÷目标值 = {a / t * 100 if t else 0:.2f}% 计得 {r2(score):g} 分",
-                      review_actual=actual.text)
+                      review_actual=actual.shown)
     met = a < t if target.op == "<" else a <= t + 1e-9
     if met:
-        return Scored(weight, f"{shown}（越低越好）{why}，已完成，得满分", review_actual=actual.text)
+        return Scored(weight, f"{shown}（越低越好）{why}，已完成，得满分", review_actual=actual.shown)
     formula = getattr(scheme, "lower_better_missed", None) or LOWER_MISSED[0]
     if formula == "linear_to_double":
         share = max(0.0, (2 * t - a) / t) if t > 0 else 0.0
@@ -457,7 +457,7 @@ def _by_ratio(row, scheme, target: Measure, actual: Measure, t: float, a: float,
         share = t / a if a > 0 else 0.0
         how = f"按 目标值÷业绩值 = {share * 100:.2f}%"
     score = weight * share
-    return Scored(r2(score), f"{shown}（越低越好）{why}，未完成，{how} 计得 {r2(score):g} 分", review_actual=actual.text)
+    return Scored(r2(score), f"{shown}（越低越好）{why}，未完成，{how} 计得 {r2(score):g} 分", review_actual=actual.shown)
 
 
 def _exceeded(result: Scored, row: IndicatorRow, spec, scheme, actual: Measure) -> None:
@@ -488,7 +488,7 @@ def _qualitative(row, scheme, target: Measure, actual: Measure, weight: float) -
     weak_partly = any(a.startswith(w) or (w + t) in a for w in WEAK_PARTLY)
     if a == t or (t in a and not weak_not and not weak_partly) or (
         a in ("达成", "已达成", "完成", "已完成", "达到", "实现", "已实现") and not weak_not):
-        return Scored(weight, f"业绩值“{actual.text}”达到目标“{target.text}”，得满分", review_actual=actual.text)
+        return Scored(weight, f"业绩值“{actual.text}”达到目标“{target.text}”，得满分", review_actual=actual.shown)
     if weak_not:
         band = "not_achieved"
     elif weak_partly:
@@ -499,14 +499,14 @@ def _qualitative(row, scheme, target: Measure, actual: Measure, weight: float) -
     if band is None:
         bands_text = "；".join(f"{BAND_ZH[k]} {v[0]:g}–{v[1]:g}%" for k, v in bands.items())
         return Scored(None, f"业绩值“{actual.text}”与目标“{target.text}”不同，需复核人按档次评分（{bands_text}）",
-                      manual=(0.0, weight), review_actual=actual.text)
+                      manual=(0.0, weight), review_actual=actual.shown)
     lo_pct, hi_pct = bands[band]
     low, high = r2(weight * lo_pct / 100), r2(weight * hi_pct / 100)
     text = f"业绩值“{actual.text}”对目标“{target.text}”属{BAND_ZH[band]}（{lo_pct:g}–{hi_pct:g}% 权重，即 {low:g}–{high:g} 分）"
     if self_score is not None and low - TOLERANCE <= self_score <= high + TOLERANCE:
         return Scored(self_score, f"{text}，自评 {self_score:g} 分在档内，请复核人确认", manual=(low, high),
-                      review_actual=actual.text)
+                      review_actual=actual.shown)
     edge = high if self_score is None or self_score > high else low
     why = "未填自评分" if self_score is None else f"自评 {self_score:g} 分不在档内"
     return Scored(edge, f"{text}，{why}，取档内最近值 {edge:g} 分", manual=(low, high), clamped=True,
-                  review_actual=actual.text)
+                  review_actual=actual.shown)

@@ -111,6 +111,11 @@ class ScoreSheet:
     level1_seen: list[str] = field(default_factory=list)  # 一级 names of the table, rows filled or not
     parts: list = field(default_factory=list)  # the table's parts (Part), the first at sheet/header_row
     weights_in_doubt: list[str] = field(default_factory=list)  # columns that may each be the weights
+    end_sheet: str | None = None  # the sheet of the 总计 and 评价等级 rows (a continued table's last part)
+
+    @property
+    def total_sheet(self) -> str:
+        return self.end_sheet or self.sheet
 
     def layout(self) -> dict:
         """Where the table was found and what each column was read as (the report's ``layout``)."""
@@ -294,7 +299,10 @@ def _part(sheet: Sheet, header_rows: list[int]) -> tuple[Part, dict[int, str]]:
     return part, keys
 
 
-def read(book: Book) -> ScoreSheet | None:
+def read(book: Book, extra_weight: float = 0.0) -> ScoreSheet | None:
+    """The first scoring table of the workbook, all its parts read; ``extra_weight`` is the weight
+    of an indicator scored outside it (the national form's 预算执行率 line), counted when the
+    readings of the weight columns are tried."""
     first_sheet = None
     for sheet in book.sheets:
         header_rows = _header_rows(sheet)
@@ -322,7 +330,7 @@ def read(book: Book) -> ScoreSheet | None:
         part, keys = _part(sheet, header_rows)
         table.parts.append(part)
         readings.add_part(sheet, part, keys)
-    readings.choose(table)
+    readings.choose(table, extra_weight)
     return table
 
 
@@ -353,7 +361,7 @@ def _read_part(sheet: Sheet, part: Part, table: ScoreSheet, readings: "_Readings
         words = left_words.get(r)
         kind = _row_kind(tuple(words)) if words else None
         if kind == "total":
-            table.total_row = r
+            table.total_row, table.end_sheet = r, sheet.name
             readings.total = (sheet, part, r)
             part.last_row = table.last_row = r
             _read_grade(sheet, table, r)
@@ -389,6 +397,21 @@ def _read_part(sheet: Sheet, part: Part, table: ScoreSheet, readings: "_Readings
         part.last_row = table.last_row = r
         r += 1
     return False
+
+
+@dataclass
+class _Outside:
+    """An indicator scored outside the table, as the weight sums see it (no level, no group)."""
+
+    weight: Cell
+    sheet: str = ""
+    name: str = ""
+    level1: str | None = None
+    level2: str | None = None
+    level1_weight: Cell = NO_CELL
+    level2_weight: Cell = NO_CELL
+    level1_key: tuple | None = None
+    level2_key: tuple | None = None
 
 
 @dataclass
@@ -506,15 +529,18 @@ class _Readings:
 
     def _apply(self, area: _Area, findings: list[Finding]) -> None:
         seen: dict = {}
-        previous = None
         for sheet, part, row in self.rows:
             mapped = _Area(*(self._map(getattr(area, k), part) for k in
                              ("weight", "level1_name", "level1_weight", "level2_name", "level2_weight")))
             row.weight = _number(sheet, row.row, mapped.weight, findings, "权重")
-            _levels(sheet, row, row.row, mapped, findings, seen)
-            if previous is not None:
-                _fill_down(row, previous)
-            previous = row
+            # A level cell left blank under a filled one (a merged block unmerged, its label kept on
+            # the block's first row only) belongs to the block above; the 二级 within its 一级.
+            r1 = _block_row(sheet, row.row, (mapped.level1_name, mapped.level1_weight), part.first)
+            r2 = _block_row(sheet, row.row, (mapped.level2_name, mapped.level2_weight), r1)
+            row.level1, row.level1_weight, row.level1_key = _level(
+                sheet, r1, mapped.level1_name, mapped.level1_weight, findings, "一级指标权重", True, seen)
+            row.level2, row.level2_weight, row.level2_key = _level(
+                sheet, r2, mapped.level2_name, mapped.level2_weight, findings, "二级指标权重", False, seen)
 
     def _total_weight(self, area: _Area, findings: list[Finding]) -> Cell:
         if self.total is None:
@@ -522,13 +548,17 @@ class _Readings:
         sheet, part, r = self.total
         return _number(sheet, r, self._map(area.weight, part), findings, "权重合计")
 
-    def choose(self, table: ScoreSheet) -> None:
+    def choose(self, table: ScoreSheet, extra_weight: float = 0.0) -> None:
         candidates = self._candidates()
         tried: list[tuple[int, int, _Area]] = []
+        outside = [_Outside(Cell(extra_weight, None))] if extra_weight else []
         for rank, area in enumerate(candidates):
             self._apply(area, [])
-            broken = len(weight_findings([row for _s, _p, row in self.rows], table.sheet,
-                                         self._total_weight(area, [])))
+            rows = [row for _s, _p, row in self.rows]
+            broken = len(weight_findings(outside + rows, table.sheet, self._total_weight(area, [])))
+            # a 三级 weight is each row's own: one cell merged over several rows is a level's
+            broken += sum(1 for above, row in zip(rows, rows[1:])
+                          if row.weight.ref is not None and row.weight.ref == above.weight.ref)
             tried.append((broken, rank, area))
             if broken == 0 and rank == 0:
                 break  # the likeliest reading adds up: nothing else to try
@@ -583,12 +613,13 @@ def _read_grade(sheet: Sheet, table: ScoreSheet, total_row: int) -> None:
                 continue
             text = label_key(sheet.value(r, c))
             if text in GRADE_VALUES:
-                table.grade, table.grade_ref = text, a1(r, c)
+                table.grade, table.grade_ref, table.end_sheet = text, a1(r, c), sheet.name
                 table.last_row = max(table.last_row, r)
                 return
             for word in GRADE_WORDS:
                 if text.startswith(word) and text[len(word):].lstrip(":：") in GRADE_VALUES:
                     table.grade, table.grade_ref = text[len(word):].lstrip(":："), a1(r, c)
+                    table.end_sheet = sheet.name
                     table.last_row = max(table.last_row, r)
                     return
 
@@ -622,23 +653,14 @@ def _split_name_weight(text: str | None) -> tuple[str | None, float | None]:
     return clean(text), None
 
 
-def _levels(sheet: Sheet, row: IndicatorRow, r: int, area: _Area, findings: list[Finding], seen: dict) -> None:
-    """Fill the row's 一级/二级 name, weight and group key from the level columns. ``seen`` keeps
-    what each merged cell was read as: a block of rows shares one cell (and one finding)."""
-    row.level1, row.level1_weight, row.level1_key = _level(
-        sheet, r, area.level1_name, area.level1_weight, findings, "一级指标权重", True, seen)
-    row.level2, row.level2_weight, row.level2_key = _level(
-        sheet, r, area.level2_name, area.level2_weight, findings, "二级指标权重", False, seen)
-
-
-def _fill_down(row: IndicatorRow, above: IndicatorRow) -> None:
-    """A level cell left blank under a filled one (a merged block unmerged, its value kept on the
-    block's first row only) belongs to the block above — the 二级 only within the same 一级."""
-    if row.level1 is None and row.level1_weight.value is None:
-        row.level1, row.level1_weight, row.level1_key = above.level1, above.level1_weight, above.level1_key
-    if (row.level2 is None and row.level2_weight.value is None and row.level1_key == above.level1_key
-            and (above.level2 is not None or above.level2_weight.value is not None)):
-        row.level2, row.level2_weight, row.level2_key = above.level2, above.level2_weight, above.level2_key
+def _block_row(sheet: Sheet, r: int, cols: tuple[int | None, ...], top: int) -> int:
+    """The row whose level cells are row ``r``'s: ``r`` itself when one of them is filled (or
+    merged over it), else the nearest row above, down to ``top``, where one is."""
+    cols = tuple(c for c in cols if c is not None)
+    for above in range(r, top - 1, -1):
+        if any(sheet.value(above, c) is not None for c in cols):
+            return above
+    return r
 
 
 def _level(sheet: Sheet, r: int, name_col: int | None, weight_col: int | None, findings: list[Finding],

@@ -61,10 +61,11 @@ def _scheme_for(table: ScoreSheet, scheme_id: str | None):
     return scheme_mod.detect(table.level1_names(), [row.name for row in table.rows])
 
 
-def prepare(book: Book, scheme_id: str | None = None) -> tuple[ScoreSheet, object | None] | None:
+def prepare(book: Book, scheme_id: str | None = None, extra_weight: float = 0.0) -> tuple[ScoreSheet, object | None] | None:
     """The scoring table and its scheme (named, or detected from the table), before any scoring:
-    the scheme also sets thresholds the fund reconciliation uses."""
-    table = read(book)
+    the scheme also sets thresholds the fund reconciliation uses. ``extra_weight``: the weight of
+    an indicator scored outside the table (the national form's 预算执行率 line)."""
+    table = read(book, extra_weight)
     if table is None:
         return None
     return table, _scheme_for(table, scheme_id)
@@ -123,16 +124,16 @@ def _row_findings(scoring: Scoring, row: IndicatorRow, spec, scored: Scored, sch
     if not row.source and "source" in cells:
         add(make("SOURCE_MISSING", sheet, cells.get("source"), indicator=name))
     if ("deviation" in scoring.table.cols and scored.review is not None and weight is not None
-            and scored.review < weight - TOLERANCE and not row.deviation and row.row > scoring.table.header_row):
+            and scored.review < weight - TOLERANCE and not row.deviation and (row.sheet != scoring.table.sheet or row.row > scoring.table.header_row)):
         add(make("DEVIATION_MISSING", sheet, cells.get("deviation"), indicator=name,
                  review=f"{scored.review:g}", weight=f"{weight:g}"))
     if scored.too_low is not None:
-        add(make("TARGET_TOO_LOW", sheet, cells.get("target"), indicator=name, actual=row.actual.text,
+        add(make("TARGET_TOO_LOW", sheet, cells.get("target"), indicator=name, actual=row.actual.shown,
                  target=row.target.text, ratio=f"{scored.too_low:.1f}"))
     if (scored.overshoot is not None and "deviation" in scoring.table.cols and not norm(row.deviation)
-            and row.row > scoring.table.header_row):
+            and (row.sheet != scoring.table.sheet or row.row > scoring.table.header_row)):
         add(make("OVERSHOOT_UNEXPLAINED", sheet, cells.get("deviation") or cells.get("actual"), indicator=name,
-                 actual=row.actual.text, target=row.target.text or getattr(spec, "target", "") or "",
+                 actual=row.actual.shown, target=row.target.text or getattr(spec, "target", "") or "",
                  ratio=f"{scored.overshoot:.2f}", limit=f"{getattr(scheme, 'overshoot_ratio', None) or 1.3:g}"))
     if weight is not None and self_score is not None and self_score > weight + TOLERANCE:
         add(make("SCORE_OVER_WEIGHT", sheet, row.self_score.ref, indicator=name,
@@ -152,7 +153,7 @@ def _weights(scoring: Scoring) -> None:
     table = scoring.table
     if table.weights_in_doubt:
         return  # the columns in doubt are reported once (LAYOUT_AMBIGUOUS), not as every sum they break
-    scoring.findings += weight_findings(table.rows, table.sheet, table.total_weight)
+    scoring.findings += weight_findings(table.rows, table.total_sheet, table.total_weight)
 
 
 FULL_MARKS = 100.0
@@ -231,7 +232,7 @@ def _header_grades(table: ScoreSheet, stated) -> list[StatedGrade]:
     grades = list(stated or ())
     if table.grade is None:
         return grades
-    return [g for g in grades if not (g.sheet == table.sheet and _row_of(g.cell) == _row_of(table.grade_ref))]
+    return [g for g in grades if not (g.sheet == table.total_sheet and _row_of(g.cell) == _row_of(table.grade_ref))]
 
 
 def _totals(scoring: Scoring, stated=()) -> None:
@@ -254,7 +255,7 @@ def _totals(scoring: Scoring, stated=()) -> None:
     }
     stated_total = table.total_self
     if stated_total.value is not None and self_total is not None and abs(stated_total.value - self_total) > TOLERANCE:
-        scoring.findings.append(make("TOTAL_MISMATCH", table.sheet, stated_total.ref, stated=f"{stated_total.value:g}",
+        scoring.findings.append(make("TOTAL_MISMATCH", table.total_sheet, stated_total.ref, stated=f"{stated_total.value:g}",
                                      expected=f"{self_total:g}"))
     self_grade, self_withheld = _final_grade(scheme, self_total, "自评")
     review_grade, review_withheld = _final_grade(scheme, review_total, "复核", pending, span)
@@ -278,7 +279,7 @@ def _totals(scoring: Scoring, stated=()) -> None:
     else:
         return
     bands = "、".join(f"{g.name}≥{g.min:g}" for g in scheme.grades)
-    statements = [(table.grade, table.sheet, table.grade_ref)] if table.grade else []
+    statements = [(table.grade, table.total_sheet, table.grade_ref)] if table.grade else []
     statements += [(g.text, g.sheet, g.cell) for g in header_grades]
     for text, sheet, ref in statements:
         named = scheme.grade_named(text)

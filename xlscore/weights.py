@@ -49,9 +49,9 @@ def groups(rows: list, level: str) -> list[tuple[object, list]]:
     return [(cell, members) for cell, members, _ in found]
 
 
-def weight_findings(rows: list, sheet: str, stated_total) -> list[Finding]:
+def weight_findings(rows: list, total_sheet: str, stated_total) -> list[Finding]:
     """A WEIGHT_SUM finding for every level whose weights do not add up; ``stated_total`` is the
-    total row's weight cell (value and ref)."""
+    total row's weight cell (value and ref), on ``total_sheet``."""
     out: list[Finding] = []
     level2 = groups(rows, "level2")
     for cell, members in level2:
@@ -74,15 +74,19 @@ def weight_findings(rows: list, sheet: str, stated_total) -> list[Finding]:
             out.append(make("WEIGHT_SUM", members[0].sheet, cell.ref, what=f"一级指标“{members[0].level1 or ''}”",
                             stated=f"{cell.value:g}", expected=f"{r2(summed):g}", parts=parts))
     total = sum(r.weight.value or 0 for r in rows)
-    level1_total = sum(c.value for c, _ in level1 if c.value is not None)
+    grouped = {id(m) for c, members in level1 if c.value is not None for m in members}
+    # a row outside every 一级 block (the national form's 预算执行率 line) counts with its own weight
+    level1_total = (sum(c.value for c, _ in level1 if c.value is not None)
+                    + sum(r.weight.value or 0 for r in rows if id(r) not in grouped)) if grouped else 0
     if rows and abs(total - 100) > WEIGHT_TOLERANCE:
         ref = stated_total.ref or rows[0].weight.ref
-        out.append(make("WEIGHT_SUM", sheet, ref, what="全部三级指标", stated="100", expected=f"{r2(total):g}",
-                        parts="三级指标权重"))
+        out.append(make("WEIGHT_SUM", total_sheet if stated_total.ref else rows[0].sheet, ref, what="全部三级指标",
+                        stated="100", expected=f"{r2(total):g}", parts="三级指标权重"))
     elif level1_total and abs(level1_total - 100) > WEIGHT_TOLERANCE:
-        out.append(make("WEIGHT_SUM", sheet, rows[0].level1_weight.ref, what="全部一级指标", stated="100",
+        first = next(r for r in rows if id(r) in grouped)
+        out.append(make("WEIGHT_SUM", first.sheet, first.level1_weight.ref, what="全部一级指标", stated="100",
                         expected=f"{r2(level1_total):g}", parts="一级指标权重"))
     if stated_total.value is not None and abs(stated_total.value - total) > WEIGHT_TOLERANCE:
-        out.append(make("WEIGHT_SUM", sheet, stated_total.ref, what="总计行的权重", stated=f"{stated_total.value:g}",
+        out.append(make("WEIGHT_SUM", total_sheet, stated_total.ref, what="总计行", stated=f"{stated_total.value:g}",
                         expected=f"{r2(total):g}", parts="三级指标权重"))
     return out
