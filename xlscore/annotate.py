@@ -137,11 +137,18 @@ def _mark(workbook, findings: list[Finding]) -> None:
 def _layout(workbook, analyses: list[Analysis]) -> None:
     """Print layout of the department's sheets, with header rows of the table a sheet holds."""
     titles: dict[str, list[tuple[int, int]]] = {}
+    names: dict[str, list[str]] = {}  # sheet -> the projects whose tables stand on it
     for analysis in analyses:
+        before = {sheet: len(spans) for sheet, spans in titles.items()}
         _titles(workbook, analysis, titles)
-    name = analyses[0].report.project.name
+        for sheet, spans in titles.items():
+            if len(spans) > before.get(sheet, 0) and analysis.report.project.name:
+                names.setdefault(sheet, []).append(analysis.report.project.name)
     for ws in workbook.worksheets:
         spans = titles.get(ws.title, [])
+        # the page header names the sheet's project (the workbook's first when a sheet holds several)
+        own = list(dict.fromkeys(names.get(ws.title, [])))
+        name = own[0] if len(own) == 1 else analyses[0].report.project.name
         # header rows repeat on every page only where the sheet holds one table
         printsetup.page(ws, project=name, title_rows=spans[0] if len(spans) == 1 else None)
 

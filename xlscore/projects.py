@@ -97,8 +97,21 @@ def _fund_tables(book: Book, spans: Spans) -> list[tuple[str, int, int]]:
     return found
 
 
+def _headers(book: Book) -> int:
+    """How many scoring-table headers the workbook holds (a repeated or continued header counts too)."""
+    count = 0
+    for sheet in book.sheets:
+        start = 0
+        while (rows := scoresheet.header_rows(sheet, start)) is not None:
+            count += 1
+            start = rows[-1] + 1
+    return count
+
+
 def split(book: Book) -> list[Project]:
     """The projects of a workbook: one (the whole workbook) unless it holds several scoring tables."""
+    if _headers(book) <= 1:
+        return [Project(book, 1, 1)]
     regions: list[Spans] = []
     spans = _whole(book)
     while spans:
@@ -106,9 +119,8 @@ def split(book: Book) -> list[Project]:
         if table is None or not table.rows:
             break
         last = table.parts[-1]
-        end = table.last_row if last.sheet == table.parts[-1].sheet else last.last_row
-        regions.append(_until(spans, book, last.sheet, max(end, last.last_row)))
-        spans = _after(book, spans, last.sheet, max(end, last.last_row))
+        regions.append(_until(spans, book, last.sheet, last.last_row))
+        spans = _after(book, spans, last.sheet, last.last_row)
     if len(regions) <= 1:
         return [Project(book, 1, 1)]
     if spans:  # what follows the last scoring table (a closing note, a signature) belongs to it

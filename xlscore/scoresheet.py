@@ -191,7 +191,7 @@ def _is_header(keys: dict[int, str]) -> bool:
     return "name" in found and bool(found & {"weight", "self_score", "level1_weight", "level2_weight"})
 
 
-def _header_rows(sheet: Sheet, start: int = 0) -> list[int] | None:
+def header_rows(sheet: Sheet, start: int = 0) -> list[int] | None:
     """The rows of the first scoring-table header at or below ``start``: one row, or two when the
     header is written over two (``三级指标`` merged down beside ``自评情况`` over ``权重 | 得分``)."""
     candidates = sorted({r for r, _c, text in sheet.texts if r >= start and _header_of(text) is not None})
@@ -227,17 +227,17 @@ def _has_numbers(sheet: Sheet, r: int) -> bool:
 def locate(book: Book) -> tuple[Sheet, int] | None:
     """The sheet and (last) header row of the first scoring table."""
     for sheet in book.sheets:
-        rows = _header_rows(sheet)
+        rows = header_rows(sheet)
         if rows is not None:
             return sheet, rows[-1]
     return None
 
 
-def _column_keys(sheet: Sheet, header_rows: list[int]) -> dict[int, str]:
+def _column_keys(sheet: Sheet, rows_of_header: list[int]) -> dict[int, str]:
     """Column -> header key over the header rows: the lowest row's word where it has one (the
     more specific: ``权重`` under ``自评情况``)."""
     keys: dict[int, str] = {}
-    for r in header_rows:
+    for r in rows_of_header:
         keys.update(_row_keys(sheet, r))
     return keys
 
@@ -281,18 +281,18 @@ class Part:
         return f"{a1(self.top, min(cols))}:{a1(max(self.last_row, self.header_row), max(cols))}"
 
 
-def _part(sheet: Sheet, header_rows: list[int]) -> tuple[Part, dict[int, str]]:
+def _part(sheet: Sheet, rows_of_header: list[int]) -> tuple[Part, dict[int, str]]:
     """A table part's columns: every text role by its first header match (the weights are chosen
     later, from all candidates)."""
-    keys = _column_keys(sheet, header_rows)
+    keys = _column_keys(sheet, rows_of_header)
     cols: dict[str, int] = {}
     for c in sorted(keys):
         key = keys[c]
         if key not in ("level1", "level2", *_WEIGHT_KEYS) and key not in cols:
             cols[key] = c
-    headers = {c: clean(sheet.value(header_rows[-1], c)) or clean(sheet.value(header_rows[0], c))
-               for c in range(sheet.ncols) if c in keys or sheet.value(header_rows[-1], c) is not None}
-    part = Part(sheet.name, header_rows[-1], cols, header_rows[-1] + 1, header_rows[0], headers=headers)
+    headers = {c: clean(sheet.value(rows_of_header[-1], c)) or clean(sheet.value(rows_of_header[0], c))
+               for c in range(sheet.ncols) if c in keys or sheet.value(rows_of_header[-1], c) is not None}
+    part = Part(sheet.name, rows_of_header[-1], cols, rows_of_header[-1] + 1, rows_of_header[0], headers=headers)
     if "actual" not in cols and "basis" in cols:
         cols["actual"] = cols["basis"]
         part.actual_from_basis = True
@@ -305,13 +305,13 @@ def read(book: Book, extra_weight: float = 0.0) -> ScoreSheet | None:
     readings of the weight columns are tried."""
     first_sheet = None
     for sheet in book.sheets:
-        header_rows = _header_rows(sheet)
-        if header_rows is not None:
+        found = header_rows(sheet)
+        if found is not None:
             first_sheet = sheet
             break
     if first_sheet is None:
         return None
-    part, keys = _part(first_sheet, header_rows)
+    part, keys = _part(first_sheet, found)
     table = ScoreSheet(first_sheet.name, part.header_row, part.cols, parts=[part])
     readings = _Readings(first_sheet, part, keys)
     sheet, index = first_sheet, book.sheets.index(first_sheet)
@@ -322,12 +322,12 @@ def read(book: Book, extra_weight: float = 0.0) -> ScoreSheet | None:
         # No 总计 row on this sheet: the table goes on on the next sheet with a scoring header.
         following = book.sheets[index + 1:]
         for index, sheet in enumerate(following, start=index + 1):
-            header_rows = _header_rows(sheet)
-            if header_rows is not None and not _header_rows_before(sheet, header_rows):
+            found = header_rows(sheet)
+            if found is not None and not _own_project_above(sheet, found):
                 break
         else:
             break
-        part, keys = _part(sheet, header_rows)
+        part, keys = _part(sheet, found)
         table.parts.append(part)
         readings.add_part(sheet, part, keys)
     readings.choose(table, extra_weight)
@@ -337,10 +337,10 @@ def read(book: Book, extra_weight: float = 0.0) -> ScoreSheet | None:
 _FUND_WORDS = frozenset(word for words in FUND_ROWS.values() for word in words)
 
 
-def _header_rows_before(sheet: Sheet, header_rows: list[int]) -> bool:
+def _rows_of_header_before(sheet: Sheet, rows_of_header: list[int]) -> bool:
     """Whether the sheet holds its own project before the header (a fund table above it): a
     second project's table, not a continuation."""
-    return any(r < header_rows[0] and text in _FUND_WORDS for r, _c, text in sheet.texts)
+    return any(r < rows_of_header[0] and text in _FUND_WORDS for r, _c, text in sheet.texts)
 
 
 def _read_part(sheet: Sheet, part: Part, table: ScoreSheet, readings: "_Readings") -> bool:
