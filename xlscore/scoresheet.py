@@ -337,7 +337,7 @@ def read(book: Book, extra_weight: float = 0.0) -> ScoreSheet | None:
 _FUND_WORDS = frozenset(word for words in FUND_ROWS.values() for word in words)
 
 
-def _rows_of_header_before(sheet: Sheet, rows_of_header: list[int]) -> bool:
+def _own_project_above(sheet: Sheet, rows_of_header: list[int]) -> bool:
     """Whether the sheet holds its own project before the header (a fund table above it): a
     second project's table, not a continuation."""
     return any(r < rows_of_header[0] and text in _FUND_WORDS for r, _c, text in sheet.texts)
