@@ -24,7 +24,7 @@ SCORING_CODES = {
     "DEVIATION_MISSING", "TABLE_BLANK",  # national form, blank forms: tests/test_template.py
     "COPY_DROPS", "COPY_FAILED",  # the annotated copy's codes: tests/test_annotate.py
     "LAYOUT_AMBIGUOUS",  # columns in doubt: tests/test_layout_roles.py
-    "PROJECTS_PAIRED",  # several projects in one workbook: tests/test_projects.py
+    "PROJECTS_PAIRED", "PROJECTS_LIMIT",  # several projects in one workbook: tests/test_projects.py
     "OVERSHOOT_UNEXPLAINED",  # over-achievement without a reason: tests/test_rule_families.py
 }
 

@@ -126,3 +126,20 @@ def test_a_batch_gives_one_summary_row_per_project(tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "out" / "汇总.xlsx").worksheets[0]
     names = [row[3] for row in ws.iter_rows(min_row=2, values_only=True) if row[0] == "两个项目.xlsx"]
     assert names == ["铝工业转型升级专项资金", "企业服务活动专项经费"]
+
+
+def test_more_projects_than_the_limit_are_not_dropped_silently(tmp_path):
+    from xlscore.projects import MAX_PROJECTS
+
+    path = tmp_path / "many.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for i in range(MAX_PROJECTS + 5):
+        ws.append(["三级指标", "权重", "业绩值", "评分结果", "评分标准"])
+        ws.append([f"指标{i}", 100, "100%", 100, "业绩值为100%得满分，每降低1%扣权重分的1%"])
+        ws.append(["总计", 100, None, 100, None])
+    wb.save(path)
+    reports = check_reports(path)
+    assert len(reports) == MAX_PROJECTS
+    assert [f.code for f in reports[-1].findings].count("PROJECTS_LIMIT") == 1
+    assert not any(f.code == "PROJECTS_LIMIT" for r in reports[:-1] for f in r.findings)

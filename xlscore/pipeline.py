@@ -74,9 +74,12 @@ def analyse_all(path: str | os.PathLike, display: str | None = None, scheme=None
             _failed(report, "FILE_TOO_LARGE", "工作簿过大，读取时内存不足")
         if report.status == "error":
             analysis.book = analysis.workbook = None
-        elif project.paired_by_order:
-            report.findings.insert(0, make("PROJECTS_PAIRED", None, None, index=str(project.index),
-                                           count=str(project.count)))
+        else:
+            if project.paired_by_order:
+                report.findings.insert(0, make("PROJECTS_PAIRED", None, None, index=str(project.index),
+                                               count=str(project.count)))
+            if project.more_after:
+                report.findings.insert(0, make("PROJECTS_LIMIT", None, None, limit=str(projects.MAX_PROJECTS)))
         analyses.append(analysis)
     return analyses
 

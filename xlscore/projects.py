@@ -31,6 +31,7 @@ class Project:
     index: int  # 1-based
     count: int
     paired_by_order: bool = False
+    more_after: bool = False  # the last of MAX_PROJECTS, with scoring tables after it left unreviewed
 
 
 def view(book: Book, spans: Spans) -> Book:
@@ -97,24 +98,30 @@ def _fund_tables(book: Book, spans: Spans) -> list[tuple[str, int, int]]:
     return found
 
 
-def _headers(book: Book) -> int:
-    """How many scoring-table headers the workbook holds (a repeated or continued header counts too)."""
+MAX_PROJECTS = 100  # a workbook's projects reviewed one by one; what follows the 100th stays with it
+
+
+def _several_headers(book: Book) -> bool:
+    """Whether the workbook holds more than one scoring-table header (a repeated or continued
+    header counts too: :func:`split` tells those apart)."""
     count = 0
     for sheet in book.sheets:
-        start = 0
-        while (rows := scoresheet.header_rows(sheet, start)) is not None:
+        rows = scoresheet.header_rows(sheet)
+        while rows is not None:
             count += 1
-            start = rows[-1] + 1
-    return count
+            if count > 1:
+                return True
+            rows = scoresheet.header_rows(sheet, rows[-1] + 1)
+    return False
 
 
 def split(book: Book) -> list[Project]:
     """The projects of a workbook: one (the whole workbook) unless it holds several scoring tables."""
-    if _headers(book) <= 1:
+    if not _several_headers(book):
         return [Project(book, 1, 1)]
     regions: list[Spans] = []
     spans = _whole(book)
-    while spans:
+    while spans and len(regions) < MAX_PROJECTS:
         table = scoresheet.read(view(book, spans))
         if table is None or not table.rows:
             break
@@ -123,12 +130,14 @@ def split(book: Book) -> list[Project]:
         spans = _after(book, spans, last.sheet, last.last_row)
     if len(regions) <= 1:
         return [Project(book, 1, 1)]
+    more = bool(spans) and len(regions) == MAX_PROJECTS and scoresheet.read(view(book, spans)) is not None
     if spans:  # what follows the last scoring table (a closing note, a signature) belongs to it
         regions[-1] = {**regions[-1], **{name: regions[-1].get(name, []) + ranges for name, ranges in spans.items()}}
     funds = [_fund_tables(book, region) for region in regions]
     count = len(regions)
     if all(len(found) <= 1 for found in funds) or sum(map(len, funds)) != count:
-        return [Project(view(book, region), i, count) for i, region in enumerate(regions, start=1)]
+        return [Project(view(book, region), i, count, more_after=more and i == count)
+                for i, region in enumerate(regions, start=1)]
     # The fund tables stand apart from their scoring tables (资金1, 资金2, …, 评分1, 评分2, …):
     # paired in order, each with the rows around it up to the next fund table.
     tables = [t for found in funds for t in found]
@@ -145,5 +154,5 @@ def split(book: Book) -> list[Project]:
         previous = [t for t in tables[:i] if t[0] == sheet_name]
         start = previous[-1][2] + 1 if previous else 0
         own.setdefault(sheet_name, []).append((start, stop))
-        projects.append(Project(view(book, own), i + 1, count, paired_by_order=True))
+        projects.append(Project(view(book, own), i + 1, count, paired_by_order=True, more_after=more and i + 1 == count))
     return projects
