@@ -47,7 +47,7 @@ FAMILY_KINDS = {
 # Entry ids the engine gets wrong today (family or a worked pair). Strict xfail: remove an id
 # once the engine handles it.
 FAILING_TODAY = set("""
-zj-004 yy-08 sq-12 sq-13 km-01 km-02 km-03 km-04 zj-059
+
 """.split())
 
 

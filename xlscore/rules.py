@@ -159,6 +159,7 @@ class ElementsRule(Rule):
     weights: dict[int, float] = field(default_factory=dict)
     each: float | None = None
     veto: tuple[int, ...] = ()
+    items: tuple[str, ...] = ()  # the elements' wording, where the text itself lists them (①…1分；②…1分)
 
     def max_element(self) -> int | None:
         numbers = [*self.weights, *self.veto]
@@ -403,8 +404,11 @@ def _parse(text: str | None) -> Rule:
     if refused:
         raise RuleUnparsed(str(text), refused)
     for parser in (_parse_count, _parse_linear, _parse_elements, _parse_proportional, _parse_target_met,
-                   _parse_per_event, _parse_condition, _parse_tiers):
-        rule = parser(flat)
+                   _parse_checklist, _parse_per_event, _parse_condition, _parse_tiers):
+        try:
+            rule = parser(flat)
+        except RuleUnparsed as exc:  # a part of the text refused: the whole text is
+            raise RuleUnparsed(str(text), exc.why) from None
         if rule is not None:
             rule.text = str(text)
             return rule
@@ -530,6 +534,26 @@ def _parse_elements(flat: str) -> Rule | None:
     return ElementsRule("elements", "", weights, each, veto)
 
 
+_ITEM_RE = re.compile(r"(?:^|;)(\d{1,2})(?![\d.%])([^;]*?[^\d.;]),?(\d+(?:\.\d+)?)分(?=;|$)")
+
+
+def _parse_checklist(flat: str) -> Rule | None:
+    """①已制定…管理制度,1分;②相关管理制度合法、合规、完整,1分;③…得到有效执行,1分: numbered elements, each
+    with its points, and nothing else — the share of the points of the elements the actual lists."""
+    body = flat.strip(";。,")
+    items = list(_ITEM_RE.finditer(body))
+    if len(items) < 2 or [int(m.group(1)) for m in items] != list(range(1, len(items) + 1)):
+        return None
+    if "".join(body[a.end():b.start()] for a, b in zip([None, *items], [*items, None]) if a and b).strip(";") \
+            or body[items[-1].end():].strip(";") or re.search(r"每|扣|不得分", body):
+        return None
+    points = [float(m.group(3)) for m in items]
+    total = sum(points)
+    weights = {i + 1: p / total * 100 for i, p in enumerate(points)}
+    wording = tuple(m.group(2).strip(",") for m in items)
+    return ElementsRule("elements", "", weights, None, (), wording)
+
+
 def _parse_proportional(flat: str) -> Rule | None:
     flat = re.sub(r"\*100%", "", flat).replace("(", "").replace(")", "")  # (实际数/计划数)×100%×分值
     match = _PROPORTIONAL_RE.search(flat)
@@ -653,6 +677,7 @@ _SCORE_RE = re.compile(
     r"|(?P<full>(?:得|计|给|记|为)?满分)"
     r"|(?P<share>(?:得|按|计)(?:权重分|分值|权重|该项分值|满分)?(?:的)?" + _NUM + r"%(?:的)?(?:权重分|分值|权重)?(?:计分|得分)?)"
     r"|(?P<deduct>扣(?:除)?" + _NUM + r"分)"
+    r"|(?P<paren>(?:(?<=以上)|(?<=以下)|(?<=%))\(" + _NUM + r"(?:[-~至到]" + _NUM + r")?\))"
     r"|(?P<points>(?:得|计|给|记)?" + _NUM + r"(?:[-~至到]" + _NUM + r")?分(?!以上|以下|及|[-~至到]|钟|率|值|数|制|档|类|\(?不?含|的?得|的?计))"
 )
 
@@ -672,7 +697,7 @@ def _score_tier(match: re.Match, label: str) -> Tier:
     elif match.group("deduct"):
         tier.deduct = float(re.search(_NUM, match.group("deduct")).group(1))
     else:
-        numbers = [float(n) for n in re.findall(_NUM, match.group("points"))]
+        numbers = [float(n) for n in re.findall(_NUM, match.group("points") or match.group("paren"))]
         tier.points_low, tier.points_high = min(numbers), max(numbers)
     return tier
 
@@ -712,7 +737,12 @@ def _op_before(text: str, at: int) -> tuple[str, bool] | None:
 
 def _condition(cond: str, tier: Tier) -> bool:
     """Fill the tier's numeric bounds or words from its condition text; False if nothing usable."""
-    text = cond
+    # 发现一次的 / 发现有两次及以上的: a count written in words is a count
+    text = re.sub(r"([一两二三四五六七八九十])(?=次|起|项|例|处|家|个(?!月))", lambda m: f"{_CN_DIGITS[m.group(1)]:g}", cond)
+    if re.search(r"\d+(?:个月|天|日|小时|个工作日)内[^\d]*(?:未|不)", text) and len(_NUM_POS_RE.findall(text)) == 1:
+        # 因人事变动，分管领导3个月内未明确: a deadline in the wording of a case, not a bound on the actual
+        tier.words = tuple(w for w in re.split(r"[,、;或]", cond) if w)
+        return True
     if any(word in text for word in ("全额", "足额", "全部")) and not re.search(r"\d", text):
         tier.low, tier.low_incl, tier.words = 100.0, True, (text,)
         return True
@@ -751,6 +781,10 @@ def _condition(cond: str, tier: Tier) -> bool:
             tier.low, tier.low_incl = low, settled(low, one[1])
             tier.high, tier.high_incl = high, settled(high, two[1])
             return True
+        lower_ends = [m for m in numbers[:2] if re.match(r"^%?(?:及以上|以上)", text[m.end():])]
+        if len(lower_ends) == 2:
+            # 完成50%及以上(IO)完成30%以上: two tiers run together, one without a score it can be read by
+            raise RuleUnparsed(cond, "评分标准中有档次缺少可辨认的分值，需人工评分")
     if numbers:
         number = numbers[0]
         value = float(number.group(1))
@@ -783,9 +817,47 @@ def _condition(cond: str, tier: Tier) -> bool:
     return False
 
 
+_EACH_LIMIT_RE = re.compile(
+    r"(?P<op>低于|少于|不足|未达到|高于|超过|多于)(?P<nums>\d+(?:\.\d+)?%?(?:、\d+(?:\.\d+)?%?)+)的?,?"
+    r"分别扣(?P<amounts>\d+(?:\.\d+)?分(?:、\d+(?:\.\d+)?分)+)$")
+
+
+def _parse_each_limit(flat: str) -> Rule | None:
+    """低于80%、70%、60%的，分别扣1分、2分、3分: a tier per figure, each figure's deduction from it down (up)
+    to the next; the far side of the first figure keeps full marks. 低于 / 高于 leave their figure out."""
+    match = _EACH_LIMIT_RE.search(flat.strip(";,。"))
+    if not match:
+        return None
+    nums = [float(n.rstrip("%")) for n in match.group("nums").split("、")]
+    amounts = [float(a.rstrip("分")) for a in match.group("amounts").split("、")]
+    if len(nums) != len(amounts):
+        return None
+    below = match.group("op") in ("低于", "少于", "不足", "未达到")
+    order = sorted(range(len(nums)), key=lambda i: nums[i], reverse=below)
+    nums, amounts = [nums[i] for i in order], [amounts[i] for i in order]
+    tiers = []
+    first = nums[0]
+    label = f"{'不低于' if below else '不高于'}{first:g}"
+    tiers.append(Tier(label, low=first if below else None, high=None if below else first,
+                      low_incl=True, high_incl=True, fraction=1.0))
+    for i, (num, amount) in enumerate(zip(nums, amounts)):
+        nxt = nums[i + 1] if i + 1 < len(nums) else None
+        if below:
+            tier = Tier(f"低于{num:g}：扣{amount:g}分", low=nxt, high=num, low_incl=True, high_incl=False, deduct=amount)
+        else:
+            tier = Tier(f"高于{num:g}：扣{amount:g}分", low=num, high=nxt, low_incl=False, high_incl=True, deduct=amount)
+        tiers.append(tier)
+    return TiersRule("tiers", "", tiers, "%" in match.group("nums"))
+
+
 def _parse_tiers(flat: str) -> Rule | None:
+    each = _parse_each_limit(flat)
+    if each is not None:
+        return each
     flat = re.sub(r"^\d{1,2}[.、](?!\d)", "", flat)  # an item number (2.根据…), not a bound
-    flat = flat.strip(")(;。,")
+    flat = flat.strip("(;。,")
+    if flat.endswith(")") and flat.count(")") > flat.count("("):
+        flat = flat[:-1]
     levels = _LEVELS_RE.search(flat)
     if levels:
         parts = [p.strip("()") for p in re.split(r"[、,]", levels.group(4).strip(";。,()")) if p]

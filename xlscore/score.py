@@ -77,6 +77,8 @@ def score_row(row: IndicatorRow, spec, scheme, fund: dict | None) -> Scored:
     try:
         rule = parse(rule_text)
     except RuleUnparsed as exc:
+        if exc.why and exc.why != "无法识别的评分标准":
+            return Scored(None, f"{exc.why}：“{exc.text}”", unparsed=exc.text)  # a text refused knowingly
         return Scored(None, f"评分标准无法识别，需人工评分：“{exc.text}”", unparsed=exc.text)
     actual = row.actual
     conflict = None
@@ -340,9 +342,18 @@ def _count(rule: CountRule, row: IndicatorRow, spec, actual: Measure, weight: fl
     return Scored(r2(score), note + note_items, review_actual=f"{count:g}")
 
 
+@dataclass
+class _Listed:
+    """The element list a rule text carries, in place of a scheme's."""
+
+    elements: list
+
+
 def _elements(rule: ElementsRule, row: IndicatorRow, spec, weight: float) -> Scored:
     if row.actual.blank:
         return Scored(0.0, "未填写业绩值（具备的要素），不得分", missing_actual=True)
+    if not getattr(spec, "elements", None) and rule.items:
+        spec = _Listed(list(rule.items))  # the text lists its own elements
     has_list = bool(getattr(spec, "elements", None))
     met, total, texts, unmatched = _met_elements(row, spec)
     if not has_list and (rule.weights or rule.veto) and len(met) < (rule.max_element() or 0):
