@@ -236,7 +236,10 @@ NONE_HAPPENED = ("无", "没有", "未发生", "零", "均无", "未出现", "�
 def _per_event(rule: DeductionRule, actual: Measure, weight: float) -> Scored:
     if actual.blank:
         return Scored(0.0, "未填写业绩值，不得分", missing_actual=True)
-    if actual.number is not None and not actual.percent and actual.number >= 0 and actual.number == int(actual.number):
+    words = actual.words or ""
+    complying = any(w in words for w in (*COMPLYING, "按时", "合格", "达标")) and not any(w in words for w in FAILING)
+    if (actual.number is not None and not actual.percent and actual.number >= 0 and actual.number == int(actual.number)
+            and not complying):  # 4个季度按时报送 counts what went right, not the events deducted for
         count = actual.number
     elif actual.words in NONE_HAPPENED:
         count = 0.0
