@@ -4,7 +4,9 @@
     least one actual -> score pair worked out by hand;
 (b) for every entry: ``xlscore.rules.parse`` reads the text into the expected family (an entry of
     family ``other`` must be refused with RuleUnparsed), and ``xlscore.score.score_row`` gives
-    each hand-worked pair its score.
+    each hand-worked pair its score; an entry marked ``refused`` (a text that cannot honestly be
+    scored from a row) must give no review score for any of its pairs, only RULE_UNPARSED or a
+    manual review whose Chinese note says why.
 
 Entries the engine does not handle yet are listed in FAILING_TODAY and run as strict xfails: when
 the engine learns one, its xfail turns into a failure and the id must be taken off the list.
@@ -45,15 +47,7 @@ FAMILY_KINDS = {
 # Entry ids the engine gets wrong today (family or a worked pair). Strict xfail: remove an id
 # once the engine handles it.
 FAILING_TODAY = set("""
-zj-004 yy-01 yy-02 yy-04 yy-05 yy-07 yy-08 ds-01 mof-01 mof-02 fs-03 fs-04 fs-05 ct-01 ct-02 sc-01
-sc-03 sc-04 sc-06 sc-08 sc-09 sc-10 sc-13 sq-01 sq-02 sq-03 sq-04 sq-05 sq-06 sq-08 sq-11 sq-12
-sq-13 sq-14 sd-05 sd-06 sd-08 sd-09 sd-10 sd-11 sd-13 sd-14 sd-15 km-01 km-02 km-03 km-04 zj-002
-zj-006 zj-007 zj-008 zj-009 zj-013 zj-014 zj-015 zj-016 zj-018 zj-019 zj-020 zj-021 zj-025
-zj-026 zj-027 zj-028 zj-029 zj-030 zj-031 zj-032 zj-033 zj-034 zj-036 zj-037 zj-038 zj-042
-zj-044 zj-045 zj-046 zj-047 zj-048 zj-049 zj-050 zj-051 zj-056 zj-057 zj-058 zj-059 zj-063
-zj-064 zj-065 zj-066 zj-067 zj-068 zj-069 zj-070 zj-071 zj-072 zj-073 zj-075 zj-079 zj-080
-zj-081 zj-082 zj-084 zj-085 zj-086 zj-087 zj-088 zj-089 zj-090 zj-092 zj-093 zj-094 zj-095
-zj-097 zj-098 zj-099 zj-102 zj-103 zj-105 zj-106
+
 """.split())
 
 
@@ -101,6 +95,9 @@ def test_corpus_structure():
             assert entry.get("note"), f"{entry['id']}: an entry of family other says why in its note"
         pairs = entry.get("pairs") or []
         assert pairs, f"{entry['id']}: no worked pair"
+        if "refused" in entry:
+            assert isinstance(entry["refused"], str) and re.search(r"[\u4e00-\u9fff]", entry["refused"]), \
+                f"{entry['id']}: refused says why, in Chinese"
         for pair in pairs:
             assert isinstance(pair.get("weight"), (int, float)), entry["id"]
             assert "actual" in pair and pair.get("why"), entry["id"]
@@ -132,6 +129,14 @@ def test_engine_reads_corpus_entry(entry):
         kind = parse(text).kind
     except RuleUnparsed:
         kind = None
+    if "refused" in entry:
+        for pair in entry["pairs"]:
+            spec = Spec(pair["elements"]) if pair.get("elements") else None
+            scored = score_row(indicator_row(text, pair), spec, None, None)
+            assert scored.review is None, f"{pair['why']}: refused, yet scored {scored.review} ({scored.note})"
+            assert scored.unparsed or scored.manual is not None, f"{pair['why']}: neither unparsed nor manual"
+            assert re.search(r"[\u4e00-\u9fff]", scored.note), scored.note
+        return
     if entry["family"] == "other":
         assert kind is None, f"expected the engine to refuse this text, it read it as {kind}"
     else:

@@ -292,3 +292,95 @@ def test_all_or_nothing_with_discretion_below():
     assert review(5, "95%", rule, target="≥90%").review == 5
     scored = review(5, "85%", rule, target="≥90%", self_score=5)
     assert scored.review is None and scored.manual == (0.0, 5)
+
+
+# --- deductions per event, single conditions, and what is refused (issue 23, the corpus's families) --
+
+EVENTS = "发生聚众冲击国家机关，造成恶劣影响事件的，每起扣30分"
+
+
+@pytest.mark.parametrize("actual, expected", [("0", 50), ("1", 20), ("2起", 0), ("未发生", 50)])
+def test_points_per_event_from_a_count(actual, expected):
+    assert review(50, actual, EVENTS).review == expected
+
+
+@pytest.mark.parametrize("actual", ["发生过", "85%", "较少"])
+def test_points_per_event_without_a_count_is_manual(actual):
+    scored = review(50, actual, EVENTS)
+    assert scored.review is None and scored.manual == (0.0, 50) and "起数" in scored.note
+
+
+def test_events_of_different_weights_leave_a_band():
+    # which kind the two events were the row does not say: the band of both readings, no score
+    scored = review(20, "2", "发生枪支流失的，每起扣5分；造成严重后果的，每起扣10分")
+    assert scored.review is None and scored.manual == (0.0, 10.0)
+    scored = review(40, "1", "发生持枪作案的刑事案件，每起加扣5分，当年破案的减半扣分")
+    assert scored.review is None and scored.manual == (35.0, 37.5)
+
+
+CONDITION = "未建立综治实绩档案的，扣5分"
+
+
+@pytest.mark.parametrize("actual, expected, band", [
+    ("未建立综治实绩档案", 0, None),   # the case named: the points lost
+    ("已建立综治实绩档案", 5, None),   # the contrary stated: kept
+    ("档案", None, (0.0, 5)),           # neither: the reviewer's
+])
+def test_single_condition_deduction(actual, expected, band):
+    scored = review(5, actual, CONDITION)
+    assert parse(CONDITION).kind == "all_or_nothing"
+    assert scored.review == expected and scored.manual == band
+
+
+def test_single_condition_checked_by_its_figure_where_it_has_one():
+    text = "辅助光源建设未达标，正常有效运行的监控点少于90%的，扣2分"
+    assert review(2, "85%", text).review == 0
+    # 95% passes the figure, but the other failings the text names cannot be checked from it
+    scored = review(2, "95%", text)
+    assert scored.review is None and scored.manual == (0.0, 2)
+
+
+def test_threshold_from_the_text_when_the_row_has_no_target():
+    text = "新进人员中35岁及以下的不低于80%的，得1分；每低1%，扣0.1分"
+    assert review(1, "75%", text).review == 0.5
+    assert review(1, "85%", text).review == 1
+    # the row's own target, where it has one, stays the threshold
+    assert review(1, "75%", text, target="≥70%").review == 1
+
+
+def test_a_gap_either_way_from_the_plan():
+    text = "实际完成情况与计划每相差3%,扣1分,扣满15分为止。"
+    assert [review(15, a, text).review for a in ("91%", "109%", "100%", "10%")] == [12, 12, 15, 0]
+
+
+def test_equal_to_a_value_is_its_own_tier():
+    text = "预算调整率=0,计3分;0-10%(含),计2分;10-20%(含),计1分;20-30%(含),计0.5分;大于30%不得分。"
+    assert [review(3, a, text).review for a in ("0%", "5%", "10%", "25%", "31%")] == [3, 2, 2, 0.5, 0]
+
+
+def test_deductions_below_several_figures():
+    text = "本省籍社区戒毒人员有效执行率低于80%、70%、60%的，分别扣1分、2分、3分"
+    assert [review(3, a, text).review for a in ("85%", "80%", "75%", "65%", "50%")] == [3, 3, 2, 1, 0]
+
+
+def test_numbered_checklist_with_points():
+    text = "①制度健全,1分;②制度合法、合规、完整,1分;③制度得到有效执行,1分。"
+    assert review(3, "制度健全；制度得到有效执行", text).review == 2
+
+
+@pytest.mark.parametrize("text, why", [
+    ("在《中央综治动态》上刊发的，每次加0.5分", "加分"),
+    ("排名倒数第1名、第2名的分别计2分、1.9分，倒数第3名及以上的，每进1名扣0.1分", "名次"),
+    ("①科级干部中35岁及以下的不低于20%的，得1分。每低1%，扣0.1分。②班子中35岁及以下的不低于30%的，得1分。每低1%，扣0.1分。",
+     "多个分项"),
+    ("完成50%及以上(IO)完成30%以上(8-9)完成10%及以上(6-7)", "缺少可辨认的分值"),
+])
+def test_texts_refused_with_their_reason(text, why):
+    scored = review(2, "30%", text)
+    assert scored.review is None and scored.unparsed and why in scored.note
+
+
+def test_a_count_of_what_went_right_is_no_count_of_events():
+    scored = review(4, "4个季度均按时报送", "每季度未按时报送的，每次扣1分")
+    assert scored.review is None and scored.manual == (0.0, 4)
+    assert review(4, "未按时报送1次", "每季度未按时报送的，每次扣1分").review == 3

@@ -114,6 +114,8 @@ class LinearRule(Rule):
     percent: bool = True
     unit: str = "%"
     cap: float | None = None
+    both: bool = False  # 每相差3%: the gap either side of the threshold
+    stated: float | None = None  # the threshold the text names without 满分 (不低于20%，得1分), for a row with no target
 
     def deduction(self, gap: float, weight: float) -> float:
         """Points deducted for a shortfall (or overshoot) of ``gap`` units of the actual."""
@@ -126,7 +128,7 @@ class LinearRule(Rule):
     def fraction(self, actual: float) -> float:
         """The share of the weight at ``actual`` for a percent-of-weight rule with its own threshold."""
         full = 100.0 if self.full is None else self.full
-        gap = actual - full if self.over else full - actual
+        gap = abs(actual - full) if self.both else actual - full if self.over else full - actual
         return max(0.0, 1.0 - self.deduction(gap, 100.0) / 100.0)
 
     def signature(self) -> tuple:
@@ -157,6 +159,7 @@ class ElementsRule(Rule):
     weights: dict[int, float] = field(default_factory=dict)
     each: float | None = None
     veto: tuple[int, ...] = ()
+    items: tuple[str, ...] = ()  # the elements' wording, where the text itself lists them (①…1分；②…1分)
 
     def max_element(self) -> int | None:
         numbers = [*self.weights, *self.veto]
@@ -197,6 +200,45 @@ class TargetMetRule(Rule):
 
     def signature(self) -> tuple:
         return (self.kind, self.missed)
+
+
+@dataclass
+class DeductionRule(Rule):
+    """Points deducted per event, item or case (每起扣30分, 每项扣2分, 每例扣0.5分, 出现1例未处理扣2分,
+    扣0.5分/个): the weight less ``per`` points for each one the actual counts, not below 0.
+    ``spans`` are the (least, most) points each event deducts: one span of equal ends is a plain
+    per-event deduction; several different spans (每起扣5分；造成严重后果的，每起扣10分), a span of
+    unequal ends (每项扣2至5分, 每项最高扣15分) or a halving clause (当年破案的减半扣分) leave the amount to the
+    reviewer, inside the band they give. ``flat`` are one-off deductions beside them (未细化的扣1.0分), which
+    the count of events does not settle either."""
+
+    spans: list[tuple[float, float]] = field(default_factory=list)
+    flat: list[float] = field(default_factory=list)
+    cap: float | None = None
+
+    def exact(self) -> float | None:
+        """The points per event when the text leaves no choice, else None."""
+        if len(set(self.spans)) == 1 and self.spans[0][0] == self.spans[0][1] and not self.flat:
+            return self.spans[0][0]
+        return None
+
+    def signature(self) -> tuple:
+        return (self.kind, tuple(sorted(set(self.spans))), tuple(self.flat), self.cap)
+
+
+@dataclass
+class ConditionRule(Rule):
+    """One condition, one deduction: 未建立综治实绩档案的，扣5分; 正常有效运行的监控点少于90%的，扣2分. The
+    condition is a failing (``fails``: the text names what loses the points); ``deduct`` the points lost
+    (None: all of them). ``limits`` are the figures the condition can be checked against:
+    (side, value, closed) — 少于90% is ('high', 90, False): a value below it fails."""
+
+    condition: str = ""
+    deduct: float | None = None
+    limits: list[tuple[str, float, bool]] = field(default_factory=list)
+
+    def signature(self) -> tuple:
+        return (self.kind, self.condition, self.deduct)
 
 
 @dataclass
@@ -304,11 +346,15 @@ _EL_VETO_RE = re.compile(r"缺(?:少)?要素(\d+)")
 _OVER_VERBS = ("超过", "超出", "超期", "超", "延迟", "延期", "推迟", "逾期", "拖延", "滞后", "增加", "多", "发生",
                "出现", "高于", "高", "上升", "提高", "增长")
 _UNDER_VERBS = ("降低", "减少", "下降", "低于", "低", "少", "缺少", "缺", "不足", "未完成", "差", "减")
+_BOTH_VERBS = ("相差", "偏差", "偏离")  # 与计划每相差3%: a gap either way
+# 每<verb>[what]<step>: 每超平均年龄1岁; or, inside a tier, the step one without 每: （3分，少一次扣1分）
 _DEDUCT_RE = re.compile(
-    r"每(?P<verb>" + "|".join(sorted(_OVER_VERBS + _UNDER_VERBS, key=len, reverse=True)) + r")"
+    r"(?:每|(?<=[,(;])(?=(?:少|多|缺|减少|超过|超)(?:1|一)))(?P<verb>"
+    + "|".join(sorted(_OVER_VERBS + _UNDER_VERBS + _BOTH_VERBS, key=len, reverse=True)) + r")"
+    + r"(?P<what>[^\d,;:扣减每]{0,6}?)"
     + r"(?P<step>" + _AMOUNT[1:-1] + r")"
     r"(?P<unit>个百分点|百分点|%|[^\d,;:扣减]{0,6}?)"
-    r"(?:的)?,?(?:扣|减)(?:除|去)?(?P<what>权重分|该项分值|该项得分|该指标分值|指标分值|分值|权重|总分|得分)?的?"
+    r"(?:的)?,?(?:扣|减)(?:除|去)?(?P<of>权重分|该项分值|该项得分|该指标分值|指标分值|分值|权重|总分|得分)?的?"
     r"(?P<amount>\d+(?:\.\d+)?|[一二两三四五六七八九十半])(?:/(?P<den>\d+))?(?P<amt_unit>%|分)?"
 )
 _FULL_AT_RE = re.compile(
@@ -354,13 +400,43 @@ def _parse(text: str | None) -> Rule:
     if text is None or not norm(text):
         return TargetRule("target", "")
     flat = _text(text)
+    refused = _refusal(flat)
+    if refused:
+        raise RuleUnparsed(str(text), refused)
     for parser in (_parse_count, _parse_linear, _parse_elements, _parse_proportional, _parse_target_met,
-                   _parse_tiers):
-        rule = parser(flat)
+                   _parse_checklist, _parse_per_event, _parse_condition, _parse_tiers):
+        try:
+            rule = parser(flat)
+        except RuleUnparsed as exc:  # a part of the text refused: the whole text is
+            raise RuleUnparsed(str(text), exc.why) from None
         if rule is not None:
             rule.text = str(text)
             return rule
     raise RuleUnparsed(str(text), "无法识别的评分标准")
+
+
+_BONUS_RE = re.compile(r"(?:加|奖)\d+(?:\.\d+)?分|分别(?:加|奖)\d")
+_RANK_RE = re.compile(r"第\d+(?:-\d+)?名|名次")
+_PART_WEIGHT_RE = re.compile(r"\(\d+(?:\.\d+)?分\)|共\d+(?:\.\d+)?分")
+
+
+def _refusal(flat: str) -> str | None:
+    """Why a text cannot be scored from one row's actual, or None. Such texts are left to the reviewer
+    (RULE_UNPARSED) rather than read as the nearest family, which would score them wrongly:
+    bonus points beyond the weight (奖10分, 每起加5分), places in a ranking (倒数第1名…), and one cell holding
+    several sub-rules that each need their own actual (①…得1分，每低1%扣0.1分。②…得1分，每低1%…;
+    1.…共1分。2.…（0.5分）…)."""
+    if _BONUS_RE.search(flat.replace("加扣", "")):
+        return "评分标准为加分（奖励）项，不从本指标分值中计算，需人工评分"
+    if _RANK_RE.search(flat):
+        return "评分标准按名次计分，需人工评分"
+    if len(_PART_WEIGHT_RE.findall(flat)) >= 2:
+        return "评分标准含多个分项，各有分值和业绩值，需人工分项评分"
+    parts = [m for m in _DEDUCT_RE.finditer(flat)]
+    fulls = re.findall(r"得\d+(?:\.\d+)?分|得满分", flat)
+    if len(parts) >= 2 and len(fulls) >= 2 and len({(m.group("verb") in _OVER_VERBS) for m in parts}) == 1:
+        return "评分标准含多个分项（各有满分和扣分），各需一个业绩值，需人工分项评分"
+    return None
 
 
 def _parse_linear(flat: str) -> Rule | None:
@@ -389,9 +465,39 @@ def _parse_linear(flat: str) -> Rule | None:
     if full_match is not None and not re.search(_TARGET_WORDS, full_match.group(0)):
         full = float(full_match.group(1))
         percent = percent or bool(full_match.group("pct"))
-    cap = _CAP_RE.search(flat)
+    stated = None
+    if full is None:
+        stated, stated_pct = _stated_threshold(flat[: match.start()])
+        percent = percent or stated_pct
+        if stated is None and verb in _BOTH_VERBS and percent and "计划" in flat[: match.start()]:
+            stated = 100.0  # 实际完成情况与计划每相差3%: the actual as a percentage of the plan
+    cap = _CAP_RE.search(flat) or _CAP_UNTIL_RE.search(flat)
     return LinearRule("linear", "", full, step, amount, points, verb in _OVER_VERBS, percent,
-                      unit.strip("的") or "", float(cap.group(1)) if cap else None)
+                      unit.strip("的") or "", float(cap.group(1)) if cap else None, verb in _BOTH_VERBS, stated)
+
+
+_CAP_UNTIL_RE = re.compile(r"扣满(\d+(?:\.\d+)?)分为止")
+_STATED_RE = re.compile(r"(\d+(?:\.\d+)?)(%|个百分点)?")
+
+
+def _stated_threshold(head: str) -> tuple[float | None, bool]:
+    """The figure a linear rule's text sets as its threshold before the deduction clause, where it
+    names no 满分: 控制率≤100%,计5分; 不低于总数的20%，得1分; 覆盖面低于80%的; 足额保障…的，得2分 (100%).
+    A figure counting something else (35岁, 第3名, 1.…), or followed by another figure, is none."""
+    found = None
+    for match in _STATED_RE.finditer(head):
+        after = head[match.end(): match.end() + 1]
+        if match.start() == 0 or after in (".", "、", ")") or (not match.group(2) and after and after in "分岁周名人个次年月日天项家起例"):
+            continue
+        found = match
+    if found is not None:
+        tail = re.sub(r"(?:得|计)\d+(?:\.\d+)?分", "", head[found.end():])
+        if re.search(r"\d", tail):
+            return None, False
+        return float(found.group(1)), bool(found.group(2))
+    if re.search(r"足额|全额|全部", head):
+        return 100.0, True
+    return None, False
 
 
 def _parse_count(flat: str) -> Rule | None:
@@ -428,6 +534,26 @@ def _parse_elements(flat: str) -> Rule | None:
     return ElementsRule("elements", "", weights, each, veto)
 
 
+_ITEM_RE = re.compile(r"(?:^|;)(\d{1,2})(?![\d.%])([^;]*?[^\d.;]),?(\d+(?:\.\d+)?)分(?=;|$)")
+
+
+def _parse_checklist(flat: str) -> Rule | None:
+    """①已制定…管理制度,1分;②相关管理制度合法、合规、完整,1分;③…得到有效执行,1分: numbered elements, each
+    with its points, and nothing else — the share of the points of the elements the actual lists."""
+    body = flat.strip(";。,")
+    items = list(_ITEM_RE.finditer(body))
+    if len(items) < 2 or [int(m.group(1)) for m in items] != list(range(1, len(items) + 1)):
+        return None
+    if "".join(body[a.end():b.start()] for a, b in zip([None, *items], [*items, None]) if a and b).strip(";") \
+            or body[items[-1].end():].strip(";") or re.search(r"每|扣|不得分", body):
+        return None
+    points = [float(m.group(3)) for m in items]
+    total = sum(points)
+    weights = {i + 1: p / total * 100 for i, p in enumerate(points)}
+    wording = tuple(m.group(2).strip(",") for m in items)
+    return ElementsRule("elements", "", weights, None, (), wording)
+
+
 def _parse_proportional(flat: str) -> Rule | None:
     flat = re.sub(r"\*100%", "", flat).replace("(", "").replace(")", "")  # (实际数/计划数)×100%×分值
     match = _PROPORTIONAL_RE.search(flat)
@@ -460,6 +586,82 @@ def _parse_target_met(flat: str) -> Rule | None:
     return TargetMetRule("target_met", "", tier.fraction)
 
 
+# Deductions per event and single conditions ---------------------------------------------------
+
+_EVENT_UNITS = r"(?:起|项|例|个|次|处|家|村|件|宗|人次|条)"
+# 每起扣30分, 每项(次)扣2分, 每村每发现一次扣1分, 对每个错填、漏填的进度节点,扣0.2分, 每起加扣5分, 每项扣2至5分,
+# 每项最高扣15分, 出现1例未处理扣2分, 扣0.5分/个, 分别扣5分 (each of the cases listed)
+_PER_EVENT_RE = re.compile(
+    r"(?:每(?:有1)?[^\d,;扣]{0,24}?,?|出现(?:1|一)" + _EVENT_UNITS + r"[^\d,;扣]{0,6}?|(?P<each>分别))"
+    r"(?:加)?(?P<most>最高|最多)?扣(?:除)?(?P<low>\d+(?:\.\d+)?)(?:[-~至到](?P<high>\d+(?:\.\d+)?))?分(?![、\d])"
+    r"|扣(?P<low2>\d+(?:\.\d+)?)分/" + _EVENT_UNITS
+)
+_FLAT_DEDUCT_RE = re.compile(r"扣(?:除)?(\d+(?:\.\d+)?)分")
+_HALVED_RE = re.compile(r"减半扣分|扣分减半")
+_SCORE_LABEL_RE = re.compile(r"\(\d+(?:\.\d+)?分\)?|共\d+(?:\.\d+)?分")  # (5分), 共1分: the weight, not a score
+
+
+def _parse_per_event(flat: str) -> Rule | None:
+    if re.search(r"(?:加|奖)\d+(?:\.\d+)?分", flat.replace("加扣", "")) or "酌情" in flat:
+        return None  # bonus points (每起加5分), or 酌情扣分 (a tier rule's discretion)
+    body = _SCORE_LABEL_RE.sub("", flat)
+    spans: list[tuple[float, float]] = []
+    covered: list[tuple[int, int]] = []
+    for match in _PER_EVENT_RE.finditer(body):
+        if match.group("low2"):
+            low = high = float(match.group("low2"))
+        else:
+            low = float(match.group("low"))
+            high = float(match.group("high")) if match.group("high") else low
+            if match.group("most"):
+                low, high = 0.0, low
+        spans.append((min(low, high), max(low, high)))
+        covered.append(match.span())
+    if not spans:
+        return None
+    if _HALVED_RE.search(body):
+        spans += [(lo / 2, hi / 2) for lo, hi in spans]
+    flat_amounts = [float(m.group(1)) for m in _FLAT_DEDUCT_RE.finditer(body)
+                    if not any(a <= m.start() < b for a, b in covered)]
+    scores = list(re.finditer(r"得\d|得满分|不得分|计\d", body))
+    if scores and (len(scores) > 1 or "不得分" in scores[0].group(0) or scores[0].start() > covered[0][0]):
+        return None  # scores as well as deductions: a tier rule (one full mark ahead of them is the weight)
+    cap = _CAP_RE.search(flat)
+    # 每项扣2至5分, 每项最高扣15分: how much each one costs is the reviewer's judgement
+    kind = "qualitative" if any(lo != hi for lo, hi in spans) else "deduction"
+    return DeductionRule(kind, "", spans, flat_amounts, float(cap.group(1)) if cap else None)
+
+
+_FAIL_WORDS = ("未", "不", "没有", "无", "缺", "少于", "低于", "超过", "高于", "发生", "违")
+_CONDITION_RE = re.compile(r"^(?P<cond>[^;]+?)(?:的)?,?扣(?:除)?(?P<amount>\d+(?:\.\d+)?)分$")
+_LIMIT_RE = re.compile(r"(?P<op>少于|低于|不足|未达到|未达|超过|高于|多于|大于|小于)(?P<num>\d+(?:\.\d+)?)%?")
+
+
+_REQUIRED_RE = re.compile(r"^(?P<cond>[^;]+?),?否则(?:(?P<zero>不得分)|扣(?P<amount>\d+(?:\.\d+)?)分)$")
+_FLOOR_RE = re.compile(r"(?:达到|达|不低于|不少于|≥)(?P<num>\d+(?:\.\d+)?)%?(?:及以上|以上)?")
+
+
+def _parse_condition(flat: str) -> Rule | None:
+    body = _SCORE_LABEL_RE.sub("", flat).strip(";,。")
+    required = _REQUIRED_RE.match(body)
+    if required and not _SCORE_RE.search(required.group("cond")):
+        # what must be met, and 否则 what is lost: the failing condition is falling short of each figure
+        limits = [("high", float(m.group("num")), False) for m in _FLOOR_RE.finditer(required.group("cond"))]
+        amount = None if required.group("zero") else float(required.group("amount"))
+        return ConditionRule("all_or_nothing", "", "未达到：" + required.group("cond"), amount, limits)
+    match = _CONDITION_RE.match(body)
+    if not match or "每" in body or "分别" in body:
+        return None
+    cond = match.group("cond")
+    if _SCORE_RE.search(cond) or not any(word in cond for word in _FAIL_WORDS):
+        return None
+    limits = []
+    for limit in _LIMIT_RE.finditer(cond):
+        side = "high" if limit.group("op") in ("少于", "低于", "不足", "未达到", "未达", "小于") else "low"
+        limits.append((side, float(limit.group("num")), False))
+    return ConditionRule("all_or_nothing", "", cond, float(match.group("amount")), limits)
+
+
 # Tiered rules --------------------------------------------------------------------------------
 
 _LEVELS_RE = re.compile(r"(好|优)[、,]?(中|良)[、,]?(差)(?:3|三)级.*?分值分别为(.+)$")
@@ -475,6 +677,7 @@ _SCORE_RE = re.compile(
     r"|(?P<full>(?:得|计|给|记|为)?满分)"
     r"|(?P<share>(?:得|按|计)(?:权重分|分值|权重|该项分值|满分)?(?:的)?" + _NUM + r"%(?:的)?(?:权重分|分值|权重)?(?:计分|得分)?)"
     r"|(?P<deduct>扣(?:除)?" + _NUM + r"分)"
+    r"|(?P<paren>(?:(?<=以上)|(?<=以下)|(?<=%))\(" + _NUM + r"(?:[-~至到]" + _NUM + r")?\))"
     r"|(?P<points>(?:得|计|给|记)?" + _NUM + r"(?:[-~至到]" + _NUM + r")?分(?!以上|以下|及|[-~至到]|钟|率|值|数|制|档|类|\(?不?含|的?得|的?计))"
 )
 
@@ -494,7 +697,7 @@ def _score_tier(match: re.Match, label: str) -> Tier:
     elif match.group("deduct"):
         tier.deduct = float(re.search(_NUM, match.group("deduct")).group(1))
     else:
-        numbers = [float(n) for n in re.findall(_NUM, match.group("points"))]
+        numbers = [float(n) for n in re.findall(_NUM, match.group("points") or match.group("paren"))]
         tier.points_low, tier.points_high = min(numbers), max(numbers)
     return tier
 
@@ -534,7 +737,12 @@ def _op_before(text: str, at: int) -> tuple[str, bool] | None:
 
 def _condition(cond: str, tier: Tier) -> bool:
     """Fill the tier's numeric bounds or words from its condition text; False if nothing usable."""
-    text = cond
+    # 发现一次的 / 发现有两次及以上的: a count written in words is a count
+    text = re.sub(r"([一两二三四五六七八九十])(?=次|起|项|例|处|家|个(?!月))", lambda m: f"{_CN_DIGITS[m.group(1)]:g}", cond)
+    if re.search(r"\d+(?:个月|天|日|小时|个工作日)内[^\d]*(?:未|不)", text) and len(_NUM_POS_RE.findall(text)) == 1:
+        # 因人事变动，分管领导3个月内未明确: a deadline in the wording of a case, not a bound on the actual
+        tier.words = tuple(w for w in re.split(r"[,、;或]", cond) if w)
+        return True
     if any(word in text for word in ("全额", "足额", "全部")) and not re.search(r"\d", text):
         tier.low, tier.low_incl, tier.words = 100.0, True, (text,)
         return True
@@ -573,11 +781,20 @@ def _condition(cond: str, tier: Tier) -> bool:
             tier.low, tier.low_incl = low, settled(low, one[1])
             tier.high, tier.high_incl = high, settled(high, two[1])
             return True
+        lower_ends = [m for m in numbers[:2] if re.match(r"^%?(?:及以上|以上)", text[m.end():])]
+        if len(lower_ends) == 2:
+            # 完成50%及以上(IO)完成30%以上: two tiers run together, one without a score it can be read by
+            raise RuleUnparsed(cond, "评分标准中有档次缺少可辨认的分值，需人工评分")
     if numbers:
         number = numbers[0]
         value = float(number.group(1))
         after = text[number.end():]
         op = _op_before(text, number.start())
+        if re.search(r"(?<![≥≤<>])(?:=|等于)$", text[: number.start()]) and op is None:
+            # 预算调整率=0: that value alone
+            tier.low = tier.high = value
+            tier.low_incl = tier.high_incl = True
+            return True
         if op is not None:
             side, closed = op
         elif re.match(r"^[^\d,;]{0,6}?(?:及以上|以上\(含\)|以上)", after):
@@ -600,8 +817,47 @@ def _condition(cond: str, tier: Tier) -> bool:
     return False
 
 
+_EACH_LIMIT_RE = re.compile(
+    r"(?P<op>低于|少于|不足|未达到|高于|超过|多于)(?P<nums>\d+(?:\.\d+)?%?(?:、\d+(?:\.\d+)?%?)+)的?,?"
+    r"分别扣(?P<amounts>\d+(?:\.\d+)?分(?:、\d+(?:\.\d+)?分)+)$")
+
+
+def _parse_each_limit(flat: str) -> Rule | None:
+    """低于80%、70%、60%的，分别扣1分、2分、3分: a tier per figure, each figure's deduction from it down (up)
+    to the next; the far side of the first figure keeps full marks. 低于 / 高于 leave their figure out."""
+    match = _EACH_LIMIT_RE.search(flat.strip(";,。"))
+    if not match:
+        return None
+    nums = [float(n.rstrip("%")) for n in match.group("nums").split("、")]
+    amounts = [float(a.rstrip("分")) for a in match.group("amounts").split("、")]
+    if len(nums) != len(amounts):
+        return None
+    below = match.group("op") in ("低于", "少于", "不足", "未达到")
+    order = sorted(range(len(nums)), key=lambda i: nums[i], reverse=below)
+    nums, amounts = [nums[i] for i in order], [amounts[i] for i in order]
+    tiers = []
+    first = nums[0]
+    label = f"{'不低于' if below else '不高于'}{first:g}"
+    tiers.append(Tier(label, low=first if below else None, high=None if below else first,
+                      low_incl=True, high_incl=True, fraction=1.0))
+    for i, (num, amount) in enumerate(zip(nums, amounts)):
+        nxt = nums[i + 1] if i + 1 < len(nums) else None
+        if below:
+            tier = Tier(f"低于{num:g}：扣{amount:g}分", low=nxt, high=num, low_incl=True, high_incl=False, deduct=amount)
+        else:
+            tier = Tier(f"高于{num:g}：扣{amount:g}分", low=num, high=nxt, low_incl=False, high_incl=True, deduct=amount)
+        tiers.append(tier)
+    return TiersRule("tiers", "", tiers, "%" in match.group("nums"))
+
+
 def _parse_tiers(flat: str) -> Rule | None:
-    flat = flat.strip(")(;。,")
+    each = _parse_each_limit(flat)
+    if each is not None:
+        return each
+    flat = re.sub(r"^\d{1,2}[.、](?!\d)", "", flat)  # an item number (2.根据…), not a bound
+    flat = flat.strip("(;。,")
+    if flat.endswith(")") and flat.count(")") > flat.count("("):
+        flat = flat[:-1]
     levels = _LEVELS_RE.search(flat)
     if levels:
         parts = [p.strip("()") for p in re.split(r"[、,]", levels.group(4).strip(";。,()")) if p]
@@ -634,4 +890,26 @@ def _parse_tiers(flat: str) -> Rule | None:
     if len(tiers) < 2:
         return None
     percent = "%" in flat
-    return TiersRule("tiers", "", tiers, percent)
+    return TiersRule("all_or_nothing" if _all_or_nothing(tiers) else "tiers", "", tiers, percent)
+
+
+def _all_or_nothing(tiers: list[Tier]) -> bool:
+    """Two worded tiers, one all the points and the other none (齐全的得2分,不齐全的扣2分; …得5分；出现不配合现象
+    不得分): the family is all or nothing, scored by the words of each side."""
+    if len(tiers) != 2 or any(t.numeric() or not t.words or t.discretion for t in tiers):
+        return False
+
+    def full(t: Tier) -> float | None:  # the points of a full tier (inf: 满分), else None
+        if t.fraction == 1.0:
+            return float("inf")
+        if t.points_low is not None and t.points_low == t.points_high:
+            return t.points_low
+        return None
+
+    for one, other in ((tiers[0], tiers[1]), (tiers[1], tiers[0])):
+        points = full(one)
+        if points is None:
+            continue
+        if other.fraction == 0.0 or (other.deduct is not None and points != float("inf") and other.deduct >= points):
+            return True
+    return False

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 
 from . import elements as elements_mod
 from .measure import Measure, parse_measure
-from .rules import (CountRule, ElementsRule, LinearRule, ProportionalRule, Rule, RuleUnparsed, TargetMetRule, Tier,
-                    TiersRule, parse)
+from .rules import (ConditionRule, CountRule, DeductionRule, ElementsRule, LinearRule, ProportionalRule, Rule,
+                    RuleUnparsed, TargetMetRule, Tier, TiersRule, parse)
 from .scoresheet import IndicatorRow
 from .weights import r2
 from .textnum import norm
@@ -77,6 +77,8 @@ def score_row(row: IndicatorRow, spec, scheme, fund: dict | None) -> Scored:
     try:
         rule = parse(rule_text)
     except RuleUnparsed as exc:
+        if exc.why and exc.why != "无法识别的评分标准":
+            return Scored(None, f"{exc.why}：“{exc.text}”", unparsed=exc.text)  # a text refused knowingly
         return Scored(None, f"评分标准无法识别，需人工评分：“{exc.text}”", unparsed=exc.text)
     actual = row.actual
     conflict = None
@@ -99,6 +101,10 @@ def score_row(row: IndicatorRow, spec, scheme, fund: dict | None) -> Scored:
         result = _target_met(rule, row, spec, actual, weight)
     elif isinstance(rule, TiersRule):
         result = _tiers(rule, actual, row, weight)
+    elif isinstance(rule, DeductionRule):
+        result = _per_event(rule, actual, weight)
+    elif isinstance(rule, ConditionRule):
+        result = _condition(rule, actual, weight)
     else:
         result = _target(row, spec, scheme, actual, weight)
     result.rule = rule
@@ -122,13 +128,17 @@ def _linear(rule: LinearRule, row: IndicatorRow, spec, actual: Measure, weight: 
         where = f"{threshold:g}{'%' if rule.percent else rule.unit}"
     else:
         target = _target_of(row, spec)
+        named = "目标值"
+        if target.number is None and rule.stated is not None:
+            target = Measure(f"{rule.stated:g}{'%' if rule.percent else ''}", rule.stated, rule.percent)
+            named = "评分标准所定的"
         if target.number is None:
             return Scored(None, f"评分标准按目标值扣分，但目标值“{target.text or '空'}”不是数值，无法计算，需人工评分",
                           manual=(0.0, weight), review_actual=actual.shown)
         threshold, value = _aligned(target, actual)
-        where = f"目标值 {target.text}"
+        where = f"{named} {target.text}"
     shown = _pct(value) if rule.percent else actual.shown
-    gap = value - threshold if rule.over else threshold - value
+    gap = abs(value - threshold) if rule.both else value - threshold if rule.over else threshold - value
     if gap <= 1e-9:
         if not rule.over and value > threshold:
             note = f"业绩值 {shown} 超过 {where}，得满分 {weight:g}（以权重为上限）"
@@ -138,10 +148,10 @@ def _linear(rule: LinearRule, row: IndicatorRow, spec, actual: Measure, weight: 
     lost = rule.deduction(gap, weight)
     score = max(0.0, weight - lost)
     unit = "个百分点" if rule.percent else rule.unit
-    verb = "超过" if rule.over else "低于"
+    verb = "相差" if rule.both else "超过" if rule.over else "低于"
     each = f" {rule.deduct:g} 分" if rule.points else f"权重分的 {rule.deduct:g}%"
     capped = f"（最多扣 {rule.cap:g} 分）" if rule.cap is not None and lost >= rule.cap - 1e-9 else ""
-    note = (f"业绩值 {shown}，{verb}{where} {gap:g} {unit}，按每{'超' if rule.over else '少'} {rule.step:g} {unit}"
+    note = (f"业绩值 {shown}，{verb}{where} {gap:g} {unit}，按每{'相差' if rule.both else '超' if rule.over else '少'} {rule.step:g} {unit}"
             f"扣{each}{capped}，扣 {r2(lost):g} 分，得 {r2(score):g} 分")
     return Scored(r2(score), note, review_actual=_pct(value) if rule.percent else actual.shown)
 
@@ -219,6 +229,79 @@ def _target_met(rule: TargetMetRule, row: IndicatorRow, spec, actual: Measure, w
     return Scored(missed, f"{shown}{why}，未达到目标值，按标准得 {missed:g} 分", review_actual=actual.shown)
 
 
+# An actual saying nothing happened: no events to deduct for.
+NONE_HAPPENED = ("无", "没有", "未发生", "零", "均无", "未出现", "无此情况", "不存在")
+
+
+def _per_event(rule: DeductionRule, actual: Measure, weight: float) -> Scored:
+    if actual.blank:
+        return Scored(0.0, "未填写业绩值，不得分", missing_actual=True)
+    words = actual.words or ""
+    complying = any(w in words for w in (*COMPLYING, "按时", "合格", "达标")) and not any(w in words for w in FAILING)
+    if (actual.number is not None and not actual.percent and actual.number >= 0 and actual.number == int(actual.number)
+            and not complying):  # 4个季度按时报送 counts what went right, not the events deducted for
+        count = actual.number
+    elif actual.words in NONE_HAPPENED:
+        count = 0.0
+    else:
+        return Scored(None, f"评分标准按发生的起数（项数）扣分，业绩值“{actual.text}”不是起数，需人工评分",
+                      manual=(0.0, weight), review_actual=actual.shown)
+    if count == 0:
+        return Scored(weight, f"业绩值 {actual.shown}，未发生扣分情形，得满分", review_actual=actual.shown)
+    per = rule.exact()
+
+    def after(lost: float) -> float:
+        lost = min(lost, rule.cap) if rule.cap is not None else lost
+        return r2(max(0.0, weight - lost))
+
+    if per is not None:
+        score = after(per * count)
+        return Scored(score, f"业绩值 {actual.shown}，按每起（项）扣 {per:g} 分，扣 {r2(per * count):g} 分，得 {score:g} 分",
+                      review_actual=actual.shown)
+    least = min(lo for lo, _ in rule.spans) * count
+    most = max(hi for _, hi in rule.spans) * count + sum(rule.flat)
+    low, high = after(most), after(least)
+    amounts = "、".join(f"{lo:g}分" if lo == hi else f"{lo:g}–{hi:g}分" for lo, hi in sorted(set(rule.spans)))
+    flat = f"，另有一次性扣分 {'、'.join(f'{f:g}分' for f in rule.flat)}" if rule.flat else ""
+    return Scored(None, f"业绩值 {actual.shown}，评分标准每起（项）扣分有不同情形（{amounts}{flat}），"
+                        f"业绩值不能说明属于哪一种，需人工评分（{low:g}–{high:g} 分）",
+                  manual=(low, high), review_actual=actual.shown)
+
+
+FAILING = ("未", "不", "没有", "没", "缺", "无")
+COMPLYING = ("已", "均已", "按规定", "按要求", "全部", "到位", "完成")
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def _condition(rule: ConditionRule, actual: Measure, weight: float) -> Scored:
+    if actual.blank:
+        return Scored(0.0, "未填写业绩值，不得分", missing_actual=True)
+    lost = weight if rule.deduct is None else min(weight, rule.deduct)
+    failed_score = r2(weight - lost)
+    cond = _short(rule.condition, 24)
+    if actual.number is not None and actual.percent and rule.limits:
+        failed = any((actual.number < value) if side == "high" else (actual.number > value)
+                     for side, value, _ in rule.limits)
+        if failed:
+            return Scored(failed_score, f"业绩值 {actual.shown}，属于“{cond}”情形，扣 {lost:g} 分，得 {failed_score:g} 分",
+                          review_actual=actual.shown)
+        return Scored(None, f"业绩值 {actual.shown} 未触及“{cond}”中的数值条件，其余条件表中无从判断，需人工评分"
+                            f"（{failed_score:g}–{weight:g} 分）", manual=(failed_score, weight), review_actual=actual.shown)
+    words = actual.words or ""
+    condition = norm(rule.condition)
+    if words and any(w in words for w in FAILING) and _subsequence(words, condition):
+        return Scored(failed_score, f"业绩值“{actual.text}”属于“{cond}”情形，扣 {lost:g} 分，得 {failed_score:g} 分",
+                      review_actual=actual.shown)
+    if words and not any(w in words for w in FAILING) and any(w in words for w in COMPLYING):
+        return Scored(weight, f"业绩值“{actual.text}”，不属于“{cond}”情形，得满分", review_actual=actual.shown)
+    return Scored(None, f"业绩值“{actual.text}”不能说明是否属于“{cond}”情形，需人工评分（{failed_score:g}–{weight:g} 分）",
+                  manual=(failed_score, weight), review_actual=actual.shown)
+
+
 def _no_number(actual: Measure, weight: float, what: str) -> Scored:
     if actual.blank:
         return Scored(0.0, "未填写业绩值，不得分", missing_actual=True)
@@ -262,9 +345,18 @@ def _count(rule: CountRule, row: IndicatorRow, spec, actual: Measure, weight: fl
     return Scored(r2(score), note + note_items, review_actual=f"{count:g}")
 
 
+@dataclass
+class _Listed:
+    """The element list a rule text carries, in place of a scheme's."""
+
+    elements: list
+
+
 def _elements(rule: ElementsRule, row: IndicatorRow, spec, weight: float) -> Scored:
     if row.actual.blank:
         return Scored(0.0, "未填写业绩值（具备的要素），不得分", missing_actual=True)
+    if not getattr(spec, "elements", None) and rule.items:
+        spec = _Listed(list(rule.items))  # the text lists its own elements
     has_list = bool(getattr(spec, "elements", None))
     met, total, texts, unmatched = _met_elements(row, spec)
     if not has_list and (rule.weights or rule.veto) and len(met) < (rule.max_element() or 0):
