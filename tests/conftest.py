@@ -358,6 +358,21 @@ class CliResult:
     exception: BaseException | None
 
 
+def indicator_row(weight, actual, rule=None, target="", self_score=None, name="指标", deviation=None):
+    """An indicator row as the scoring-table reader makes it (sheet 表, row 6), for scoring tests."""
+    from xlscore.measure import parse_measure
+    from xlscore.scoresheet import Cell, IndicatorRow
+
+    r = IndicatorRow("表", 5, name)
+    r.weight = Cell(weight, "E6")
+    r.actual = parse_measure(actual)
+    r.target = parse_measure(target)
+    r.rule = rule
+    r.self_score = Cell(self_score, "H6")
+    r.deviation = deviation
+    return r
+
+
 def edited_copy(src, tmp_path, name: str, edit) -> Path:
     """A copy of the workbook ``src`` as ``tmp_path/name``, changed by ``edit(openpyxl workbook)``."""
     import shutil

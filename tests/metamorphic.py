@@ -1270,7 +1270,6 @@ def rescale_unit(book: Book) -> None:
     usage = find_usage(book)
     unit = _declared_unit(book, fund.sheet)
     new_unit, factor = ("万元", 1 / 10000) if unit == "元" else ("元", 10000)
-    inputs = formula_inputs(book)
     for table, skip in ((fund, labels.RATE_ROWS), (usage, ())):
         if table is None:
             continue

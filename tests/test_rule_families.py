@@ -10,24 +10,14 @@ import dataclasses
 import openpyxl
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, indicator_row
 from xlscore import scheme as scheme_mod
-from xlscore.measure import parse_measure
 from xlscore.pipeline import check_file
 from xlscore.rules import LinearRule, ProportionalRule, TargetMetRule, TiersRule, parse
 from xlscore.score import score_row
-from xlscore.scoresheet import Cell, IndicatorRow
 
 
-def row(weight, actual, rule=None, target="", self_score=None, name="指标", deviation=None):
-    r = IndicatorRow("表", 5, name)
-    r.weight = Cell(weight, "E6")
-    r.actual = parse_measure(actual)
-    r.target = parse_measure(target)
-    r.rule = rule
-    r.self_score = Cell(self_score, "H6")
-    r.deviation = deviation
-    return r
+row = indicator_row
 
 
 def review(weight, actual, rule=None, target="", self_score=None, name="指标", scheme=None):

@@ -2,20 +2,13 @@
 
 import pytest
 
-from xlscore.measure import parse_measure
 from xlscore.rules import CountRule, ElementsRule, LinearRule, RuleUnparsed, TargetRule, TiersRule, parse
 from xlscore.score import score_row
-from xlscore.scoresheet import Cell, IndicatorRow
+
+from conftest import indicator_row
 
 
-def row(weight, actual, rule=None, target="", self_score=None, name="指标"):
-    r = IndicatorRow("表", 5, name)
-    r.weight = Cell(weight, "E6")
-    r.actual = parse_measure(actual)
-    r.target = parse_measure(target)
-    r.rule = rule
-    r.self_score = Cell(self_score, "H6")
-    return r
+row = indicator_row
 
 
 class Spec:

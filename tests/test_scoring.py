@@ -3,7 +3,6 @@
 import random
 from pathlib import Path
 
-import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
