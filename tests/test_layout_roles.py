@@ -250,3 +250,36 @@ def test_explain_shows_each_column_in_chinese(tmp_path):
     assert "资金安排情况表：工作表“资金安排情况”" in out and "“预算安排” → 预算安排(1)" in out
     layout_lines = out.split("\n")[: out.split("\n").index(next(l for l in out.split("\n") if "FUND_RATE_OVER_100" in l))]
     assert not any(word in line for line in layout_lines for word in ("level1", "weight", "None"))
+
+
+def test_name_cell_merged_sideways_with_its_level2_cell(tmp_path):
+    """One 二级 holding one 三级, typed as one merged cell over both columns: the row is read."""
+    path = tmp_path / "sideways.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["一级指标", "二级指标", "三级指标", "权重", "目标值", "业绩值", "评分结果", "评分标准"])
+    ws.append(["产出", "完成率A", None, 50, "≥90%", "95%", 50, "业绩值≥90%得满分，80%-90%得一半，80%以下不得分"])
+    ws.append([None, "完成率", "完成率B", 50, "≥90%", "95%", 50, "业绩值≥90%得满分，80%-90%得一半，80%以下不得分"])
+    ws.append(["总计", None, None, 100, None, None, 100, None])
+    ws.merge_cells("B2:C2")
+    wb.save(path)
+    rep = check_file(path).to_dict()
+    assert [i["name"] for i in rep["indicators"]] == ["完成率A", "完成率B"]
+    assert rep["totals"]["weight"] == 100 and not {"WEIGHT_SUM", "TOTAL_MISMATCH"} & {f["code"] for f in rep["findings"]}
+
+
+def test_grade_typed_across_its_row_still_gets_a_copy(tmp_path):
+    from xlscore.review import score_file
+
+    path = _copy(tmp_path, "merged_grade.xlsx", lambda wb: wb[SCORING].merge_cells("H25:M25"))
+    result = score_file(path, tmp_path / "out")
+    assert result.workbook is not None and "COPY_FAILED" not in {f.code for f in result.report.findings}
+    ws = openpyxl.load_workbook(result.workbook)[SCORING]
+    assert ws["H25"].value == "优秀"  # the department's grade stays as it was
+
+
+def test_explain_names_the_national_budget_rows():
+    from conftest import SAMPLES, run_cli
+
+    out = run_cli("check", "--explain", SAMPLES / "全国表样例_农村饮水安全工程维修养护补助资金.xlsx").stdout
+    assert "第 6 行 “年度资金总额” → 年度资金总额" in out and "“其中：当年财政拨款” → 财政拨款" in out

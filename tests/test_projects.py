@@ -39,14 +39,33 @@ def _copy_block(src_ws, dst_ws, row_offset: int) -> int:
     return row_offset + src_ws.max_row + 2
 
 
-def stacked(path, sources, layout):
+def _without_totals(book):
+    """The scoring sheet without its 总计 and 评价等级 rows (many departments leave them out)."""
+    ws = book[SHEETS[2]]
+    rows = [row[0].row for row in ws.iter_rows()
+            if any(isinstance(c.value, str) and c.value.strip() in ("总计", "评价等级") for c in row)]
+    for r in rows:
+        for merged in [m for m in ws.merged_cells.ranges if m.min_row <= r <= m.max_row]:
+            ws.unmerge_cells(str(merged))
+        for c in range(1, ws.max_column + 1):
+            ws.cell(r, c).value = None
+    return book
+
+
+def stacked(path, sources, layout, totals=True):
     """A workbook holding the projects of ``sources``: ``sheet`` — one sheet each (its three
     tables one below another); ``blocks`` — all on one sheet; ``apart`` — the fund and usage
     tables on one sheet each, then the scoring tables on one sheet each."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     books = [openpyxl.load_workbook(src) for src in sources]
-    if layout == "apart":
+    if not totals:
+        books = [_without_totals(book) for book in books]
+    if layout == "copies":  # the three sheets of each sample one after another, numbered
+        for i, book in enumerate(books, 1):
+            for name in SHEETS:
+                _copy_block(book[name], wb.create_sheet(f"{name}{i}"), 0)
+    elif layout == "apart":
         for i, book in enumerate(books, 1):
             ws = wb.create_sheet(f"资金{i}")
             at = _copy_block(book[SHEETS[0]], ws, 0)
@@ -143,3 +162,19 @@ def test_more_projects_than_the_limit_are_not_dropped_silently(tmp_path):
     assert len(reports) == MAX_PROJECTS
     assert [f.code for f in reports[-1].findings].count("PROJECTS_LIMIT") == 1
     assert not any(f.code == "PROJECTS_LIMIT" for r in reports[:-1] for f in r.findings)
+
+
+@pytest.mark.parametrize("layout", ["copies", "blocks"])
+def test_projects_without_total_rows_stay_apart(tmp_path, layout):
+    """A scoring table with no 总计 row ends where the next project's fund table or header begins:
+    it is not continued onto (or read into) the next project."""
+    path = stacked(tmp_path / "two.xlsx", [SAMPLE_000, SAMPLE_002], layout, totals=False)
+    reports = [r.to_dict() for r in check_reports(path)]
+    assert [r["project"]["name"] for r in reports] == ["铝工业转型升级专项资金", "企业服务活动专项经费"]
+    assert [r["totals"]["weight"] for r in reports] == [100, 100]
+    assert [len(r["indicators"]) for r in reports] == [len(check_reports(src)[0].indicators)
+                                                       for src in (SAMPLE_000, SAMPLE_002)]
+    assert "FUND_SPEND_LOW" in {f["code"] for f in reports[1]["findings"]}  # project 2's own fund table
+    assert not {"VALUE_UNPARSED", "INDICATOR_FUND_MISMATCH", "WEIGHT_SUM"} & {
+        f["code"] for r in reports for f in r["findings"]}
+    assert score_file(path, tmp_path / "out").workbook is not None

@@ -374,3 +374,12 @@ def test_a_count_of_what_went_right_is_no_count_of_events():
     scored = review(4, "4个季度均按时报送", "每季度未按时报送的，每次扣1分")
     assert scored.review is None and scored.manual == (0.0, 4)
     assert review(4, "未按时报送1次", "每季度未按时报送的，每次扣1分").review == 3
+
+
+def test_a_text_longer_than_any_rule_is_refused():
+    """(The tier searches grow with a digit run's length: a cell of 30,000 digits took minutes.)"""
+    from xlscore.rules import RuleUnparsed
+
+    with pytest.raises(RuleUnparsed) as caught:
+        parse("1" * 30000)
+    assert "超过" in caught.value.why

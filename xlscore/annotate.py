@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment
 
@@ -95,6 +96,8 @@ def _review_columns(workbook, analysis: Analysis) -> None:
             for key, value in (("review_actual", scored.review_actual), ("review_score", scored.review),
                                ("review_note", scored.note)):
                 cell = ws.cell(row=r, column=cols[key] + 1)
+                if isinstance(cell, MergedCell):
+                    continue  # inside a range the department merged: the review sheet carries it
                 convert.put(cell, value)
                 _copy_style(like, cell)
                 if key == "review_score":
@@ -103,12 +106,18 @@ def _review_columns(workbook, analysis: Analysis) -> None:
                     cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
     last_part = table.parts[-1]
     ws, score_col = workbook[last_part.sheet], last_part.cols["review_score"] + 1
+    # The total and grade rows' 复核 cells, unless the department merged them into its own text
+    # (a grade typed across the rest of the row): the review sheet states both in any case.
     if table.total_row is not None:
-        convert.put(ws.cell(row=table.total_row + 1, column=score_col), scoring.totals.get("review_score"))
-        ws.cell(row=table.total_row + 1, column=score_col).number_format = "0.00"
+        cell = ws.cell(row=table.total_row + 1, column=score_col)
+        if not isinstance(cell, MergedCell):
+            convert.put(cell, scoring.totals.get("review_score"))
+            cell.number_format = "0.00"
     if table.grade_ref is not None and scoring.grade.get("review"):
         grade_row = int("".join(ch for ch in table.grade_ref if ch.isdigit()))
-        convert.put(ws.cell(row=grade_row, column=score_col), scoring.grade["review"])
+        cell = ws.cell(row=grade_row, column=score_col)
+        if not isinstance(cell, MergedCell):
+            convert.put(cell, scoring.grade["review"])
 
 
 def _copy_style(source, target) -> None:

@@ -152,7 +152,7 @@ def _layout(book, fund, usage, block, table) -> list[dict]:
                                  label_col=usage.label_col, last_row=last))
     if block is not None:
         found.append(layout.grid(book, "budget", block.sheet, range(block.header_row, block.header_row + 1),
-                                 block.cols, block.rows))
+                                 block.cols, block.rows, min(block.cols.values()) - 1))
     if table is not None:
         found.append(table.layout())
     return found

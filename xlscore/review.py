@@ -47,9 +47,10 @@ def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None,
         try:
             save_workbook(annotate(analyses, source), copy_path)
             written = copy_path
-        except Exception as exc:  # the check stands; the copy is what failed
+        except Exception:  # the check stands; the copy is what failed (said in Chinese, not Python's words)
             for report in reports:
-                report.findings.append(make("COPY_FAILED", None, None, detail=f"{type(exc).__name__}: {exc}"[:200]))
+                report.findings.append(make("COPY_FAILED", None, None,
+                                            detail="写出副本时程序出错，请将原文件反馈给维护人员"))
     datas = []
     for report in reports:
         data = report.to_dict()

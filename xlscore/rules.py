@@ -396,7 +396,13 @@ def _parse_cached(text: str | None) -> Rule | RuleUnparsed:
         return exc
 
 
+MAX_RULE_CHARS = 2000  # the longest 评分标准 of the corpus is a few hundred characters
+
+
 def _parse(text: str | None) -> Rule:
+    if text is not None and len(text) > MAX_RULE_CHARS:
+        # no real rule is this long, and the tier searches grow with the length of a digit run
+        raise RuleUnparsed(text, f"评分标准超过 {MAX_RULE_CHARS} 字，未能识别，需人工评分")
     if text is None or not norm(text):
         return TargetRule("target", "")
     flat = _text(text)

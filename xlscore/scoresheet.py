@@ -17,7 +17,7 @@ from typing import NamedTuple
 from .book import Book, Sheet, a1
 from .cellref import col_letter
 from .findings import Finding, make
-from .labels import FUND_ROWS, label_key
+from .labels import AMOUNT_ROWS, FUND_ROWS, HEADER_FIELDS, USAGE_ANCHORS, label_key
 from .measure import BLANK, Measure, measure_in_text, read_measure
 from .textnum import Unparsed, clean, norm, parse_number, parse_score
 from .weights import weight_findings
@@ -323,9 +323,14 @@ def read(book: Book, extra_weight: float = 0.0) -> ScoreSheet | None:
         following = book.sheets[index + 1:]
         for index, sheet in enumerate(following, start=index + 1):
             found = header_rows(sheet)
+            if found is None and _holds_project_tables(sheet):
+                found = None  # another project's fund or usage sheet comes first: no continuation
+                break
             if found is not None and not _own_project_above(sheet, found):
                 break
         else:
+            break
+        if found is None:
             break
         part, keys = _part(sheet, found)
         table.parts.append(part)
@@ -335,6 +340,24 @@ def read(book: Book, extra_weight: float = 0.0) -> ScoreSheet | None:
 
 
 _FUND_WORDS = frozenset(word for words in FUND_ROWS.values() for word in words)
+# Words that begin another project's block: its fund table, its usage table, its header fields.
+# (the amount rows only: 预算执行率 and 资金到位率 are indicator names too)
+_AMOUNT_WORDS = frozenset(word for key in AMOUNT_ROWS for word in FUND_ROWS[key])
+_BLOCK_WORDS = _AMOUNT_WORDS | frozenset(USAGE_ANCHORS) | frozenset(HEADER_FIELDS["name"]) | {"行次"}
+
+
+def _holds_project_tables(sheet: Sheet) -> bool:
+    """Whether a sheet holds a fund or usage table (two of its amount rows, or its anchor)."""
+    fund = {text for _r, _c, text in sheet.texts if text in _AMOUNT_WORDS}
+    return len(fund) >= 2 or any(text in USAGE_ANCHORS for _r, _c, text in sheet.texts)
+
+
+def _starts_block(sheet: Sheet, r: int) -> bool:
+    """Whether row ``r`` begins a project's block (a fund table's 项目 | 行次 | 合计 header or its
+    预算安排 row, a usage table's 项目支出内容, a 项目名称 field) rather than a row of the table."""
+    texts = {label_key(value) for value in sheet.rows[r] if value.__class__ is str}
+    return bool(texts & _BLOCK_WORDS) or any(text.startswith(tuple(HEADER_FIELDS["name"])) for text in texts
+                                              if ":" in text or "：" in text)
 
 
 def _own_project_above(sheet: Sheet, rows_of_header: list[int]) -> bool:
@@ -359,6 +382,8 @@ def _read_part(sheet: Sheet, part: Part, table: ScoreSheet, readings: "_Readings
     r = first
     while r < sheet.nrows:
         words = left_words.get(r)
+        if words and _starts_block(sheet, r):
+            return True  # no 总计 row: the next project's fund, usage or header block begins here
         kind = _row_kind(tuple(words)) if words else None
         if kind == "total":
             table.total_row, table.end_sheet = r, sheet.name
@@ -378,9 +403,9 @@ def _read_part(sheet: Sheet, part: Part, table: ScoreSheet, readings: "_Readings
             seen, _ = _split_name_weight(_text(sheet, r, level1_col))
             if seen and seen not in table.level1_seen:
                 table.level1_seen.append(seen)
-        if sheet.is_merged_child(r, name_col) or not _text(sheet, r, name_col):
-            r += 1
-            continue
+        if (sheet.is_merged_child(r, name_col) and sheet.anchor(r, name_col)[0] != r) or not _text(sheet, r, name_col):
+            r += 1  # covered from above: a row of the merged name cell's block (a sideways merge
+            continue  # of the 二级 cell over the name, one 二级 holding one 三级, is the row's name)
         row = IndicatorRow(sheet.name, r, _text(sheet, r, name_col))
         row.target = read_measure(sheet, r, cols.get("target"))
         if part.actual_from_basis:
