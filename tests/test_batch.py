@@ -274,3 +274,17 @@ def test_batch_reports_validate_against_the_schema(inbox, tmp_path):
     for report in _reports(out):
         jsonschema.validate(report, schema)
         assert report["source"]["path"] == report["file"]
+
+
+def test_a_folder_of_only_unreadable_files_still_gets_its_summary(tmp_path):
+    """No file with both scores: the summary is written, not a traceback (issue 19, item 1)."""
+    from conftest import run_cli
+
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.xlsx").write_text("not a workbook", encoding="utf-8")
+    (root / "b.xls").write_bytes(b"x")
+    result = run_cli("score", root, "--out", tmp_path / "out", "--jobs", "1")
+    assert result.exception is None and result.exit_code == 1
+    assert (tmp_path / "out" / "汇总.xlsx").exists()
+    assert "无法读取" in result.stdout

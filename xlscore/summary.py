@@ -85,7 +85,8 @@ def frames(reports: list[dict]):
                              "代码": finding.get("code"), "严重程度": SEVERITY_ZH.get(finding.get("severity"), ""),
                              "指标": finding.get("indicator"), "说明": finding.get("message")})
     table = pd.DataFrame(rows, columns=COLUMNS)
-    table = table.assign(_order=table["差异"].abs()).sort_values(
+    # (a column of only blanks is of object type, whose abs() fails: a folder where no file has both scores)
+    table = table.assign(_order=pd.to_numeric(table["差异"], errors="coerce").abs()).sort_values(
         ["_order", "来源文件"], ascending=[False, True], na_position="last").drop(columns="_order")
     return (table.reset_index(drop=True),
             pd.DataFrame(findings, columns=["文件", "工作表", "单元格", "代码", "严重程度", "指标", "说明"]),
