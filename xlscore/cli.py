@@ -111,12 +111,25 @@ def score(paths: tuple[str, ...], out_dir: str, scheme: str | None, jobs: int | 
         _usage_error(f"找不到输入：{'、'.join(missing)}")
     scheme = _load_scheme(scheme)
     out = Path(out_dir)
+    _apart(inputs, out)
     _writable(out)
-    if batch:
-        _score_batch(inputs, out, scheme, jobs or os.cpu_count() or 1, timeout, resume)
-    from .report import text_lines
-    from .review import score_file
+    from .atomic import FolderBusy, folder_lock
 
+    try:
+        with folder_lock(out):
+            if batch:
+                _score_batch(inputs, out, scheme, jobs or os.cpu_count() or 1, timeout, resume)
+            _score_files(inputs, out, scheme)
+    except FolderBusy as busy:
+        held = f"（进程 {busy.pid}）" if busy.pid else ""
+        _usage_error(f"输出文件夹 {out} 正由另一次复核{held}使用，已有一次复核正在运行；请等它结束后再运行，或另选输出文件夹")
+
+
+def _score_files(inputs, out, scheme) -> None:
+    from .report import text_lines
+    from .review import outputs, score_file
+
+    _not_overwriting([path for source in inputs for path in outputs(source, out)])
     worst = 0
     for path in inputs:
         result = score_file(path, out, scheme=scheme)
@@ -132,6 +145,42 @@ def score(paths: tuple[str, ...], out_dir: str, scheme: str | None, jobs: int | 
 def _usage_error(message: str) -> None:
     click.echo(f"错误：{message}", err=True)
     sys.exit(2)
+
+
+def _apart(inputs, out) -> None:
+    """Refuse an output folder that is an input folder, holds an input, or lies inside an input
+    folder where the department's own workbooks are (they would be passed over, and written among)."""
+    from .inbox import WORKBOOK_SUFFIXES
+    from .review import SUFFIX
+
+    target = out.resolve()
+    for source in inputs:
+        where = source.resolve()
+        if where == target:
+            _usage_error(f"输出文件夹 {out} 就是输入文件夹，复核结果会写在原文件之间、覆盖原文件；请另选一个输出文件夹")
+        if target in where.parents:
+            _usage_error(f"输出文件夹 {out} 中有输入文件 {source}，复核结果会写在原文件之间、覆盖原文件；请另选一个输出文件夹")
+        if where.is_dir() and where in target.parents and target.is_dir():
+            for dirpath, dirnames, filenames in os.walk(target):
+                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+                for name in filenames:
+                    lower = name.lower()
+                    own = lower.startswith((".", "~$")) or name == "汇总.xlsx" or \
+                        any(lower.endswith(f"{SUFFIX}{suffix}") for suffix in (".xlsx", ".json"))
+                    if not own and (lower.endswith(WORKBOOK_SUFFIXES) or lower.endswith(".eml")):
+                        found = os.path.join(dirpath, name)
+                        _usage_error(f"输出文件夹 {out} 位于输入文件夹 {source} 之中，且其中有待复核的文件 {found}；"
+                                     "请另选一个输出文件夹")
+
+
+def _not_overwriting(paths) -> None:
+    """Stop before any work when an output path holds a file xlscore did not write."""
+    from .review import own_output
+
+    for path in paths:
+        if not own_output(path):
+            _usage_error(f"输出文件夹中已有文件 {path}，它不是 xlscore 写出的复核结果，为免覆盖已停止；"
+                         "请移走该文件或另选输出文件夹")
 
 
 def _writable(out) -> None:
@@ -152,6 +201,13 @@ def _score_batch(inputs, out, scheme, jobs: int, timeout: float, resume: bool) -
     from .summary import write_summary
 
     inbox = discover(inputs, out)
+    from .review import SUFFIX
+    from .summary import SUMMARY
+
+    planned = [out / REPORTS, out / SUMMARY]
+    for job in inbox.jobs:
+        planned += [out / f"{job.out_rel}{SUFFIX}.xlsx", out / f"{job.out_rel}{SUFFIX}.json"]
+    _not_overwriting(planned)
     outcome = run_batch(inbox, out, jobs=jobs, timeout=timeout, resume=resume, scheme=scheme,
                         progress=sys.stderr.isatty())
     summary = write_summary(out, inbox.skipped)

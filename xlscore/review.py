@@ -60,3 +60,87 @@ def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None,
     # One report, or a list of them when the workbook holds several projects.
     write_text(dumps(datas[0] if len(datas) == 1 else datas, pretty=True) + "\n", json_path)
     return Scored(reports[0], written, json_path, reports)
+
+
+# --- whose file is already there --------------------------------------------------------------
+# An output path that already holds a file is written over only when xlscore wrote that file: the
+# review sheet's A1 mark of an annotated copy, the schema_version of a JSON report, the properties
+# of 汇总.xlsx. Anything else (a department's own 汇总.xlsx, an input named X_复核.xlsx) is kept.
+
+OWN_CHECK_BYTES = 200 * 1024 * 1024  # an existing file larger than this is not looked into
+
+
+def own_output(path: Path) -> bool:
+    """Whether the file at ``path`` may be replaced: absent, or written by xlscore."""
+    path = Path(path)
+    if not os.path.lexists(path):
+        return True
+    try:
+        if not path.is_file() or path.is_symlink() or path.stat().st_size > OWN_CHECK_BYTES:
+            return False
+        name = path.name
+        if name.endswith(".jsonl"):
+            return _own_jsonl(path)
+        if name.endswith(".json"):
+            return _own_json(path)
+        if name.endswith(f"{SUFFIX}.xlsx"):
+            return _own_copy(path)
+        if name.endswith(".xlsx"):
+            return _own_summary(path)
+    except Exception:  # unreadable, not a zip, not JSON: not known to be ours
+        return False
+    return False
+
+
+def _is_report(data) -> bool:
+    return isinstance(data, dict) and "schema_version" in data
+
+
+def _own_json(path: Path) -> bool:
+    import json
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return _is_report(data) or (isinstance(data, list) and bool(data) and all(_is_report(d) for d in data))
+
+
+def _own_jsonl(path: Path) -> bool:
+    import json
+
+    with open(path, encoding="utf-8") as handle:
+        first = handle.readline()
+    if not first.strip():
+        return path.stat().st_size == 0  # a batch that found nothing leaves it empty
+    data = json.loads(first)
+    return _is_report(data) or (isinstance(data, list) and bool(data) and all(_is_report(d) for d in data))
+
+
+def _small_zip(path: Path):
+    import zipfile
+
+    archive = zipfile.ZipFile(path)
+    if sum(info.file_size for info in archive.infolist()) > OWN_CHECK_BYTES:
+        archive.close()
+        raise ValueError("too large to look into")
+    return archive
+
+
+def _own_summary(path: Path) -> bool:
+    with _small_zip(path) as archive:
+        core = archive.read("docProps/core.xml").decode("utf-8", "replace")
+    return "<dc:creator>xlscore</dc:creator>" in core and "项目支出绩效自评复核汇总" in core
+
+
+def _own_copy(path: Path) -> bool:
+    from python_calamine import CalamineWorkbook
+
+    from .book import REVIEW_MARK, REVIEW_SHEET
+
+    with _small_zip(path):
+        pass
+    workbook = CalamineWorkbook.from_path(str(path))
+    for name in workbook.sheet_names:
+        if name.startswith(REVIEW_SHEET):
+            rows = workbook.get_sheet_by_name(name).to_python(nrows=1)
+            if rows and rows[0] and REVIEW_MARK in str(rows[0][0]):
+                return True
+    return False
