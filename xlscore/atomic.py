@@ -74,6 +74,8 @@ def _holder(lock: Path) -> tuple[int | None, bool]:
         age = time.time() - lock.stat().st_mtime
     except FileNotFoundError:
         return None, True
+    except OSError:  # not a plain file one can read: leave it to the person
+        return None, False
     if text.isdigit():
         pid = int(text)
         return pid, not _alive(pid)
