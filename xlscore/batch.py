@@ -18,6 +18,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from .atomic import write_text
+from .errors import WorkbookError
 from .inbox import Inbox, Job, content_hash, extract
 from .report import dumps
 
@@ -56,6 +57,8 @@ def process(job: Job, out_dir: Path, scheme=None) -> list[dict]:
                 result = score_file(path, out_dir, scheme, job.rel, Path(job.out_rel), {"source": source})
         datas = [report.to_dict() for report in result.reports]
         source["output"] = str(Path(job.out_rel)) + "_复核.xlsx" if result.workbook else None
+    except WorkbookError as exc:  # content_hash refused it (a pipe or device, or over the size limit)
+        datas = [_error(job, exc.code, exc.message)]
     except FileNotFoundError:
         datas = [_error(job, "FILE_NOT_FOUND", "文件在处理过程中被移走或删除")]
     except OSError as exc:
@@ -196,7 +199,7 @@ def run_batch(inbox: Inbox, out_dir: Path, *, jobs: int, timeout: float = DEFAUL
             for job in todo:
                 try:
                     same = seen.get(job.rel) == content_hash(job)
-                except OSError:
+                except (OSError, WorkbookError):  # not readable now: processed again, and reported
                     same = False
                 if same:
                     outcome.resumed += 1

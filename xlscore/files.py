@@ -7,9 +7,11 @@ or a zip whose parts inflate to gigabytes. Each becomes a :class:`WorkbookError`
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import re
+import stat
 import struct
 import zipfile
 import zlib
@@ -71,14 +73,50 @@ def sniff(path: str | os.PathLike) -> FileKind:
     return opened.kind
 
 
+NOT_REGULAR = "不是普通文件（管道或设备），未读取"
+# How a file is opened for reading: a FIFO that takes a regular file's place after os.stat looked
+# at it must not block the open (O_NONBLOCK has no effect on a regular file).
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def open_regular(path: str | os.PathLike):
+    """``path`` opened for binary reading, only when it is a regular file (links followed): a FIFO
+    would block the reader forever and a device (the zero device) never ends. The type is checked
+    before opening and again on the opened descriptor, which is what is read. Raises
+    WorkbookError(FILE_UNREADABLE) for anything else, IsADirectoryError for a folder, and the
+    OSError of stat or open (FileNotFoundError, PermissionError, …)."""
+    mode = os.stat(path).st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "是文件夹", str(path))
+    if not stat.S_ISREG(mode):
+        raise WorkbookError("FILE_UNREADABLE", NOT_REGULAR)
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise WorkbookError("FILE_UNREADABLE", NOT_REGULAR)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_regular(path: str | os.PathLike, limit: int) -> bytes | None:
+    """The bytes of the regular file ``path`` (see :func:`open_regular`); None when it holds more
+    than ``limit`` bytes, of which no more than ``limit`` + 1 are read."""
+    with open_regular(path) as handle:
+        if os.fstat(handle.fileno()).st_size > limit:
+            return None
+        data = handle.read(limit + 1)  # a file that grows while it is read stops here
+    return None if len(data) > limit else data
+
+
 def open_workbook(path: str | os.PathLike) -> Opened:
     """Read ``path`` (once) and check it as :func:`sniff` does."""
-    path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        data = read_regular(path, MAX_FILE_BYTES)
+        if data is None:
+            size = max(os.stat(path).st_size, MAX_FILE_BYTES + 1)
             raise WorkbookError("FILE_TOO_LARGE", f"文件大小 {_mb(size)}，超过上限 {_mb(MAX_FILE_BYTES)}")
-        data = path.read_bytes()
     except FileNotFoundError:
         raise WorkbookError("FILE_NOT_FOUND", "文件不存在") from None
     except IsADirectoryError:

@@ -13,6 +13,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .errors import WorkbookError
+
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 MAX_EML_BYTES = 100 * 1024 * 1024
 
@@ -108,9 +110,12 @@ def _file(path: Path, base: Path, inbox: Inbox) -> None:
 
 
 def read_message(path: Path):
-    with open(path, "rb") as handle:
-        data = handle.read(MAX_EML_BYTES + 1)
-    if len(data) > MAX_EML_BYTES:
+    """The saved e-mail at ``path``; WorkbookError (FILE_UNREADABLE) when it is not a regular file,
+    ValueError when it is over MAX_EML_BYTES (of which no more than that is read)."""
+    from .files import read_regular
+
+    data = read_regular(path, MAX_EML_BYTES)
+    if data is None:
         raise ValueError("邮件超过 100 MB")
     import email  # only for saved e-mails: the package costs a check over a folder a noticeable start-up
     from email import policy
@@ -145,6 +150,9 @@ def _email_fields(message, attachment: str) -> dict:
 def _eml(path: Path, rel: str, inbox: Inbox) -> None:
     try:
         message = read_message(path)
+    except WorkbookError as exc:
+        inbox.skipped.append((rel, exc.message))
+        return
     except (OSError, ValueError) as exc:
         inbox.skipped.append((rel, f"邮件无法读取（{exc}）"))
         return
@@ -174,11 +182,19 @@ def extract(job: Job, folder: Path) -> Path:
 
 
 def content_hash(job: Job) -> str:
-    """sha256 of the workbook's bytes (the attachment's, for an e-mail)."""
+    """sha256 of the workbook's bytes (the attachment's, for an e-mail). Only a regular file is
+    read, and no further than the size limit: WorkbookError (FILE_UNREADABLE, FILE_TOO_LARGE)
+    otherwise, as the reader would say."""
+    from .files import MAX_FILE_BYTES, _mb, open_regular
+
     digest = hashlib.sha256()
     if job.part is None:
-        with open(job.path, "rb") as handle:
+        read = 0
+        with open_regular(job.path) as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
+                read += len(chunk)
+                if read > MAX_FILE_BYTES:
+                    raise WorkbookError("FILE_TOO_LARGE", f"文件大小超过上限 {_mb(MAX_FILE_BYTES)}")
                 digest.update(chunk)
         return digest.hexdigest()
     for number, _name, part in attachments(read_message(job.path)):
