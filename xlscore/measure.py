@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .book import Sheet, Uncomputed
-from .textnum import clean, decimals_of, norm
+from .textnum import clean, decimals_of, in_range, norm
 
 _OPS = (
     ("大于等于", "≥"), ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), ("达到", "≥"), (">=", "≥"), ("≥", "≥"),
@@ -70,6 +70,8 @@ def _measure_of_number(raw: int | float, percent_format: bool | None) -> Measure
     """A target or actual stored as a number, shown as its cell's format would show it (cached,
     by type too: the measures are immutable, and a batch repeats its figures)."""
     value = float(raw)
+    if not in_range(value):  # NaN, an infinity, or beyond any fiscal table: read as words
+        return Measure(clean(raw) if value == value and abs(value) != float("inf") else "无法识别的数值")
     if percent_format:
         number = round(value * 100, 8)
         return Measure(f"{number:.{min(decimals_of(number), 2)}f}%", number, True)
@@ -78,7 +80,15 @@ def _measure_of_number(raw: int | float, percent_format: bool | None) -> Measure
 
 @lru_cache(maxsize=1 << 14)
 def _measure_of_text(raw: str) -> Measure:
-    """A target or actual written as text (cached: templates repeat their targets)."""
+    """A target or actual written as text (cached: templates repeat their targets). A figure
+    beyond what a fiscal table can hold (``textnum.MAX_MAGNITUDE``) leaves the text as words."""
+    measure = _measure_of_figure_text(raw)
+    if measure.number is not None and not in_range(measure.number):
+        return Measure(measure.text)
+    return measure
+
+
+def _measure_of_figure_text(raw: str) -> Measure:
     text = clean(raw)
     flat = norm(raw).replace("％", "%")
     for word, op in _OPS:
@@ -125,7 +135,7 @@ def measure_in_text(raw: object, name: str) -> Measure:
             chosen = after[0]
     if chosen is None and len(figures) == 1:
         chosen = figures[0]
-    if chosen is None:
+    if chosen is None or not in_range(float(chosen.group("num"))):
         return whole
     return Measure(whole.text, float(chosen.group("num")), bool(chosen.group("pct")), None, "", chosen.group())
 
