@@ -137,3 +137,28 @@ def test_check_of_a_folder_reports_the_bad_file_and_the_good_one(tmp_path):
         assert name in text
     assert text.count("VALUE_UNPARSED") >= 3
     assert good.path.exists()
+
+
+def _with_stored_value(src, dest, cell: str, token: str):
+    """A copy of ``src`` whose cell ``cell`` stores ``token`` as its number (``<v>1e400</v>``: what
+    openpyxl will not write, and another program may)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'(<c r="' + cell.encode() + rb'"[^>]*>)<v>[^<]*</v>', rb"\1<v>" + token.encode() + b"</v>", data)
+            zout.writestr(item, data)
+
+
+@pytest.mark.parametrize("token,text", [("1e400", "无穷大"), ("-1e400", "负无穷大"), ("inf", "无穷大"), ("NaN", "非数值"),
+                                        ("1E+308", "1e+308")])
+def test_stored_number_beyond_the_bound(tmp_path, token, text):
+    lay = build_book(tmp_path / "a.xlsx")
+    ref = lay.cell("spent", "total")
+    dest = tmp_path / "b.xlsx"
+    _with_stored_value(lay.path, dest, ref, token)
+    finding = _unparsed_at(run_check(dest), ref)
+    assert f"“{text}”" in finding["message"]
