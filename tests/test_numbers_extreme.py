@@ -162,3 +162,18 @@ def test_stored_number_beyond_the_bound(tmp_path, token, text):
     _with_stored_value(lay.path, dest, ref, token)
     finding = _unparsed_at(run_check(dest), ref)
     assert f"“{text}”" in finding["message"]
+
+
+@pytest.mark.parametrize("target", ["0." + "0" * 300 + "1", "≥0." + "0" * 300 + "1%", 1e-300])
+@pytest.mark.parametrize("weight", [0.0, 10.0, 999_999_999_999_999.0])
+def test_score_of_extreme_accepted_measures_is_a_number(target, weight):
+    """A target nearer zero than any indicator is measured to is zero: a large actual over it is
+    no infinity, and no weight times it a NaN."""
+    actual = "-999999999999999"
+    from conftest import indicator_row
+    from xlscore.score import score_row
+
+    for rule in (None, "业绩值为 100%得满分，每降低 1%扣权重分的 1%，扣完为止", "达到目标值得满分，未达到按比例得分"):
+        scored = score_row(indicator_row(weight, actual, rule, target=target), None, None, None)
+        assert scored.review is None or math.isfinite(scored.review)
+        assert "inf" not in scored.note and "nan" not in scored.note
