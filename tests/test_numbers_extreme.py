@@ -177,3 +177,15 @@ def test_score_of_extreme_accepted_measures_is_a_number(target, weight):
         scored = score_row(indicator_row(weight, actual, rule, target=target), None, None, None)
         assert scored.review is None or math.isfinite(scored.review)
         assert "inf" not in scored.note and "nan" not in scored.note
+
+
+@pytest.mark.parametrize("raw", HUGE)
+@pytest.mark.parametrize("ref", ["D3", "G3", "D4"])  # an indicator's 权重 and 评分结果, the 总计 weight
+def test_scoring_table_figure_beyond_the_bound(tmp_path, raw, ref):
+    lay = build_book(tmp_path / "a.xlsx")
+    wb = openpyxl.load_workbook(lay.path)
+    wb["自评价评分附件表"][ref] = raw
+    wb.save(lay.path)
+    report = run_check(lay.path)
+    assert any(f["sheet"] == "自评价评分附件表" and f["cell"] == ref for f in findings_of(report, "VALUE_UNPARSED"))
+    json.dumps(report, allow_nan=False)
