@@ -16,7 +16,7 @@ from .labels import label_key
 from .measure import Measure
 from .reading import Stated, read_amount, read_rate, table_unit
 from .scoresheet import NO_CELL, Cell, IndicatorRow
-from .textnum import fmt_rate, norm, parse_number, unit_factor
+from .textnum import Unparsed, fmt_rate, norm, parse_number, unit_factor
 
 COLUMNS = {"年初预算数": "budget_initial", "全年预算数": "budget_full", "全年执行数": "executed", "分值": "weight",
            "执行率": "rate", "得分": "score"}
@@ -101,9 +101,9 @@ def _read(sheet: Sheet, block: BudgetBlock) -> None:
             r, c = sheet.anchor(total, block.cols[key])
             try:
                 value = parse_number(sheet.value(r, c)).value
-            except ValueError:
-                block.findings.append(make("VALUE_UNPARSED", sheet.name, a1(r, c), text=str(sheet.value(r, c)),
-                                           what="分值" if key == "weight" else "得分"))
+            except Unparsed as exc:
+                block.findings.append(make("VALUE_UNPARSED", sheet.name, a1(r, c), text=exc.text,
+                                           what=("分值" if key == "weight" else "得分") + exc.reason))
                 value = None
             setattr(block, key, Cell(value, a1(r, c)))
 

@@ -472,8 +472,13 @@ def evaluate(text: str, resolve: Resolver) -> object:
     show one. Raises :class:`FormulaError` for what it cannot evaluate.
     """
     try:
-        return _compiled(text)(resolve)
+        result = _compiled(text)(resolve)
     except _Propagate as exc:
         return exc.error
     except RecursionError:
         raise FormulaError("公式嵌套过深") from None
+    except OverflowError:  # ROUND of an infinity, a power too large
+        raise FormulaError("计算结果超出数值范围") from None
+    if result.__class__ is float and not math.isfinite(result):
+        raise FormulaError("计算结果超出数值范围")
+    return result

@@ -4,11 +4,11 @@ percent-formatted cell), ``800``, ``≤5%``, ``下降``, ``及时`` — the numb
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .book import Sheet, Uncomputed
-from .textnum import clean, decimals_of, norm
+from .textnum import clean, decimals_of, in_range, norm
 
 _OPS = (
     ("大于等于", "≥"), ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), ("达到", "≥"), (">=", "≥"), ("≥", "≥"),
@@ -52,6 +52,10 @@ class Measure:
         return norm(self.text)
 
 
+# A target or actual nearer zero than this is zero: no indicator is measured to ten decimals, and
+# the score's quotients (actual ÷ target) then stay far from overflowing.
+TINY = 1e-9
+
 BLANK = Measure("")  # immutable: every blank target or actual is this one
 
 
@@ -70,6 +74,10 @@ def _measure_of_number(raw: int | float, percent_format: bool | None) -> Measure
     """A target or actual stored as a number, shown as its cell's format would show it (cached,
     by type too: the measures are immutable, and a batch repeats its figures)."""
     value = float(raw)
+    if not in_range(value):  # NaN, an infinity, or beyond any fiscal table: read as words
+        return Measure(clean(raw) if value == value and abs(value) != float("inf") else "无法识别的数值")
+    if abs(value) < TINY:  # a formula's rounding residue (1e-17): the cell shows 0
+        raw = value = 0.0
     if percent_format:
         number = round(value * 100, 8)
         return Measure(f"{number:.{min(decimals_of(number), 2)}f}%", number, True)
@@ -78,7 +86,18 @@ def _measure_of_number(raw: int | float, percent_format: bool | None) -> Measure
 
 @lru_cache(maxsize=1 << 14)
 def _measure_of_text(raw: str) -> Measure:
-    """A target or actual written as text (cached: templates repeat their targets)."""
+    """A target or actual written as text (cached: templates repeat their targets). A figure
+    beyond what a fiscal table can hold (``textnum.MAX_MAGNITUDE``) leaves the text as words; one
+    nearer zero than ``TINY`` is zero."""
+    measure = _measure_of_figure_text(raw)
+    if measure.number is not None and not in_range(measure.number):
+        return Measure(measure.text)
+    if measure.number is not None and measure.number != 0 and abs(measure.number) < TINY:
+        return replace(measure, number=0.0)
+    return measure
+
+
+def _measure_of_figure_text(raw: str) -> Measure:
     text = clean(raw)
     flat = norm(raw).replace("％", "%")
     for word, op in _OPS:
@@ -125,9 +144,10 @@ def measure_in_text(raw: object, name: str) -> Measure:
             chosen = after[0]
     if chosen is None and len(figures) == 1:
         chosen = figures[0]
-    if chosen is None:
+    number = float(chosen.group("num")) if chosen is not None else None
+    if number is None or not in_range(number):
         return whole
-    return Measure(whole.text, float(chosen.group("num")), bool(chosen.group("pct")), None, "", chosen.group())
+    return Measure(whole.text, number if number >= TINY else 0.0, bool(chosen.group("pct")), None, "", chosen.group())
 
 
 def read_measure(sheet: Sheet, row: int, col: int | None) -> Measure:

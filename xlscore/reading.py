@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .book import Sheet, Uncomputed, a1
 from .findings import Finding, make
 from .formula import XLError
-from .textnum import Parsed, Unparsed, declared_unit, norm, parse_number
+from .textnum import TOO_LARGE, Parsed, Unparsed, declared_unit, in_range, norm, parse_number
 
 
 @dataclass(slots=True)
@@ -45,7 +45,7 @@ def _parse(sheet: Sheet, row: int, col: int, what: str, findings: list[Finding])
     try:  # a number (NaN and infinity refused), nothing, or a text
         return parse_number(raw), ref, raw
     except Unparsed as exc:
-        findings.append(make("VALUE_UNPARSED", sheet.name, ref, text=exc.text, what=what))
+        findings.append(make("VALUE_UNPARSED", sheet.name, ref, text=exc.text, what=what + exc.reason))
         return None, ref, raw
 
 
@@ -59,8 +59,12 @@ def read_amount(sheet: Sheet, row: int, col: int, factor: float, findings: list[
         findings.append(make("VALUE_UNPARSED", sheet.name, ref, text=str(raw), what="金额（不应带 %）"))
         return Stated(None, sheet.name, ref, raw=raw)
     unit = parsed.factor or factor
+    value = parsed.value * unit
+    if not in_range(value):  # within range as written, beyond it in 元 ("2亿亿元")
+        findings.append(make("VALUE_UNPARSED", sheet.name, ref, text=str(raw), what="金额" + TOO_LARGE))
+        return Stated(None, sheet.name, ref, raw=raw)
     decimals = parsed.decimals if unit > 1 else max(parsed.decimals, 2)
-    return Stated(parsed.value * unit, sheet.name, ref, 0.5 * 10 ** -decimals * unit, raw=raw)
+    return Stated(value, sheet.name, ref, 0.5 * 10 ** -decimals * unit, raw=raw)
 
 
 def read_rate(sheet: Sheet, row: int, col: int, findings: list[Finding]) -> Stated:

@@ -236,7 +236,7 @@ class _Fund:
         # Rounding allowance: the stated rate's own last digit (a truncated last digit too) plus
         # what rounding of the amounts can move the quotient.
         own = cell.half_unit * (2 if cell.half_unit <= 0.005 else 1)
-        carried = 100 * (num.half / abs(den.value) + abs(num.value or 0) * den.half / den.value ** 2)
+        carried = 100 * (num.half / abs(den.value) + abs(num.value or 0) * den.half / (den.value * den.value))
         if abs(cell.value - expected) > own + carried + EPS:
             rule = f"{self.rate_rules[row]} = {money(num.value, self.unit)} ÷ {money(den.value, self.unit)}"
             self.findings.append(make(

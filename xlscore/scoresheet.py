@@ -249,7 +249,7 @@ def _number(sheet: Sheet, r: int, c: int | None, findings: list[Finding], what: 
     try:
         parsed = parse_score(raw)
     except Unparsed as exc:
-        findings.append(make("VALUE_UNPARSED", sheet.name, a1(ar, ac), text=exc.text, what=what))
+        findings.append(make("VALUE_UNPARSED", sheet.name, a1(ar, ac), text=exc.text, what=what + exc.reason))
         return Cell(None, a1(ar, ac))
     return Cell(parsed.value, a1(ar, ac))  # a weight written "20%" means 20 points of 100
 

@@ -37,7 +37,7 @@ def clean(value: object) -> str:
     """Text for display as the department wrote it: runs of whitespace collapsed, trimmed."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < MAX_MAGNITUDE:
         value = int(value)
     return _clean_text(value if isinstance(value, str) else str(value))
 
@@ -67,12 +67,30 @@ class Parsed(NamedTuple):
         return self.value is None
 
 
-class Unparsed(ValueError):
-    """The cell holds text that is not a number."""
+# The figures a fiscal table can hold: a magnitude below 1e15 (1,000 万亿元, many times any
+# country's yearly budget). Every amount, rate, weight and score is refused beyond it with
+# VALUE_UNPARSED saying why (amounts again in 元, after their unit: "2亿亿元" is refused too), and
+# targets and actuals beyond it are read as words. Below it every whole amount is held exactly (a
+# float holds integers to 2**53, about 9e15) -- a 20-digit amount cannot be silently rounded --
+# and no sum, rate or tolerance computed from such figures can overflow.
+MAX_MAGNITUDE = 1e15
+INF = float("inf")
+TOO_LARGE = "（超出可核算的范围：绝对值应小于 1,000万亿）"
 
-    def __init__(self, text: str):
+
+def in_range(number: float) -> bool:
+    """Whether a number is finite and of a magnitude a fiscal table can hold."""
+    return -MAX_MAGNITUDE < number < MAX_MAGNITUDE  # False for NaN and the infinities too
+
+
+class Unparsed(ValueError):
+    """The cell holds text that is not a number, or a number beyond what a fiscal table can hold
+    (``reason`` then says which, in Chinese, to be appended to the finding's ``what``)."""
+
+    def __init__(self, text: str, reason: str = ""):
         super().__init__(text)
         self.text = text
+        self.reason = reason
 
 
 _NOTHING = Parsed(None)
@@ -89,6 +107,15 @@ def decimals_of(number: float) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
+def _beyond(number: float) -> tuple[str, str]:
+    """(text, reason) for a stored number refused as beyond any fiscal table."""
+    if number != number:
+        return "非数值", ""
+    if number in (INF, -INF):
+        return ("负" if number < 0 else "") + "无穷大", TOO_LARGE
+    return f"{number:g}", TOO_LARGE
+
+
 def parse_number(raw: object) -> Parsed:
     """Parse a cell value into a number, raising :class:`Unparsed` for non-numeric text.
 
@@ -98,8 +125,8 @@ def parse_number(raw: object) -> Parsed:
     cls = raw.__class__
     if cls is float or (cls is not bool and isinstance(raw, (int, float))):
         number = float(raw)
-        if number - number:  # NaN or an infinity (for every other number it is 0.0)
-            raise Unparsed(str(raw))
+        if not -MAX_MAGNITUDE < number < MAX_MAGNITUDE:  # NaN, an infinity, or too large
+            raise Unparsed(*_beyond(number))
         # (a tuple made directly: the named tuple's own constructor is several times slower)
         return _new_parsed(Parsed, (number, None, False, 0 if number % 1 == 0 else decimals_of(number)))
     if raw is None:
@@ -107,6 +134,8 @@ def parse_number(raw: object) -> Parsed:
     if not isinstance(raw, str):  # a boolean among them
         raise Unparsed(str(raw))
     parsed = _parse_text(raw)
+    if parsed.__class__ is str:  # why a figure is refused
+        raise Unparsed(raw, parsed)
     if parsed is None:
         raise Unparsed(raw)
     return parsed
@@ -120,15 +149,15 @@ def parse_score(raw: object) -> Parsed:
         if len(text) > 1 and text.endswith("分"):
             try:
                 return parse_number(text[:-1])
-            except Unparsed:
-                raise Unparsed(raw) from None
+            except Unparsed as exc:
+                raise Unparsed(raw, exc.reason) from None
     return parse_number(raw)
 
 
 @lru_cache(maxsize=1 << 16)
-def _parse_text(raw: str) -> Parsed | None:
-    """A number from text (None when the text is not one); cached, as a batch meets the same
-    texts in file after file."""
+def _parse_text(raw: str) -> Parsed | str | None:
+    """A number from text (None when the text is not one, the reason when it is a figure beyond
+    what a fiscal table can hold); cached, as a batch meets the same texts in file after file."""
     text = norm(raw).replace("−", "-").replace("﹣", "-")
     if text.lower() in _BLANK_MARKS:
         return Parsed(None)
@@ -149,6 +178,8 @@ def _parse_text(raw: str) -> Parsed | None:
     if not _NUMBER_RE.match(text):
         return None
     number = float(text)
+    if not in_range(number):
+        return TOO_LARGE
     decimals = len(text.split(".")[1]) if "." in text else 0
     return Parsed(-number if negative else number, factor, percent, decimals)
 
