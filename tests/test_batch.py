@@ -288,3 +288,14 @@ def test_a_folder_of_only_unreadable_files_still_gets_its_summary(tmp_path):
     assert result.exception is None and result.exit_code == 1
     assert (tmp_path / "out" / "汇总.xlsx").exists()
     assert "无法读取" in result.stdout
+
+
+def test_the_closing_screen_gives_reasons_without_codes(tmp_path):
+    from conftest import run_cli
+
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.xlsx").write_text("not a workbook", encoding="utf-8")
+    out = run_cli("score", root, "--out", tmp_path / "out", "--jobs", "1").stdout
+    line = next(line for line in out.splitlines() if "无法读取：a.xlsx" in line)
+    assert "FILE_" not in line and "不是" in line

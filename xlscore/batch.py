@@ -219,7 +219,7 @@ def run_batch(inbox: Inbox, out_dir: Path, *, jobs: int, timeout: float = DEFAUL
             outcome.done += 1
             if any(data.get("status") == "error" for data in datas):
                 data = next(data for data in datas if data.get("status") == "error")
-                outcome.unreadable.append((data["file"], f"{data['error']['code']} {data['error']['message']}"))
+                outcome.unreadable.append((data["file"], data["error"]["message"]))  # the clerk reads the reason, not its code
             elif any((data.get("counts") or {}).get("error") for data in datas):
                 outcome.with_errors += 1
             if bar is not None:
