@@ -224,15 +224,6 @@ def _has_numbers(sheet: Sheet, r: int) -> bool:
     return r < sheet.nrows and any(value.__class__ is float for value in sheet.rows[r])
 
 
-def locate(book: Book) -> tuple[Sheet, int] | None:
-    """The sheet and (last) header row of the first scoring table."""
-    for sheet in book.sheets:
-        rows = header_rows(sheet)
-        if rows is not None:
-            return sheet, rows[-1]
-    return None
-
-
 def _column_keys(sheet: Sheet, rows_of_header: list[int]) -> dict[int, str]:
     """Column -> header key over the header rows: the lowest row's word where it has one (the
     more specific: ``权重`` under ``自评情况``)."""
@@ -396,17 +387,19 @@ def _read_part(sheet: Sheet, part: Part, table: ScoreSheet, readings: "_Readings
             _read_grade(sheet, table, r - 1)
             part.last_row = max(part.last_row, table.last_row)
             return True
-        if words and _is_header(_row_keys(sheet, r)):  # the header repeated at a page break
-            r += 2 if _continues_header(sheet, r + 1, _row_keys(sheet, r)) else 1
+        keys = _row_keys(sheet, r) if words else {}
+        if _is_header(keys):  # the header repeated at a page break
+            r += 2 if _continues_header(sheet, r + 1, keys) else 1
             continue
         if level1_col is not None and not sheet.is_merged_child(r, level1_col):
             seen, _ = _split_name_weight(_text(sheet, r, level1_col))
             if seen and seen not in table.level1_seen:
                 table.level1_seen.append(seen)
-        if (sheet.is_merged_child(r, name_col) and sheet.anchor(r, name_col)[0] != r) or not _text(sheet, r, name_col):
+        name = _text(sheet, r, name_col)
+        if (sheet.is_merged_child(r, name_col) and sheet.anchor(r, name_col)[0] != r) or not name:
             r += 1  # covered from above: a row of the merged name cell's block (a sideways merge
             continue  # of the 二级 cell over the name, one 二级 holding one 三级, is the row's name)
-        row = IndicatorRow(sheet.name, r, _text(sheet, r, name_col))
+        row = IndicatorRow(sheet.name, r, name)
         row.target = read_measure(sheet, r, cols.get("target"))
         if part.actual_from_basis:
             row.actual = measure_in_text(sheet.value(r, cols["actual"]), row.name)
@@ -422,21 +415,6 @@ def _read_part(sheet: Sheet, part: Part, table: ScoreSheet, readings: "_Readings
         part.last_row = table.last_row = r
         r += 1
     return False
-
-
-@dataclass
-class _Outside:
-    """An indicator scored outside the table, as the weight sums see it (no level, no group)."""
-
-    weight: Cell
-    sheet: str = ""
-    name: str = ""
-    level1: str | None = None
-    level2: str | None = None
-    level1_weight: Cell = NO_CELL
-    level2_weight: Cell = NO_CELL
-    level1_key: tuple | None = None
-    level2_key: tuple | None = None
 
 
 @dataclass
@@ -462,10 +440,14 @@ class _Readings:
     """
 
     def __init__(self, sheet: Sheet, part: Part, keys: dict[int, str]):
-        self.first = (sheet, part, keys)
         self.parts: list[tuple[Sheet, Part, dict[int, str]]] = [(sheet, part, keys)]
         self.rows: list[tuple[Sheet, Part, IndicatorRow]] = []
         self.total: tuple[Sheet, Part, int] | None = None
+
+    @property
+    def first(self) -> tuple[Sheet, Part, dict[int, str]]:
+        """The first part: its headers name the roles every later part maps onto."""
+        return self.parts[0]
 
     def add_part(self, sheet: Sheet, part: Part, keys: dict[int, str]) -> None:
         self.parts.append((sheet, part, keys))
@@ -576,7 +558,8 @@ class _Readings:
     def choose(self, table: ScoreSheet, extra_weight: float = 0.0) -> None:
         candidates = self._candidates()
         tried: list[tuple[int, int, _Area]] = []
-        outside = [_Outside(Cell(extra_weight, None))] if extra_weight else []
+        # an indicator scored outside the table counts in the sums with its weight alone
+        outside = [IndicatorRow("", -1, "", weight=Cell(extra_weight, None))] if extra_weight else []
         for rank, area in enumerate(candidates):
             self._apply(area, [])
             rows = [row for _s, _p, row in self.rows]
@@ -587,8 +570,7 @@ class _Readings:
             tried.append((broken, rank, area))
             if broken == 0 and rank == 0:
                 break  # the likeliest reading adds up: nothing else to try
-        area = min(tried, key=lambda t: t[:2])[2] if tried else _Area()
-        best = min(tried, key=lambda t: t[:2])[0] if tried else 0
+        best, _rank, area = min(tried, key=lambda t: t[:2]) if tried else (0, 0, _Area())
         doubt = sorted({t[2].weight for t in tried if t[0] == best and t[2].weight is not None})
         if best and len(doubt) > 1:
             sheet, part, _keys = self.first
@@ -611,11 +593,8 @@ class _Readings:
             for key, col in part.cols.items():
                 part.roles.setdefault(col, "basis" if part.actual_from_basis and key == "actual" else key)
         if area.weight is not None:
-            table.cols["weight"] = area.weight
-            for _sheet, part, _keys in self.parts[1:]:
-                col = self._map(area.weight, part)
-                if col is not None:
-                    part.cols["weight"] = col
+            for _sheet, part, _keys in self.parts:  # the first part's cols are the table's
+                part.cols["weight"] = self._map(area.weight, part)
 
 
 @lru_cache(maxsize=4096)
