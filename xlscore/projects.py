@@ -50,34 +50,25 @@ def _whole(book: Book) -> Spans:
     return {sheet.name: [(0, max(sheet.nrows - 1, 0))] for sheet in book.sheets}
 
 
-def _after(book: Book, spans: Spans, sheet_name: str, row: int) -> Spans:
-    """``spans`` without everything up to ``row`` of ``sheet_name`` (and the sheets before it)."""
+def _cut(book: Book, spans: Spans, sheet_name: str, row: int) -> tuple[Spans, Spans]:
+    """``spans`` cut after ``row`` of ``sheet_name``: what comes up to it (that row and the sheets
+    before it included), and what comes after."""
     names = [sheet.name for sheet in book.sheets]
     at = names.index(sheet_name)
-    rest: Spans = {}
+    before: Spans = {}
+    after: Spans = {}
     for name, ranges in spans.items():
-        if names.index(name) < at:
-            continue
+        here = names.index(name)
         if name == sheet_name:
-            ranges = [(max(lo, row + 1), hi) for lo, hi in ranges if hi > row]
-        if ranges:
-            rest[name] = ranges
-    return rest
-
-
-def _until(spans: Spans, book: Book, sheet_name: str, row: int) -> Spans:
-    """``spans`` up to and including ``row`` of ``sheet_name`` (and none of the sheets after it)."""
-    names = [sheet.name for sheet in book.sheets]
-    at = names.index(sheet_name)
-    part: Spans = {}
-    for name, ranges in spans.items():
-        if names.index(name) > at:
-            continue
-        if name == sheet_name:
-            ranges = [(lo, min(hi, row)) for lo, hi in ranges if lo <= row]
-        if ranges:
-            part[name] = ranges
-    return part
+            up = [(lo, min(hi, row)) for lo, hi in ranges if lo <= row]
+            down = [(max(lo, row + 1), hi) for lo, hi in ranges if hi > row]
+        else:
+            up, down = (ranges, []) if here < at else ([], ranges)
+        if up:
+            before[name] = up
+        if down:
+            after[name] = down
+    return before, after
 
 
 def _fund_end(table: fund_mod.FundTable) -> int:
@@ -94,7 +85,7 @@ def _fund_tables(book: Book, spans: Spans) -> list[tuple[str, int, int]]:
         top = min(table.header_top, table.label_col) if table.transposed else table.header_top
         end = _fund_end(table)
         found.append((table.sheet, top, end))
-        spans = _after(book, spans, table.sheet, end)
+        spans = _cut(book, spans, table.sheet, end)[1]
     return found
 
 
@@ -126,8 +117,8 @@ def split(book: Book) -> list[Project]:
         if table is None or not table.rows:
             break
         last = table.parts[-1]
-        regions.append(_until(spans, book, last.sheet, last.last_row))
-        spans = _after(book, spans, last.sheet, last.last_row)
+        region, spans = _cut(book, spans, last.sheet, last.last_row)
+        regions.append(region)
     if len(regions) <= 1:
         return [Project(book, 1, 1)]
     more = bool(spans) and len(regions) == MAX_PROJECTS and scoresheet.read(view(book, spans)) is not None
