@@ -170,7 +170,7 @@ def _titles(workbook, analysis: Analysis, titles: dict[str, list[tuple[int, int]
         titles.setdefault(fund.sheet, []).append((fund.header_top + 1, max(fund.header_top + 1, first)))
     if analysis.usage is not None:
         usage = analysis.usage
-        first = min([r.row for r in usage.items] + ([usage.total.row] if usage.total else []) or [usage.header_top + 1])
+        first = usage.body().start
         titles.setdefault(usage.sheet, []).append((usage.header_top + 1, max(usage.header_top + 1, first)))
     if analysis.scoring is not None:
         for part in analysis.scoring.table.parts:

@@ -145,11 +145,9 @@ def _layout(book, fund, usage, block, table) -> list[dict]:
         found.append(layout.grid(book, "fund", fund.sheet, range(fund.header_top, first), fund.cols,
                                  fund.rows, fund.label_col))
     if usage is not None:
-        last = max([usage.header_top, *(row.row for row in usage.items),
-                    *([usage.total.row] if usage.total is not None else [])])
-        body = min([*(row.row for row in usage.items), *([usage.total.row] if usage.total is not None else []), last + 1])
-        found.append(layout.grid(book, "usage", usage.sheet, range(usage.header_top, body), usage.cols,
-                                 label_col=usage.label_col, last_row=last))
+        body = usage.body()
+        found.append(layout.grid(book, "usage", usage.sheet, range(usage.header_top, body.start), usage.cols,
+                                 label_col=usage.label_col, last_row=max(body.stop - 1, usage.header_top)))
     if block is not None:
         found.append(layout.grid(book, "budget", block.sheet, range(block.header_row, block.header_row + 1),
                                  block.cols, block.rows, min(block.cols.values()) - 1))

@@ -39,6 +39,11 @@ class UsageTable:
     header_top: int = 0
     findings: list[Finding] = field(default_factory=list)
 
+    def body(self) -> range:
+        """The sheet rows of its lines and total (0-based; just below the header when it has none)."""
+        rows = [row.row for row in self.items] + ([self.total.row] if self.total is not None else [])
+        return range(min(rows), max(rows) + 1) if rows else range(self.header_top + 1, self.header_top + 1)
+
 
 def _anchor(sheet: Sheet) -> tuple[int, int] | None:
     for r, c, text in sheet.texts:
