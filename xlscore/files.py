@@ -17,7 +17,6 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 # The parts xlscore inflates itself (prologs, sheets, styles) go through zlib-ng: the same deflate,
 # about twice as fast as the system zlib on a sheet (zipfile's own reads keep using zlib).
