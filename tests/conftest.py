@@ -387,6 +387,14 @@ def edited_copy(src, tmp_path, name: str, edit) -> Path:
     return dest
 
 
+def set_cells(src, tmp_path, sheet: str, edits: dict, name: str = "edited.xlsx") -> Path:
+    """A copy of the workbook ``src`` as ``tmp_path/name`` with ``edits`` (A1 -> value) written on ``sheet``."""
+    def edit(wb):
+        for ref, value in edits.items():
+            wb[sheet][ref] = value
+    return edited_copy(src, tmp_path, name, edit)
+
+
 def run_cli(*args: str) -> CliResult:
     """Run ``xlscore ARGS`` in-process with click's CliRunner."""
     from xlscore.cli import main

@@ -7,7 +7,7 @@ import shutil
 import openpyxl
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, set_cells
 from xlscore import batch
 from xlscore.inbox import discover
 from xlscore.pipeline import check_file
@@ -42,13 +42,7 @@ def test_sample_reads_as_the_national_form():
 
 
 def _edit(tmp_path, edits: dict[str, object]) -> dict:
-    dest = tmp_path / "edited.xlsx"
-    wb = openpyxl.load_workbook(SAMPLE)
-    ws = wb["项目支出绩效自评表"]
-    for ref, value in edits.items():
-        ws[ref] = value
-    wb.save(dest)
-    return check_file(dest).to_dict()
+    return check_file(set_cells(SAMPLE, tmp_path, "项目支出绩效自评表", edits)).to_dict()
 
 
 def test_stated_rate_and_score_that_do_not_follow_are_flagged(tmp_path):

@@ -10,7 +10,7 @@ import math
 import openpyxl
 import pytest
 
-from conftest import ROOT, build_book, findings_of, run_check, run_cli
+from conftest import ROOT, build_book, findings_of, run_check, run_cli, set_cells
 from xlscore.measure import parse_measure
 from xlscore.textnum import Unparsed, parse_number, parse_score
 
@@ -39,10 +39,7 @@ def _unparsed_at(report: dict, cell: str) -> dict:
 def test_fund_table_amount_beyond_the_bound(tmp_path, raw):
     lay = build_book(tmp_path / "a.xlsx", usage=[("会议费", 1000000, 1000000, 0), ("培训费", 1070000, 1070000, 0)])
     ref = lay.cell("budget", "total")
-    wb = openpyxl.load_workbook(lay.path)
-    wb[lay.sheet][ref] = raw
-    wb.save(lay.path)
-    report = run_check(lay.path)
+    report = run_check(set_cells(lay.path, tmp_path, lay.sheet, {ref: raw}, "b.xlsx"))
     finding = _unparsed_at(report, ref)
     assert "超出可核算的范围" in finding["message"]
 
@@ -50,30 +47,19 @@ def test_fund_table_amount_beyond_the_bound(tmp_path, raw):
 def test_amount_beyond_the_bound_only_in_its_unit(tmp_path):
     lay = build_book(tmp_path / "a.xlsx")
     ref = lay.cell("spent", "total")
-    wb = openpyxl.load_workbook(lay.path)
-    wb[lay.sheet][ref] = "200,000,000亿元"  # 2e8 as written, 2e16 元
-    wb.save(lay.path)
-    assert "超出可核算的范围" in _unparsed_at(run_check(lay.path), ref)["message"]
+    path = set_cells(lay.path, tmp_path, lay.sheet, {ref: "200,000,000亿元"}, "b.xlsx")  # 2e8 as written, 2e16 元
+    assert "超出可核算的范围" in _unparsed_at(run_check(path), ref)["message"]
 
 
 @pytest.mark.parametrize("raw", HUGE)
 def test_usage_table_amount_beyond_the_bound(tmp_path, raw):
     lay = build_book(tmp_path / "a.xlsx", usage=[("会议费", 1000000, 1000000, 0), ("培训费", 1070000, 1070000, 0)])
     ref = lay.usage_cell("会议费", "total")
-    wb = openpyxl.load_workbook(lay.path)
-    wb[lay.usage_sheet][ref] = raw
-    wb.save(lay.path)
-    _unparsed_at(run_check(lay.path), ref)
+    _unparsed_at(run_check(set_cells(lay.path, tmp_path, lay.usage_sheet, {ref: raw}, "b.xlsx")), ref)
 
 
 def _national(tmp_path, edits: dict[str, object]) -> dict:
-    dest = tmp_path / "national.xlsx"
-    wb = openpyxl.load_workbook(NATIONAL)
-    ws = wb["项目支出绩效自评表"]
-    for ref, value in edits.items():
-        ws[ref] = value
-    wb.save(dest)
-    return run_check(dest)
+    return run_check(set_cells(NATIONAL, tmp_path, "项目支出绩效自评表", edits, "national.xlsx"))
 
 
 @pytest.mark.parametrize("raw", HUGE)

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 
-import openpyxl
 import pytest
 
-from conftest import ROOT, indicator_row
+from conftest import ROOT, indicator_row, set_cells
 from xlscore import scheme as scheme_mod
 from xlscore.pipeline import check_file
 from xlscore.rules import LinearRule, ProportionalRule, TargetMetRule, TiersRule, parse
@@ -252,13 +251,7 @@ NATIONAL = ROOT / "samples" / "全国表样例_农村饮水安全工程维修养
 
 
 def _national(tmp_path, edits):
-    dest = tmp_path / "edited.xlsx"
-    wb = openpyxl.load_workbook(NATIONAL)
-    ws = wb["项目支出绩效自评表"]
-    for ref, value in edits.items():
-        ws[ref] = value
-    wb.save(dest)
-    return check_file(dest).to_dict()
+    return check_file(set_cells(NATIONAL, tmp_path, "项目支出绩效自评表", edits)).to_dict()
 
 
 def test_overshoot_without_a_reason_is_a_finding(tmp_path):
