@@ -11,6 +11,8 @@ import pytest
 
 from conftest import ROOT, run_cli
 from xlscore import scheme as S
+from xlscore.scheme.load import _bundled_data, _load_bundled
+from xlscore.scheme.validate import keys_of
 from xlscore.textnum import norm
 
 SEEDS = Path("/work/shared/seeds")
@@ -436,12 +438,6 @@ def test_empty_missing_and_unknown(tmp_path):
         S.load("county")
 
 
-def test_loads_without_the_rules_module(tmp_path, monkeypatch):
-    monkeypatch.setattr(S, "_rules_module", lambda: None)
-    s = S.load(write(tmp_path, MINIMAL.replace("rule: 业绩值为3", "rule: 由专家打分，业绩值为3")))
-    assert s.indicator("信息公开情况").parsed is None
-
-
 # ---------------------------------------------------------------------------
 # Docs and CLI
 # ---------------------------------------------------------------------------
@@ -449,8 +445,9 @@ def test_loads_without_the_rules_module(tmp_path, monkeypatch):
 
 def test_docs_explain_every_key_and_their_example_loads(tmp_path):
     doc = DOCS.read_text(encoding="utf-8")
-    keys = {*S._TOP_KEYS, *S._LEVEL1_KEYS, *S._LEVEL2_KEYS, *S._GRADE_KEYS, *S._INDICATOR_KEYS,
-            *S._ELEMENT_KEYS, *S.BAND_KEYS, *S.FUND_ROWS, *S.DIRECTIONS}
+    keys = {*keys_of(), *keys_of(("level1",)), *keys_of(("level2",)), *keys_of(("grades",)),
+            *keys_of(("indicators",)), *keys_of(("indicators", "elements")), *S.BAND_KEYS, *S.FUND_ROWS,
+            *S.DIRECTIONS}
     for key in keys:
         assert f"`{key}`" in doc, key
     example = re.search(r"## 一个最小的例子\s+```yaml\n(.*?)```", doc, re.S).group(1)
@@ -511,20 +508,20 @@ def test_bundled_json_is_current_with_the_yaml_files():
 @pytest.mark.parametrize("scheme_id", S.bundled_ids())
 def test_a_bundled_scheme_from_json_equals_the_one_from_yaml(scheme_id):
     path = S.SCHEME_DIR / f"{scheme_id}.yaml"
-    assert S._bundled_data(path) is not None
+    assert _bundled_data(path) is not None
     import dataclasses
 
-    from_json, from_yaml = S._load_bundled(scheme_id), S.load_file(path)  # Scheme compares by identity
+    from_json, from_yaml = _load_bundled(scheme_id), S.load_file(path)  # Scheme compares by identity
     for item in dataclasses.fields(from_yaml):
         assert getattr(from_json, item.name) == getattr(from_yaml, item.name), item.name
 
 
 def test_an_edited_bundled_yaml_is_read_itself_not_from_the_stale_json(tmp_path):
     source = S.SCHEME_DIR / "municipal.yaml"
-    assert S._bundled_data(source) is not None
+    assert _bundled_data(source) is not None
     edited = tmp_path / "municipal.yaml"
     edited.write_text(source.read_text(encoding="utf-8").replace("title:", "title: ", 1), encoding="utf-8")
-    assert S._bundled_data(edited) is None
+    assert _bundled_data(edited) is None
 
 
 def test_a_check_neither_imports_nor_parses_yaml():

@@ -263,6 +263,7 @@ class Tier:
     fraction: float | None = None
     deduct: float | None = None
     discretion: bool = False  # 酌情扣分: below full marks, amount left to the reviewer
+    reversed: bool = False  # the points were written high to low (``2-1分``): read as 1–2, and said by lint
 
     def numeric(self) -> bool:
         return self.low is not None or self.high is not None
@@ -705,6 +706,7 @@ def _score_tier(match: re.Match, label: str) -> Tier:
     else:
         numbers = [float(n) for n in re.findall(_NUM, match.group("points") or match.group("paren"))]
         tier.points_low, tier.points_high = min(numbers), max(numbers)
+        tier.reversed = numbers[0] > numbers[-1]
     return tier
 
 
