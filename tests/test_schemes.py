@@ -531,3 +531,23 @@ def test_a_check_neither_imports_nor_parses_yaml():
     code = ("import sys; from xlscore.pipeline import check_file; r = check_file(sys.argv[1]); "
             "assert r.status != 'error', r.error; assert 'yaml' not in sys.modules, 'yaml imported'")
     subprocess.run([sys.executable, "-c", code, str(sample)], check=True, cwd=ROOT)
+
+
+def test_a_quoted_number_and_a_date_are_read_as_written(tmp_path):
+    text = MINIMAL.replace("{name: 产出目标, weight: 40}", '{name: 产出目标, weight: "40"}') \
+        .replace("title: 测试局指标体系\n", "title: 测试局指标体系\nsource: 2023-05-10\n")
+    s = S.load(write(tmp_path, text))
+    assert s.level1[1].weight == 40 and s.source == "2023-05-10"
+
+
+def test_every_part_of_a_wrong_indicator_is_checked(tmp_path):
+    text = MINIMAL.replace("    level1: 投入和管理目标\n", "    level1: 投入管理\n    direction: up\n") \
+        .replace("rule: 业绩值为3得满分，每降低1扣除权重分的1/3，扣完为止", "rule: 由专家综合打分")
+    with pytest.raises(S.SchemeError) as info:
+        S.load(write(tmp_path, text))
+    said = info.value.problems
+    assert len(said) == 3, said
+    assert any("“投入管理” 不在 level1 中" in p for p in said)
+    assert any("的 direction：只能是 higher" in p for p in said)
+    assert any("评分标准无法识别" in p for p in said)
+    assert all(re.match(r"第 \d+ 行，indicators 第 1 项「信息公开情况」的 ", p) for p in said)
