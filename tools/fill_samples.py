@@ -21,7 +21,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import build_samples as seeds  # noqa: E402  (the seeds' transcription)
 
-from xlscore import elements, scheme as scheme_mod, template, template_national, xlsxout  # noqa: E402
+from xlscore import elements, scheme as scheme_mod  # noqa: E402
+from xlscore.template import annex, common, national, xlsxout  # noqa: E402
 
 
 def _value(printed):
@@ -34,9 +35,9 @@ def _value(printed):
     return printed
 
 
-def fill_for(key: str, scheme) -> template.Fill:
+def fill_for(key: str, scheme) -> common.Fill:
     seed = seeds.SEED[key]
-    fill = template.Fill(project={"项目名称": seed["name"], "主管部门": seeds.DEPT, "年度": seeds.YEAR})
+    fill = common.Fill(project={"项目名称": seed["name"], "主管部门": seeds.DEPT, "年度": seeds.YEAR})
     for index, row in enumerate(("budget", "input", "arrived", "spent")):
         fill.fund[row] = {"city": seed["fund"][index][3]}  # the seeds' money is all 市级 fiscal
     fill.usage = [(name, fiscal, None, None) for name, _total, fiscal in seed["usage_items"]]
@@ -47,7 +48,7 @@ def fill_for(key: str, scheme) -> template.Fill:
                 name, weight, target, actual, score, rule, source = next(rows)
                 score_value = _value(seeds.printed(score, score=True))
                 spec = scheme.indicator(name)
-                item = template.IndicatorFill(weight=float(weight), level2_weight=float(w2), score=score_value,
+                item = common.IndicatorFill(weight=float(weight), level2_weight=float(w2), score=score_value,
                                               source=source)
                 if spec is None:
                     item.name, item.rule = name, rule
@@ -69,11 +70,11 @@ NATIONAL_REMARK = ("说明：本样例的项目、单位和全部数字均为编
                    "（财预〔2020〕10号）如何填写和复核，不对应任何真实项目。")
 
 
-def national_fill() -> template_national.NationalFill:
+def national_fill() -> national.NationalFill:
     """A filled national form. Made-up figures (said on its 填表说明 sheet): 执行率 95%, one
     indicator late with its reason, one qualitative indicator partly met, satisfaction below target
     with a self score that does not follow the rule and no reason given."""
-    return template_national.NationalFill(
+    return national.NationalFill(
         project={"项目名称": NATIONAL_NAME, "主管部门": "某县水利局", "年度": 2021},
         implementer="某县农村供水管理站",
         remark=NATIONAL_REMARK,
@@ -101,10 +102,10 @@ def main(argv: list[str]) -> int:
     for key in ("000", "002"):
         name = seeds.SEED[key]["name"]
         dest = out / f"{key}_{name}.xlsx"
-        xlsxout.write(template.build(scheme, fill_for(key, scheme)), dest, name)
+        xlsxout.write(annex.build(scheme, fill_for(key, scheme)), dest, name)
         print(f"wrote {dest}")
     dest = out / f"全国表样例_{NATIONAL_NAME}.xlsx"
-    xlsxout.write(template_national.build(scheme_mod.load("national-2020"), national_fill()), dest, NATIONAL_NAME)
+    xlsxout.write(national.build(scheme_mod.load("national-2020"), national_fill()), dest, NATIONAL_NAME)
     print(f"wrote {dest}")
     return 0
 

@@ -19,7 +19,7 @@ from itertools import product
 from pathlib import Path
 
 from . import cellinfo, formula
-from .cellref import col_letter
+from .cellref import a1
 from .errors import WorkbookError
 from .files import WORKBOOK_PART, WORKBOOK_RELS_PART, FileKind, open_workbook, stored_copy
 from .labels import text_key
@@ -39,12 +39,6 @@ class Uncomputed:
 
 
 _IN_PROGRESS = Uncomputed("", "循环引用")  # the mark of a formula being evaluated
-
-
-@lru_cache(maxsize=1 << 16)
-def a1(row: int, col: int) -> str:
-    """0-based (row, col) -> A1 reference."""
-    return f"{col_letter(col)}{row + 1}"
 
 
 @lru_cache(maxsize=64)

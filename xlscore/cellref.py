@@ -1,4 +1,4 @@
-"""A1 column letters and 0-based column indexes, one way for every reader."""
+"""A1 references, column letters and 0-based column indexes, one way for every reader and writer."""
 
 from __future__ import annotations
 
@@ -14,6 +14,12 @@ def col_letter(col: int) -> str:
         col, rem = divmod(col - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+@lru_cache(maxsize=1 << 16)
+def a1(row: int, col: int) -> str:
+    """0-based (row, col) -> A1 reference."""
+    return f"{col_letter(col)}{row + 1}"
 
 
 def col_index(letters: str) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 from defusedxml import DefusedXmlException
 
 from . import book as book_mod
+from .cellref import col_letter
 from . import fund as fund_mod
 from . import budget as budget_mod
 from . import header
@@ -202,4 +203,4 @@ def _amount(stated) -> float | None:
 
 
 def _col(index: int) -> str:
-    return book_mod.col_letter(index)
+    return col_letter(index)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..cellref import a1
+from .common import TEXT_CHECK, Fill, finish, guide_sheet
 from .sheetmodel import SheetModel
-from .template import TEXT_CHECK, Fill, a1, finish, guide_sheet
 
 SHEET = "项目支出绩效自评表"
 BUDGET_ROWS = (("total", "年度资金总额"), ("fiscal", "其中：当年财政拨款"), ("carryover", "上年结转资金"),

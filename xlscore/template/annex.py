@@ -1,4 +1,4 @@
-"""The blank 附表 workbook of a scheme — and the same workbook filled, for the samples.
+"""The municipal 附表 workbook of a scheme, blank or filled for the samples.
 
 Sheets: 填表说明 (how to fill, header fields, scheme and grade bands), 资金安排情况 (inputs for the
 leaf amounts, formulas for every subtotal and for rows (5)–(8)), 资金使用情况 (item rows, row and
@@ -10,12 +10,12 @@ without a password; formulas are written with their computed values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from ..cellref import a1
+from ..labels import FUND_COLS
+from ..measure import parse_measure
+from .common import FUND_SHEET, SCORE_SHEET, USAGE_SHEET, Fill, IndicatorFill, finish, guide_sheet, sheet_ref
+from .sheetmodel import SheetModel
 
-from .labels import FUND_COLS
-from .sheetmodel import SheetModel, evaluate_all
-
-FUND_SHEET, USAGE_SHEET, SCORE_SHEET, GUIDE_SHEET = "资金安排情况", "资金使用情况", "自评价评分附件表", "填表说明"
 FUND_LABELS = (("budget", "预算安排", "(1)"), ("input", "项目实际投入", "(2)"), ("arrived", "资金到位", "(3)"),
                ("spent", "实际支出", "(4)"), ("balance", "资金结余", "(5)=(3)-(4)"),
                ("execution_rate", "预算执行率(%)", "(6)=(3)/(1)"), ("arrival_rate", "资金到位率(%)", "(7)=(3)/(2)"),
@@ -26,118 +26,12 @@ LEAVES = ("central", "city", "county", "township", "self_raised", "loans", "soci
 USAGE_ITEMS = 12
 USAGE_TOTAL_ROW = 4  # 0-based; header rows 2-3
 CUSTOM_ROWS = 8  # empty rows for a 一级 without (enough) scheme indicators
-HEADER_FIELDS = ("项目名称", "主管部门", "实施单位", "年度", "联系人", "联系电话", "填报日期")
 # scoring-table columns
 L1, L1W, L2, L2W, NAME, WEIGHT, TARGET, ACTUAL, SCORE, RULE, SOURCE, R_ACTUAL, R_SCORE, R_NOTE = range(14)
 SCORE_HEADERS = {L1: "一级指标", L2: "二级指标", NAME: "三级指标", WEIGHT: "权重", TARGET: "目标值", ACTUAL: "业绩值",
                  SCORE: "评分结果", RULE: "评分标准", SOURCE: "数据来源及支持材料（附件）", R_ACTUAL: "复核业绩值",
                  R_SCORE: "复核得分", R_NOTE: "复核说明"}
 QUALITATIVE_PREFIXES = ("", "基本", "部分", "未")
-
-
-@dataclass
-class IndicatorFill:
-    """What a department writes for one indicator."""
-
-    weight: float | None = None
-    level2_weight: float | None = None
-    elements: list[bool] | None = None  # 是/否 per element, for checklist indicators
-    actual: object = None
-    score: float | None = None
-    source: str | None = None
-    # for the project's own indicators only
-    name: str | None = None
-    target: object = None
-    rule: str | None = None
-
-
-@dataclass
-class Fill:
-    project: dict[str, object] = field(default_factory=dict)  # HEADER_FIELDS -> value
-    fund: dict[str, dict[str, float]] = field(default_factory=dict)  # row -> leaf column -> 元
-    usage: list[tuple] = field(default_factory=list)  # (item, fiscal, other, earmarked)
-    indicators: dict[str, IndicatorFill] = field(default_factory=dict)  # scheme indicator name -> fill
-    custom: dict[str, list[IndicatorFill]] = field(default_factory=dict)  # 一级 name -> own indicators
-    remark: str | None = None  # a note printed on the 填表说明 sheet (e.g. that a sample's figures are made up)
-
-
-def a1(row: int, col: int) -> str:
-    from .book import a1 as _a1
-
-    return _a1(row, col)
-
-
-def _sheet_ref(sheet: str, row: int, col: int) -> str:
-    return f"'{sheet}'!{a1(row, col)}"
-
-
-# --- 填表说明 ----------------------------------------------------------------------------------
-
-NOTES_ANNEX = [
-    "1. 只需填写浅黄色底纹的单元格；灰色单元格为标题或公式，已锁定（工作表保护没有密码）。",
-    "2. 资金安排情况：按资金来源填写预算安排、项目实际投入、资金到位、实际支出的各级金额（单位：元）；"
-    "小计、合计、资金结余和各项比率自动计算。比率超过 100% 会标黄，请在表下说明原因。",
-    "3. 资金使用情况：逐项填写支出内容及财政资金、其他资金支出数；合计自动计算，并与实际支出(4)核对，差额不为 0 时标红。",
-    "4. 自评价评分附件表：要素类指标逐个要素选择“是/否”，业绩值自动汇总；其他指标填写业绩值、评分结果和数据来源；"
-    "本项目的产出、效果指标填在空行中。权重合计不为 100 或得分超过权重时标红。",
-    "5. 复核业绩值、复核得分、复核说明三列由财政部门填写。",
-]
-NOTES_NATIONAL = [
-    "1. 只需填写浅黄色底纹的单元格；灰色单元格为标题或公式，已锁定（工作表保护没有密码）。",
-    "2. 项目资金（万元）：填写当年财政拨款、上年结转资金、其他资金的年初预算数、全年预算数、全年执行数；"
-    "年度资金总额、执行率（全年执行数 ÷ 全年预算数）和得分（执行率 × 分值 10，不超过 10）自动计算。",
-    "3. 绩效指标：在各二级指标下填写三级指标、年度指标值、实际完成值、分值和得分；产出指标 50 分、效益指标 30 分、"
-    "满意度指标 10 分，连同预算执行率 10 分共 100 分。定量指标完成得满分，未完成按完成比例计分；定性指标按"
-    "达成（80–100%）、部分达成（60–80%）、未达成（0–60%）计分。",
-    "4. 未完成的指标须填写偏差原因分析及改进措施。总分不为 100、得分超过分值时标红。",
-]
-
-
-def is_national(scheme) -> bool:
-    """The national form: its first-level indicators include the 预算执行率 line itself."""
-    return any(level.name == "预算执行率" for level in scheme.level1)
-
-
-def guide_sheet(scheme, fill: Fill | None) -> SheetModel:
-    sheet = SheetModel(GUIDE_SHEET)
-    sheet.widths = {0: 16, 1: 60}
-    sheet.merge(0, 0, 0, 1, f"项目支出绩效自评表（{scheme.title}）", "title")
-    row = 2
-    for label in () if is_national(scheme) else HEADER_FIELDS:  # the national form has its own header
-        sheet.put(row, 0, label, "label_bold")
-        value = (fill.project.get(label) if fill else None)
-        cell = sheet.put(row, 1, value, "input_text", input=True)
-        if label == "年度":
-            cell.style = "input_int"
-            cell.validation = {"validate": "integer", "criteria": "between", "minimum": 2000, "maximum": 2100,
-                               "input_title": "年度", "input_message": "填写四位年份，如 2021",
-                               "error_title": "年度有误", "error_message": "请填写 2000–2100 之间的四位年份"}
-        row += 1
-    row += 1
-    notes = [
-        "填表说明",
-        *(NOTES_NATIONAL if is_national(scheme) else NOTES_ANNEX),
-        f"指标体系：{scheme.id}（{scheme.title}）",
-        "评价等级：" + "、".join(_band_text(scheme, i) for i in range(len(scheme.grades))),
-    ]
-    if fill is not None and fill.remark:
-        notes.append(fill.remark)
-    for i, text in enumerate(notes):
-        sheet.merge(row, 0, row, 1, text, "label_bold" if i == 0 else "wrap")
-        sheet.heights[row] = 15 if i == 0 or len(text) < 60 else 30
-        row += 1
-    return sheet
-
-
-def _band_text(scheme, i: int) -> str:
-    grades = scheme.grades
-    band = grades[i]
-    if i == 0:
-        return f"{band.name}（≥{band.min:g} 分）"
-    upper = grades[i - 1].min
-    if band.min <= 0:
-        return f"{band.name}（<{upper:g} 分）"
-    return f"{band.name}（{band.min:g}–{upper:g} 分）"
 
 
 # --- 资金安排情况 ------------------------------------------------------------------------------
@@ -230,7 +124,7 @@ def usage_sheet(fill: Fill | None) -> SheetModel:
             sheet.put(r, c, value, "input_amount", validation=amount, input=True)
         sheet.formula(r, 1, f'IF(COUNT({a1(r, 2)}:{a1(r, 3)})=0,"",SUM({a1(r, 2)}:{a1(r, 3)}))', "formula_amount")
     check = last + 2
-    spent = _sheet_ref(FUND_SHEET, FUND_TOP + 3, FUND_COL["total"])
+    spent = sheet_ref(FUND_SHEET, FUND_TOP + 3, FUND_COL["total"])
     sheet.put(check, 0, "核对：合计 − 实际支出(4)", "label_bold")
     sheet.formula(check, 1, f'IF(COUNT({a1(top, 1)},{spent})=0,"",SUM({a1(top, 1)})-SUM({spent}))', "formula_amount")
     sheet.merge(check, 2, check, 4, "差额应为 0；不为 0 时标红，请核对各项支出或资金安排情况表的实际支出", "note")
@@ -254,8 +148,6 @@ _WEIGHT_CHECK = {"validate": "decimal", "criteria": "between", "minimum": 0, "ma
 
 
 def _target_cell(spec) -> tuple[object, str]:
-    from .measure import parse_measure
-
     if not spec.target:
         return None, "input_text"
     measure = parse_measure(spec.target)
@@ -265,8 +157,6 @@ def _target_cell(spec) -> tuple[object, str]:
 
 
 def _actual_validation(spec) -> dict | None:
-    from .measure import parse_measure
-
     if not spec.target:
         return None
     measure = parse_measure(spec.target)
@@ -405,7 +295,7 @@ def _scheme_rows(sheet: SheetModel, scheme, spec, spec_fill: IndicatorFill | Non
         return end + 1
     if spec.fund_row in ("execution_rate", "arrival_rate", "spend_rate"):
         index = [key for key, _, _ in FUND_LABELS].index(spec.fund_row)
-        ref = _sheet_ref(FUND_SHEET, FUND_TOP + index, FUND_COL["total"])
+        ref = sheet_ref(FUND_SHEET, FUND_TOP + index, FUND_COL["total"])
         sheet.put(row, TARGET, target, style, input=target is None)
         sheet.formula(row, ACTUAL, f'IF({ref}="","",{ref}/100)', "formula_percent")
         return row + 1
@@ -426,62 +316,5 @@ def _custom_row(sheet: SheetModel, item: IndicatorFill | None, row: int) -> int:
     return row + 1
 
 
-# --- the workbook ------------------------------------------------------------------------------
-
 def build(scheme, fill: Fill | None = None) -> list[SheetModel]:
     return finish([guide_sheet(scheme, fill), fund_sheet(fill), usage_sheet(fill), score_sheet(scheme, fill)])
-
-
-def finish(sheets: list[SheetModel]) -> list[SheetModel]:
-    """Compute every formula's value, fit row heights, and validate every input cell."""
-    evaluate_all(sheets)
-    for sheet in sheets:
-        fit_heights(sheet)
-        for cell in sheet.cells.values():
-            if cell.input and cell.validation is None:
-                cell.validation = TEXT_CHECK
-    return sheets
-
-
-TEXT_CHECK = {"validate": "length", "criteria": "<=", "value": 2000, "ignore_blank": True,
-              "input_title": "填写文字", "input_message": "按实际情况填写（不超过 2000 字）",
-              "error_title": "内容过长", "error_message": "内容不超过 2000 字"}
-
-
-WRAPPING = {"wrap", "wrap_locked", "name", "element", "formula_wrap", "input_wrap", "input_text", "level", "header", "note"}
-SMALL = {"wrap_locked", "element", "formula_wrap", "input_wrap"}  # 9-point text
-
-
-def fit_heights(sheet: SheetModel) -> None:
-    """Row heights that show each wrapped text whole (cells merged over several rows excepted)."""
-    from .printsetup import lines_needed
-
-    spans = {(r0, c0): (r1, c1) for r0, c0, r1, c1, _, _ in sheet.merges}
-    for (row, col), cell in sheet.cells.items():
-        if cell.style not in WRAPPING or not isinstance(cell.value, str) or not cell.value:
-            continue
-        r1, c1 = spans.get((row, col), (row, col))
-        if r1 > row:
-            continue
-        width = sum(sheet.widths.get(c, 8.43) for c in range(col, c1 + 1))
-        scale = 0.9 if cell.style in SMALL else 1.0
-        height = lines_needed(cell.value, width / scale) * 15 * scale + 4
-        if height > sheet.heights.get(row, 15):
-            sheet.heights[row] = min(height, 409)
-
-
-def write_template(scheme, dest, project: dict | None = None) -> None:
-    """The blank workbook of ``scheme`` (header fields optionally filled) at ``dest``."""
-    from pathlib import Path
-
-    from .xlsxout import write
-
-    fill = Fill(project=dict(project or {}))
-    if is_national(scheme):
-        from . import template_national
-
-        national = template_national.NationalFill(project=fill.project)
-        sheets = template_national.build(scheme, national)
-    else:
-        sheets = build(scheme, fill)
-    write(sheets, Path(dest), str(fill.project.get("项目名称") or "项目支出绩效自评表"))
