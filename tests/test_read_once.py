@@ -1,0 +1,145 @@
+"""Issue 19, items 10 and 12 (the reader's parts): a workbook is read once, and everything — the
+checks, the cell details, the fonts of a header, the annotated copy — is built from those bytes,
+guarded once; every XML part is guarded, whatever its name; a zip that names one part twice is
+refused; and the copy's page header stays within Excel's limit however long the project's name.
+
+The hostile files are built here, small, from the samples."""
+
+from __future__ import annotations
+
+import builtins
+import io
+import os
+import re
+import shutil
+import zipfile
+from contextlib import nullcontext
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.styles import Font
+
+import xlscore.book as book_mod
+from conftest import FIXTURES, SAMPLE_000, SAMPLE_002, edited_copy, run_check, set_cells
+from xlscore.review import score_file
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+REVIEW = "复核结果"
+FUND = "资金安排情况"
+
+
+def _after_the_read(monkeypatch, then) -> None:
+    """Run ``then(path)`` right after the workbook at ``path`` was read, before anything else."""
+    real = book_mod.load
+
+    def load(path):
+        loaded = real(path)
+        then(Path(path))
+        return loaded
+
+    monkeypatch.setattr(book_mod, "load", load)
+
+
+def _values(path: Path) -> dict[tuple[str, str], object]:
+    """(sheet, cell) -> value of every filled cell of an .xlsx, xlscore's review sheets left out."""
+    workbook = openpyxl.load_workbook(path)
+    return {(ws.title, cell.coordinate): cell.value for ws in workbook.worksheets if not ws.title.startswith(REVIEW)
+            for row in ws.iter_rows() for cell in row if cell.value is not None}
+
+
+def _codes(scored) -> list[str]:
+    return [f.code for report in scored.reports for f in report.findings]
+
+
+# --- item 12: a DTD in a part not named .xml ------------------------------------------------------
+
+BOMB = b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+
+
+def _sheet_moved(tmp_path: Path, new_name: str, prefix: bytes = b"") -> Path:
+    """Sample 002 with its first sheet's part at ``new_name``, its relationship and content type
+    following it, and ``prefix`` (a DTD) before the part's root element."""
+    path = tmp_path / "moved.xlsx"
+    with zipfile.ZipFile(SAMPLE_002) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data, name = zin.read(info), info.filename
+            if name == "xl/worksheets/sheet1.xml":
+                name = new_name
+                if prefix:
+                    data = prefix + (data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data)
+            elif name == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"worksheets/sheet1.xml", new_name.removeprefix("xl/").encode())
+            elif name == "[Content_Types].xml":
+                data = data.replace(b"/xl/worksheets/sheet1.xml", b"/" + new_name.encode())
+            zout.writestr(name, data)
+    return path
+
+
+def _assert_refused(path: Path, tmp_path: Path, *words: str) -> None:
+    report = run_check(path)
+    assert report["status"] == "error" and report["error"]["code"] == "FILE_CORRUPT", report["error"]
+    message = report["error"]["message"]
+    assert CJK.search(message) and all(word in message for word in words), message
+    scored = score_file(path, tmp_path / "out")
+    assert scored.workbook is None and scored.report.error == report["error"]
+    assert not re.search("[A-Za-z]", message.replace(words[-1], "").replace("DTD", "")), message  # no English
+
+
+@pytest.mark.parametrize("name", ["xl/worksheets/sheet1.bin", "xl/worksheets/sheet1.dat", "xl/media/image9.png"])
+def test_a_dtd_in_a_sheet_part_of_any_name_is_refused(tmp_path, name):
+    # Without the DTD, the part is read there as the sheet it is: the same report as the sample's.
+    moved, sample = run_check(_sheet_moved(tmp_path, name)), run_check(SAMPLE_002)
+    assert moved["status"] == "ok" and {**moved, "file": ""} == {**sample, "file": ""}
+    _assert_refused(_sheet_moved(tmp_path, name, BOMB), tmp_path, "DTD/实体声明", name)
+
+
+def test_binary_parts_are_not_taken_for_xml(tmp_path):
+    # Images and macro projects are looked at too (any part may be named as XML): their first bytes
+    # are no prolog, and a workbook holding them reads as before.
+    path = tmp_path / "media.xlsx"
+    with zipfile.ZipFile(SAMPLE_002) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info))
+        zout.writestr("xl/media/image1.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+        zout.writestr("xl/media/image2.emf", b"\x01\x00\x00\x00" + b"<!DOCTYPE" * 3)  # not in a prolog
+        zout.writestr("xl/media/tiny.bin", b"<")
+        zout.writestr("xl/embeddings/empty.bin", b"")
+    assert run_check(path)["status"] == "ok"
+
+
+def test_the_dtd_message_is_the_same_wherever_it_is_found(monkeypatch, tmp_path):
+    from defusedxml import DefusedXmlException
+
+    from xlscore.files import dtd_refused
+    from xlscore.pipeline import check_file
+
+    def parser_refuses(path):
+        raise DefusedXmlException()
+
+    monkeypatch.setattr(book_mod, "load", parser_refuses)
+    report = check_file(SAMPLE_002).to_dict()
+    assert report["error"] == {"code": "FILE_CORRUPT", "message": dtd_refused().message}
+    assert dtd_refused("xl/styles.xml").message.replace("部件 xl/styles.xml ", "") == dtd_refused().message
+
+
+# --- item 12: a part named twice -----------------------------------------------------------------
+
+
+def _twice(tmp_path: Path, second_name: str) -> Path:
+    """Sample 002 with a second part named ``second_name`` after its own: sample 000's first sheet."""
+    path = tmp_path / "twice.xlsx"
+    other = zipfile.ZipFile(SAMPLE_000).read("xl/worksheets/sheet1.xml")
+    with zipfile.ZipFile(SAMPLE_002) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info))
+        with pytest.warns(UserWarning, match="Duplicate name") if second_name in zin.namelist() else nullcontext():
+            zout.writestr(second_name, other)
+    return path
+
+
+@pytest.mark.parametrize("second", ["xl/worksheets/sheet1.xml", "xl/worksheets/Sheet1.xml", "XL/styles.xml"],
+                         ids=["same-name", "other-case", "other-case-styles"])
+def test_a_part_named_twice_is_refused(tmp_path, second):
+    path = _twice(tmp_path, second)
+    _assert_refused(path, tmp_path, "同名部件", second)
