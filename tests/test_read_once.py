@@ -52,6 +52,73 @@ def _codes(scored) -> list[str]:
     return [f.code for report in scored.reports for f in report.findings]
 
 
+# --- item 10: the file read twice -----------------------------------------------------------------
+
+
+def test_a_file_rewritten_after_the_read_gives_a_copy_of_what_was_reviewed(tmp_path, monkeypatch):
+    path = tmp_path / "自评表.xlsx"
+    shutil.copy(SAMPLE_002, path)
+    _after_the_read(monkeypatch, lambda p: shutil.copy(SAMPLE_000, p))  # another workbook takes its place
+    scored = score_file(path, tmp_path / "out")
+    assert scored.workbook is not None and "COPY_FAILED" not in _codes(scored)
+    assert scored.report.project.name == "企业服务活动专项经费"
+    reviewed, copy = _values(SAMPLE_002), _values(scored.workbook)
+    # Every cell of the workbook reviewed is in the copy, as it was (the copy only adds to it).
+    assert {key: copy.get(key) for key in reviewed} == reviewed
+    review = openpyxl.load_workbook(scored.workbook)[REVIEW]
+    assert any(cell.value == "企业服务活动专项经费" for row in review.iter_rows() for cell in row)
+
+
+class _Watch:
+    """Records every open of one path, by any of the ways Python opens a file (zipfile, xlrd and
+    openpyxl go through io.open or the builtin; the reader itself through os.open)."""
+
+    def __init__(self, monkeypatch, path: Path):
+        self.path, self.opened = os.path.abspath(path), []
+        for owner, name in ((builtins, "open"), (io, "open"), (os, "open")):
+            monkeypatch.setattr(owner, name, self._wrap(getattr(owner, name)))
+
+    def _wrap(self, real):
+        def opener(file, *args, **kwargs):
+            if isinstance(file, (str, bytes, os.PathLike)) and os.path.abspath(os.fsdecode(file)) == self.path:
+                self.opened.append(file)
+            return real(file, *args, **kwargs)
+        return opener
+
+
+def _struck_header(tmp_path: Path) -> Path:
+    """Sample 000 with a grade chosen by striking the others out (read from the fonts: openpyxl)."""
+    def edit(wb):
+        ws = wb[FUND]
+        ws["D2"], ws["F2"] = "评价等级", "良好"
+        for ref, text in (("E2", "优秀"), ("G2", "中"), ("H2", "差")):
+            ws[ref], ws[ref].font = text, Font(strike=True)
+    return edited_copy(SAMPLE_000, tmp_path, "struck.xlsx", edit)
+
+
+@pytest.mark.parametrize("source", [
+    "struck-header.xlsx", FIXTURES / "handlaid002.xls", FIXTURES / "handlaid002.ods",
+], ids=["xlsx-with-fonts-read", "xls", "ods"])
+def test_nothing_opens_the_input_again_after_the_read(tmp_path, monkeypatch, source):
+    src = _struck_header(tmp_path) if source == "struck-header.xlsx" else source
+    expected = score_file(src, tmp_path / "expected")  # the same workbook, left in place
+    path = tmp_path / f"input{Path(src).suffix}"
+    shutil.copy(src, path)
+    watched: list[_Watch] = []
+
+    def away(p: Path) -> None:
+        p.rename(tmp_path / "moved-away")  # a reader that opens the path again finds nothing there
+        watched.append(_Watch(monkeypatch, p))
+
+    _after_the_read(monkeypatch, away)
+    scored = score_file(path, tmp_path / "out")
+    assert watched and watched[0].opened == []
+    assert scored.workbook is not None and "COPY_FAILED" not in _codes(scored)
+    got, want = scored.report.to_dict(), expected.report.to_dict()
+    got.pop("file"), want.pop("file")
+    assert got == want  # the percent formats (.xls) and the struck fonts (.xlsx) read as before
+
+
 # --- item 12: a DTD in a part not named .xml ------------------------------------------------------
 
 BOMB = b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
