@@ -210,3 +210,33 @@ def _twice(tmp_path: Path, second_name: str) -> Path:
 def test_a_part_named_twice_is_refused(tmp_path, second):
     path = _twice(tmp_path, second)
     _assert_refused(path, tmp_path, "同名部件", second)
+
+
+# --- item 12: a page header over Excel's limit ----------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["企业服务活动专项经费" * 30, "A&B 项目" * 60, "😀" * 300],
+                         ids=["300-cjk", "ampersands", "outside-the-bmp"])
+def test_a_long_project_name_is_cut_to_fit_the_page_header(tmp_path, name):
+    path = set_cells(SAMPLE_002, tmp_path, FUND, {"B1": name}, "long.xlsx")
+    scored = score_file(path, tmp_path / "out")
+    assert scored.report.project.name == name and scored.workbook is not None
+    with zipfile.ZipFile(scored.workbook) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        headers = [re.search(rb"<oddHeader>(.*?)</oddHeader>", archive.read(n)) for n in sheets]
+    assert len(sheets) >= 4 and all(headers)
+    for found in headers:
+        text = found.group(1).decode("utf-8").replace("&amp;", "&")
+        assert len(text.encode("utf-16-le")) // 2 <= 255, len(text)
+        assert text.startswith("&C&10 ") and text.endswith("…")
+        shown = text.removeprefix("&C&10 ").removesuffix("…")
+        assert re.fullmatch(r"(?:[^&]|&&)*", shown)  # no & left alone: no code cut in half
+        assert name.startswith(shown.replace("&&", "&")) and len(shown) > 100
+    workbook = openpyxl.load_workbook(scored.workbook)
+    assert workbook[FUND]["B1"].value == name  # the cell keeps the whole name
+
+
+def test_a_short_project_name_is_the_whole_header(tmp_path):
+    scored = score_file(SAMPLE_002, tmp_path)
+    ws = openpyxl.load_workbook(scored.workbook)[FUND]
+    assert ws.oddHeader.center.text == "企业服务活动专项经费"
