@@ -398,7 +398,7 @@ def _stored_copy(path: Path) -> bytes | None:
     from xlscore import book, cellinfo
 
     opened = xlscore.files.open_workbook(path)
-    details = cellinfo.for_file(path, opened.kind, opened.archive, opened.data, opened.parts)
+    details = cellinfo.for_file(opened)
     return book._stored_copy(opened, details)
 
 

@@ -8,7 +8,7 @@ every cell a finding points at, the 复核结果 sheet first, and a print layout
 from __future__ import annotations
 
 import copy
-from pathlib import Path
+import io
 
 from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
@@ -26,11 +26,12 @@ TEXT_WIDTHS = {"name": 16, "target": 10, "actual": 30, "rule": 26, "source": 26,
                "deviation": 22, "review_actual": 12, "review_note": 30}
 
 
-def open_copy(analysis: Analysis, path: Path):
-    """An openpyxl workbook of the input: loaded (.xlsx/.xlsm, macros dropped) or rebuilt from
-    the values read (.xls/.ods/.xlsb)."""
+def open_copy(analysis: Analysis):
+    """An openpyxl workbook of the input: loaded (.xlsx/.xlsm, macros dropped) from the bytes the
+    review was read from — never from the file again, which may have changed since — or rebuilt
+    from the values read (.xls/.ods/.xlsb)."""
     if analysis.book.kind.kind == "xlsx":
-        return xlsxload.load(path, keep_vba=False, keep_links=False, rich_text=True)
+        return xlsxload.load(io.BytesIO(analysis.book.data), keep_vba=False, keep_links=False, rich_text=True)
     return convert.to_openpyxl(analysis.workbook or analysis.book)
 
 
@@ -40,14 +41,14 @@ def review_title(report) -> str:
     return reviewsheet.REVIEW_SHEET if not part else f"{reviewsheet.REVIEW_SHEET}（项目{part['index']}）"
 
 
-def annotate(analyses: Analysis | list[Analysis], path: Path):
+def annotate(analyses: Analysis | list[Analysis]):
     """The annotated copy as an openpyxl workbook: every project of the workbook reviewed in it,
     each with its own review sheet first. Adds COPY_DROPS to the reports when the copy cannot keep
     something the input holds."""
     analyses = analyses if isinstance(analyses, list) else [analyses]
     first = analyses[0]
-    dropped = losses.dropped(path, first.book.kind)
-    workbook = open_copy(first, path)
+    dropped = losses.dropped(first.book.data, first.book.kind)
+    workbook = open_copy(first)
     for analysis in analyses:
         if dropped:
             analysis.report.findings.append(make("COPY_DROPS", None, None, what="、".join(dropped)))

@@ -21,7 +21,7 @@ from pathlib import Path
 from . import cellinfo, formula
 from .cellref import a1
 from .errors import WorkbookError
-from .files import WORKBOOK_PART, WORKBOOK_RELS_PART, FileKind, open_workbook, stored_copy
+from .files import WORKBOOK_PART, WORKBOOK_RELS_PART, FileKind, Opened, open_workbook, stored_copy
 from .labels import text_key
 
 
@@ -224,11 +224,14 @@ class Sheet:
 
 @dataclass
 class Book:
-    """A workbook as read: its worksheets in order."""
+    """A workbook as read: its worksheets in order, and the bytes they were read from (checked by
+    :func:`files.open_workbook`; whatever reads the workbook again — the annotated copy, the fonts
+    of a header — reads these, never the file, which may have changed since)."""
 
     path: Path
     kind: FileKind
     sheets: list[Sheet]
+    data: bytes = field(default=b"", repr=False)
 
     def sheet(self, name: str) -> Sheet | None:
         for sheet in self.sheets:
@@ -251,18 +254,17 @@ def load(path: str | os.PathLike) -> Book:
     import python_calamine as pc
 
     path = Path(path)
-    opened = open_workbook(path)  # read once: calamine and the cell details share the bytes
-    kind = opened.kind
+    opened = open_workbook(path)  # read once: calamine, the cell details and the copy share the bytes
     try:
-        details = cellinfo.for_file(path, kind, opened.archive, opened.data, opened.parts)
+        details = cellinfo.for_file(opened)
         copy = _stored_copy(opened, details)
         if copy is not None:
             try:
-                return _read(pc.CalamineWorkbook.from_filelike(io.BytesIO(copy)), path, kind, details)
-            except Exception:  # noqa: BLE001 - the file itself is read below, and its errors reported
+                return _read(pc.CalamineWorkbook.from_filelike(io.BytesIO(copy)), path, opened, details)
+            except Exception:  # noqa: BLE001 - the workbook's own bytes are read below, and its errors reported
                 pass
         # By content, not by extension (the content decided the kind).
-        return _read(pc.CalamineWorkbook.from_filelike(io.BytesIO(opened.data)), path, kind, details)
+        return _read(pc.CalamineWorkbook.from_filelike(io.BytesIO(opened.data)), path, opened, details)
     except WorkbookError:
         raise
     except pc.PasswordError:
@@ -282,9 +284,9 @@ def _stored_copy(opened, details) -> bytes | None:
     return stored_copy(opened, details.parts.values())
 
 
-def _read(workbook, path: Path, kind: FileKind, details) -> Book:
+def _read(workbook, path: Path, opened: Opened, details) -> Book:
     """The worksheets calamine reads, with their cell details."""
-    book = Book(path, kind, [])
+    book = Book(path, opened.kind, [], opened.data)
     for meta in workbook.sheets_metadata:
         if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
             continue

@@ -9,7 +9,8 @@ Read lazily and only for the sheets a reader asks about:
   none from an .ods).
 * .xls — xlrd with ``formatting_info`` gives each cell's format string.
 
-The zip was already checked for size and DTDs by :mod:`files` before anything here runs.
+Everything is read from the bytes :func:`files.open_workbook` read once and checked (for size,
+duplicate parts and DTDs) before anything here runs; the file itself is never opened again.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from __future__ import annotations
 import re
 import zipfile
 from functools import cached_property, lru_cache
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from . import formula
 from .cellref import col_index, col_letter
-from .files import STYLES_PART, WORKBOOK_PART, WORKBOOK_RELS_PART, FileKind, read_member
+from .files import STYLES_PART, WORKBOOK_PART, WORKBOOK_RELS_PART, Opened, read_member
 
 _PERCENT_BUILTIN = {9, 10}
 
@@ -309,19 +310,14 @@ _C_TAG_RE = re.compile(rb"<(?:\w+:)?c\b")
 
 
 class _XlsxInfo:
-    def __init__(self, path: Path, archive: zipfile.ZipFile | None = None, data: bytes | None = None,
-                 parts: dict[str, bytes] | None = None):
-        self.path = path
-        self._data = data  # the workbook's bytes, when :func:`files.open_workbook` read them
-        self._parts = parts or {}  # the parts it inflated whole (Opened.parts)
-        if archive is not None:
-            self.__dict__["archive"] = archive  # the one :func:`files.open_workbook` checked
+    def __init__(self, opened: Opened):
+        self._data = opened.data  # the workbook's bytes, as :func:`files.open_workbook` read them
+        self._parts = opened.parts  # the parts it inflated whole
+        self.archive = opened.archive  # the zip it checked, over those bytes
 
     def read(self, name: str) -> bytes | None:
-        """A part's bytes; one holding a DTD (never in a real workbook: a possible entity bomb) is refused.
-        The parts of a workbook :func:`files.open_workbook` read had their prologs checked there
-        (the only place an XML parser honours a DTD; nothing here expands entities), so only a part
-        of a zip opened here is searched, wherever in it a DTD hides."""
+        """A part's bytes. Every part had its prolog checked for a DTD by :func:`files.open_workbook`
+        (the only place an XML parser honours one; nothing here expands entities)."""
         if name in self._parts:
             return self._parts[name]
         try:
@@ -331,21 +327,9 @@ class _XlsxInfo:
         from .errors import WorkbookError
 
         try:
-            data = read_member(self._data, info) if self._data is not None else self.archive.read(info)
+            return read_member(self._data, info)
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise WorkbookError("FILE_CORRUPT", f"工作簿部件 {name} 已损坏，无法解压（{exc}）") from None
-        if self._data is None and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
-            raise WorkbookError("FILE_CORRUPT", f"工作簿部件 {name} 含有 DTD/实体声明（正常工作簿不会有，可能是恶意文件），未解析")
-        return data
-
-    @cached_property
-    def archive(self) -> zipfile.ZipFile:
-        """Opened once per workbook (the parts are read lazily, while the workbook is checked)."""
-        return zipfile.ZipFile(self.path)
-
-    def __del__(self) -> None:
-        if "archive" in self.__dict__:
-            self.__dict__["archive"].close()
 
     @cached_property
     def percent_styles(self) -> frozenset[int]:
@@ -519,18 +503,12 @@ class _OdsSheet(SheetInfo):
 
 
 class _OdsInfo:
-    def __init__(self, path: Path, archive: zipfile.ZipFile | None = None):
-        self.path = path
-        self._archive = archive
+    def __init__(self, archive: zipfile.ZipFile):
+        self._archive = archive  # the zip :func:`files.open_workbook` checked
 
     @cached_property
     def tables(self) -> dict[str, _OdsTable]:
-        if self._archive is not None:
-            data = self._archive.read("content.xml")
-        else:
-            with zipfile.ZipFile(self.path) as archive:
-                data = archive.read("content.xml")
-        return _ods_tables(data)
+        return _ods_tables(self._archive.read("content.xml"))
 
     def sheet(self, name: str) -> SheetInfo | None:
         return _OdsSheet(self.tables.get(name))
@@ -546,15 +524,15 @@ class _XlsSheet(SheetInfo):
 
 
 class _XlsInfo:
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, data: bytes):
+        self._data = data  # the workbook's bytes, as :func:`files.open_workbook` read them
 
     @cached_property
     def book(self):
         import xlrd
 
         try:
-            return xlrd.open_workbook(str(self.path), formatting_info=True, on_demand=True)
+            return xlrd.open_workbook(file_contents=self._data, formatting_info=True, on_demand=True)
         except Exception:
             return None
 
@@ -574,15 +552,14 @@ class _XlsInfo:
         return _XlsSheet(self, name)
 
 
-def for_file(path: Path, kind: FileKind, archive: zipfile.ZipFile | None = None, data: bytes | None = None,
-             parts: dict[str, bytes] | None = None):
-    """The lazy cell-detail reader for a workbook of ``kind``, or None where none applies.
-    ``archive`` is the workbook's zip, already opened and checked, over ``data``, its bytes, and
-    ``parts`` the parts inflated whole while it was checked."""
-    if kind.kind == "xlsx":
-        return _XlsxInfo(path, archive, data, parts)
-    if kind.kind == "ods":
-        return _OdsInfo(path, archive)
-    if kind.kind == "xls":
-        return _XlsInfo(path)
+def for_file(opened: Opened):
+    """The lazy cell-detail reader for a workbook read and checked by :func:`files.open_workbook`
+    (its bytes, its zip and the parts inflated while it was checked), or None where none applies."""
+    kind = opened.kind.kind
+    if kind == "xlsx":
+        return _XlsxInfo(opened)
+    if kind == "ods":
+        return _OdsInfo(opened.archive)
+    if kind == "xls":
+        return _XlsInfo(opened.data)
     return None

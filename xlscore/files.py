@@ -48,6 +48,13 @@ class FileKind:
     macro: bool = False  # an .xlsm (macros are never carried into outputs)
 
 
+def dtd_refused(part: str | None = None) -> WorkbookError:
+    """The refusal of a workbook whose ``part`` (or some part, when it is not known) carries a DTD
+    or an entity declaration: never in a real workbook, and possibly an entity bomb."""
+    where = f"工作簿部件 {part} " if part else "工作簿"
+    return WorkbookError("FILE_CORRUPT", f"{where}含有 DTD/实体声明（正常工作簿不会有，可能是恶意文件），未解析")
+
+
 def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB"
 
@@ -141,6 +148,7 @@ def _sniff_zip(data: bytes) -> Opened:
         infos = archive.infolist()
         names = {info.filename for info in infos}
         _check_sizes(infos)
+        _refuse_duplicates(infos)
         if WORKBOOK_PART in names:
             kind = FileKind("xlsx", macro="xl/vbaProject.bin" in names)
         elif "xl/workbook.bin" in names:
@@ -195,16 +203,36 @@ def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
         )
 
 
+def _refuse_duplicates(infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip holding two parts of one name: which of them a reader takes is its own choice
+    (Python's zipfile the last, others the first), so the checks and the copy could read two
+    different sheets. The parts of an Office package are named without regard to case (ECMA-376
+    part 2, 9.1.1.1.2), so "xl/worksheets/Sheet1.xml" is "xl/worksheets/sheet1.xml" there too;
+    a real workbook never repeats a name either way."""
+    seen: set[str] = set()
+    for info in infos:
+        key = info.filename.casefold()
+        if key in seen:
+            raise WorkbookError(
+                "FILE_CORRUPT",
+                f"工作簿中有两个同名部件 {info.filename}（正常工作簿不会有，可能被改动过；不同程序会读到不同的内容），未解析",
+            )
+        seen.add(key)
+
+
 def _refuse_dtd(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: bytes, xlsx: bool) -> dict[str, bytes]:
-    """Office XML never carries a DTD; one that does may hold an entity bomb. A DTD can only stand
-    in the prolog, before the root element, so only the prolog of each part is inflated: from the
-    part's first compressed bytes, read straight from the file, or by streaming when the prolog
-    runs on (long comments). The parts of an .xlsx that the cell details read whole anyway (its
-    sheets, styles, workbook and the workbook's relationships) are inflated whole here, once, and
-    returned for them (part name -> bytes)."""
+    """Office XML never carries a DTD; one that does may hold an entity bomb. Every part is looked
+    at, whatever its name: the readers find a sheet by what the relationships and content types
+    say, and those may name any part (``worksheets/sheet1.bin``, an image's name) as XML; a part
+    that is not XML (an image, a macro project) shows that in its first bytes. A DTD can only
+    stand in the prolog, before the root element, so only the prolog of each part is inflated:
+    from the part's first compressed bytes, read straight from the file, or by streaming when the
+    prolog runs on (long comments). The parts of an .xlsx that the cell details read whole anyway
+    (its sheets, styles, workbook and the workbook's relationships) are inflated whole here, once,
+    and returned for them (part name -> bytes)."""
     whole: dict[str, bytes] = {}
     for info in infos:
-        if not info.filename.endswith((".xml", ".rels")):
+        if info.is_dir():
             continue
         part = _whole_part(data, info) if xlsx and _read_whole(info.filename) else None
         if part is not None:
@@ -214,10 +242,7 @@ def _refuse_dtd(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: by
             with archive.open(info) as stream:
                 verdict = _prolog_has_dtd(stream)
         if verdict:
-            raise WorkbookError(
-                "FILE_CORRUPT",
-                f"工作簿部件 {info.filename} 含有 DTD/实体声明（正常工作簿不会有，可能是恶意文件），未解析",
-            )
+            raise dtd_refused(info.filename)
     return whole
 
 

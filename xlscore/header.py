@@ -13,6 +13,7 @@ through (.xlsx/.xlsm: the strike-through font of the cell or of a part of its te
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -267,14 +268,15 @@ def _grade_text(text: str) -> str:
 def _unstruck(book: Book, sheet_name: str, cells: set[tuple[int, int]]) -> dict[tuple[int, int], str] | None:
     """The text of each cell without its struck-through parts; None when the file cannot tell
     (only .xlsx/.xlsm keep fonts where xlscore reads them). Asked only for printed grade choices
-    that carry no tick, so the workbook is opened a second time only then."""
-    if getattr(book.kind, "kind", None) != "xlsx":
+    that carry no tick, so the workbook's bytes are parsed a second time only then (the bytes
+    read once, never the file again)."""
+    if getattr(book.kind, "kind", None) != "xlsx" or not book.data:
         return None
     try:
         import openpyxl
         from openpyxl.cell.rich_text import CellRichText
 
-        workbook = openpyxl.load_workbook(book.path, rich_text=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(book.data), rich_text=True)
         ws = workbook[sheet_name]
     except Exception:  # noqa: BLE001 - what openpyxl cannot open, it cannot tell about either
         return None

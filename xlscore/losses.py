@@ -7,9 +7,9 @@ extension lists. The reviewer is told, instead of losing them silently.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
-from pathlib import Path
 
 from .files import FileKind
 
@@ -29,15 +29,16 @@ _PARTS = (
 )
 
 
-def dropped(path: Path, kind: FileKind) -> list[str]:
-    """What the copy will not carry, in Chinese, each once, in a stable order."""
+def dropped(data: bytes, kind: FileKind) -> list[str]:
+    """What the copy of the workbook of ``data`` (its bytes, as read once) will not carry, in
+    Chinese, each once, in a stable order."""
     if kind.kind == "xls":
         return ["原 .xls 格式（副本为 .xlsx：保留数值、合并单元格和百分比格式，字体、边框、列宽等格式不保留）"]
     if kind.kind == "ods":
         return ["原 .ods 格式（副本为 .xlsx：保留数值、合并单元格和百分比格式，字体、边框、列宽等格式不保留）"]
     if kind.kind == "xlsb":
         return ["原 .xlsb 格式（副本为 .xlsx：只保留数值和合并单元格）"]
-    with zipfile.ZipFile(path) as archive:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()
     found = []
     for pattern, label in _PARTS:

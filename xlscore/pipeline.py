@@ -18,6 +18,7 @@ from . import projects
 from . import usage as usage_mod
 from .catalog import CATALOG
 from .errors import WorkbookError
+from .files import dtd_refused
 from .findings import make
 from .fund import FundTable
 from .reconcile import SPEND_RATE_WARN, reconcile_fund, reconcile_usage
@@ -56,7 +57,8 @@ def analyse_all(path: str | os.PathLike, display: str | None = None, scheme=None
         _failed(report, exc.code, exc.message)
         return [Analysis(report)]
     except DefusedXmlException:
-        _failed(report, "FILE_CORRUPT", "工作簿含有 DTD/实体声明（正常工作簿不会有，可能是恶意文件），未解析")
+        refused = dtd_refused()
+        _failed(report, refused.code, refused.message)
         return [Analysis(report)]
     except MemoryError:
         _failed(report, "FILE_TOO_LARGE", "工作簿过大，读取时内存不足")

@@ -17,6 +17,9 @@ from openpyxl.worksheet.properties import PageSetupProperties
 DEFAULT_WIDTH = 8.43
 LINE_POINTS = 15.0  # one line of 11-point CJK text
 MAX_ROW_POINTS = 409.0
+# Excel's limit on a page header: its three parts with their codes (&C, &10, && …), in UTF-16 units.
+# A longer one makes the workbook one Excel will not open as it is.
+MAX_HEADER = 255
 
 
 @lru_cache(maxsize=8192)
@@ -111,7 +114,36 @@ def page(ws, *, project: str | None, title_rows: tuple[int, int] | None) -> None
     if title_rows is not None:
         ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
     if project:
-        ws.oddHeader.center.text = project.replace("&", "&&")
-        ws.oddHeader.center.size = 10
+        _header_text(ws.oddHeader, project)
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     ws.oddFooter.center.size = 9
+
+
+def _units(text: str) -> int:
+    """The length of ``text`` as Excel counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _header_length(item) -> int:
+    """The length of a header as written (``&L…&C…&R…``): each part that has a text, with its codes."""
+    return sum(2 + _units(str(part)) for part in (item.left, item.center, item.right) if part.text is not None)
+
+
+def _header_text(item, project: str) -> None:
+    """The project name in the centre of the header ``item``, its ``&`` written ``&&``, cut with an
+    ellipsis where the whole header would pass :data:`MAX_HEADER` (the file's own left and right
+    parts, in a copy of an .xlsx, kept as they are)."""
+    item.center.text = ""
+    item.center.size = 10
+    room = MAX_HEADER - _header_length(item)
+    text = project.replace("&", "&&")
+    if _units(text) > room:
+        kept, used = [], _units("…")
+        for ch in project:
+            piece = "&&" if ch == "&" else ch
+            used += _units(piece)
+            if used > room:
+                break
+            kept.append(piece)
+        text = "".join(kept) + "…" if room > 0 else ""
+    item.center.text = text

@@ -43,7 +43,7 @@ def view(book: Book, spans: Spans) -> Book:
             continue
         rows = [line if any(lo <= r <= hi for lo, hi in ranges) else [] for r, line in enumerate(sheet.rows)]
         sheets.append(Sheet(sheet.name, rows, sheet.merged, sheet.info, book))
-    return Book(book.path, book.kind, sheets)
+    return Book(book.path, book.kind, sheets, book.data)
 
 
 def _whole(book: Book) -> Spans:

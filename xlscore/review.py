@@ -45,7 +45,7 @@ def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None,
     written = None
     if all(report.status == "ok" for report in reports):
         try:
-            save_workbook(annotate(analyses, source), copy_path)
+            save_workbook(annotate(analyses), copy_path)
             written = copy_path
         except Exception:  # the check stands; the copy is what failed (said in Chinese, not Python's words)
             for report in reports:
