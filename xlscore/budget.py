@@ -14,9 +14,10 @@ from .book import Book, Sheet, a1
 from .findings import Finding, make
 from .labels import label_key
 from .measure import Measure
-from .reading import Stated, read_amount, read_rate, table_unit
+from .reading import Stated, nearer, rate_allowance, read_amount, read_rate, table_unit
 from .scoresheet import NO_CELL, Cell, IndicatorRow
 from .textnum import Unparsed, fmt_rate, norm, parse_number, unit_factor
+from .tolerance import AMOUNT, POINTS, PRINTED_RATE
 
 COLUMNS = {"年初预算数": "budget_initial", "全年预算数": "budget_full", "全年执行数": "executed", "分值": "weight",
            "执行率": "rate", "得分": "score"}
@@ -25,7 +26,6 @@ ROWS = ("total", "fiscal", "carryover", "other")
 ROW_ZH = {"total": "年度资金总额", "fiscal": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
 COL_ZH = {"budget_initial": "年初预算数", "budget_full": "全年预算数", "executed": "全年执行数", "rate": "执行率",
           "score": "得分"}
-EPS = 1e-6
 
 
 def _row_key(text: object) -> str | None:
@@ -126,7 +126,7 @@ def reconcile(block: BudgetBlock) -> tuple[dict, dict, list[Finding]]:
         computed = dict(stated[col])
         if parts and "total" in cells:
             summed = sum(p.value for p in parts)
-            tol = sum(p.half_unit for p in parts) + cells["total"].half_unit + EPS
+            tol = sum(p.half_unit for p in parts) + cells["total"].half_unit + AMOUNT
             total = cells["total"]
             if total.blank or abs(total.value - summed) > tol:
                 findings.append(make("FUND_SUM", total.sheet, total.cell, row=ROW_ZH["total"], col=COL_ZH[col],
@@ -144,17 +144,15 @@ def reconcile(block: BudgetBlock) -> tuple[dict, dict, list[Finding]]:
         stated["rate"][row] = None if cell is None or cell.blank else round(cell.value, 4)
         if cell is None or cell.blank or rate is None:
             continue
-        if cell.alt is not None and abs(cell.alt - rate) < abs(cell.value - rate):
-            cell.value, cell.half_unit = cell.alt, max(cell.half_unit * 100, 0.005)
-            stated["rate"][row] = round(cell.value, 4)
-        own = cell.half_unit * (2 if cell.half_unit <= 0.005 else 1)
-        if abs(cell.value - rate) > own + 0.01 + EPS:
+        cell = nearer(cell, rate)
+        stated["rate"][row] = round(cell.value, 4)
+        if abs(cell.value - rate) > rate_allowance(cell) + PRINTED_RATE + AMOUNT:
             findings.append(make("FUND_FORMULA", cell.sheet, cell.cell, row=ROW_ZH[row], col="执行率",
                                  expected=fmt_rate(rate), stated=fmt_rate(cell.value),
                                  rule=f"全年执行数 ÷ 全年预算数 = {_money(done, block.unit)} ÷ {_money(full, block.unit)}"))
     fund["rate"] = rates
     total_rate = rates.get("total")
-    if total_rate is not None and total_rate > 100.005:
+    if total_rate is not None and total_rate > 100 + POINTS:
         cell = block.stated.get("rate", {}).get("total")
         where = (cell.sheet, cell.cell) if cell else (block.sheet, None)
         findings.append(make("FUND_RATE_OVER_100", *where, row="年度资金总额", col="执行率", rate=fmt_rate(total_rate),
@@ -164,7 +162,7 @@ def reconcile(block: BudgetBlock) -> tuple[dict, dict, list[Finding]]:
     expected = None if weight is None or total_rate is None else round(min(total_rate, 100) / 100 * weight, 2)
     fund["score"] = {"total": expected}
     stated["score"] = {"total": block.score.value}
-    if expected is not None and block.score.value is not None and abs(block.score.value - expected) > 0.01 + EPS:
+    if expected is not None and block.score.value is not None and abs(block.score.value - expected) > 0.01 + AMOUNT:
         findings.append(make("FUND_FORMULA", block.sheet, block.score.ref, row="年度资金总额", col="得分",
                              expected=f"{expected:g}", stated=f"{block.score.value:g}",
                              rule=f"执行率 {fmt_rate(total_rate)} × 分值 {weight:g}，不超过分值"))

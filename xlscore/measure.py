@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from .book import Sheet, Uncomputed
 from .textnum import clean, decimals_of, in_range, norm
+from .tolerance import FLOAT
 
 _OPS = (
     ("大于等于", "≥"), ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), ("达到", "≥"), (">=", "≥"), ("≥", "≥"),
@@ -54,7 +55,7 @@ class Measure:
 
 # A target or actual nearer zero than this is zero: no indicator is measured to ten decimals, and
 # the score's quotients (actual ÷ target) then stay far from overflowing.
-TINY = 1e-9
+TINY = FLOAT
 
 BLANK = Measure("")  # immutable: every blank target or actual is this one
 

@@ -3,12 +3,13 @@ cannot be read."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .book import Sheet, Uncomputed, a1
 from .findings import Finding, make
 from .formula import XLError
 from .textnum import TOO_LARGE, Parsed, Unparsed, declared_unit, in_range, norm, parse_number
+from .tolerance import POINTS
 
 
 @dataclass(slots=True)
@@ -85,6 +86,23 @@ def read_rate(sheet: Sheet, row: int, col: int, findings: list[Finding]) -> Stat
         return Stated(round(value * 100, 10), sheet.name, ref, 0.5 * 10 ** -max(decimals - 2, 0), raw=raw)
     alt = round(value * 100, 10) if percent_format is None and abs(value) <= 10 else None
     return Stated(value, sheet.name, ref, 0.5 * 10 ** -decimals, alt=alt, raw=raw)
+
+
+def nearer(cell: Stated, expected: float | None) -> Stated:
+    """The reading of a stated rate nearer the one recomputed: a bare 1.0749 whose number format
+    cannot be known (see ``Stated.alt``) is 107.49% when that is what the table computes. The
+    cell as read is not changed; the reading chosen has no ``alt`` left."""
+    if cell.alt is None:
+        return cell
+    if expected is not None and abs(cell.alt - expected) < abs(cell.value - expected):
+        return replace(cell, value=cell.alt, half_unit=max(cell.half_unit * 100, POINTS), alt=None)
+    return replace(cell, alt=None)
+
+
+def rate_allowance(cell: Stated) -> float:
+    """How far a stated rate may stand from its arithmetic by its own last digit: half of it, or the
+    whole of it when that digit is the second decimal (it may have been cut off, not rounded)."""
+    return cell.half_unit * (2 if cell.half_unit <= POINTS else 1)
 
 
 def table_unit(sheet: Sheet, top: int, own_cells: list[object]) -> str:

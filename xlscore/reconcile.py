@@ -22,14 +22,14 @@ from .book import Book
 from .findings import Finding, make
 from .fund import FundTable
 from .labels import AMOUNT_ROWS, COL_ZH, FISCAL_LEVELS, FUND_COLS, OTHER_SOURCES, RATE_ROWS
-from .reading import Stated
+from .reading import Stated, nearer, rate_allowance
 from .textnum import fmt_amount, fmt_rate, norm, unit_factor
+from .tolerance import AMOUNT, POINTS
 from .usage import UsageTable
 
 INPUT_ROWS = ("budget", "input", "arrived", "spent")
 SPEND_RATE_WARN = 90.0  # below this spend rate an unexplained balance is worth a question (a scheme may set its own)
 RATE_OVER = 100.0
-EPS = 1e-6
 _EMPTY: dict = {}  # what a missing row reads as (never written to)
 _EXPLAIN_WORDS = ("结余原因", "结余说明", "结转原因", "未支出原因", "结余资金说明", "资金结余原因", "支出进度慢的原因")
 
@@ -90,6 +90,7 @@ class _Fund:
         self.row_zh, self.col_zh = table.row_names, table.col_names
         self.rate_of, self.rate_rules = table.rate_of, table.rate_rules
         self.effective_rows: dict[str, dict[str, Value]] = {}  # see inputs()
+        self.rates_read: dict[str, dict[str, Stated]] = {}  # each stated rate as read against its arithmetic
 
     def stated(self, row: str, col: str) -> Stated | None:
         return self.cells.get(row, _EMPTY).get(col)
@@ -157,7 +158,7 @@ class _Fund:
         cell = self.stated(row, col)
         if cell is None:
             return
-        tol = summed.half + (cell.half_unit if not cell.blank else 0) + EPS
+        tol = summed.half + (cell.half_unit if not cell.blank else 0) + AMOUNT
         if cell.blank:
             if abs(summed.value) > tol:
                 self.findings.append(make(
@@ -192,7 +193,7 @@ class _Fund:
                     self.findings.append(make("FUND_MISSING", cell.sheet, cell.cell, fund_row="balance",
                                               row=self.row_zh["balance"], col=self.col_zh[col]))
                 continue
-            if abs(cell.value - expected.value) > expected.half + cell.half_unit + EPS:
+            if abs(cell.value - expected.value) > expected.half + cell.half_unit + AMOUNT:
                 rule = (f"{self.row_zh['arrived']} − {self.row_zh['spent']} = "
                         f"{money(arrived.value or 0, self.unit)} − {money(spent.value or 0, self.unit)}")
                 self.findings.append(make(
@@ -217,12 +218,14 @@ class _Fund:
                 self._check_rate(row, col, cell, _ratio(num.value, den.value), num, den)
             self.canon[row] = canon
 
+    def reading(self, row: str, col: str) -> Stated | None:
+        """The stated figure as the arithmetic reads it: a rate's nearer reading (see ``nearer``)."""
+        return self.rates_read.get(row, _EMPTY).get(col) or self.stated(row, col)
+
     def _check_rate(self, row: str, col: str, cell: Stated, expected: float | None, num: Value, den: Value) -> None:
-        if cell.alt is not None and expected is not None and abs(cell.alt - expected) < abs(cell.value - expected):
-            cell.value, cell.half_unit = cell.alt, max(cell.half_unit * 100, 0.005)
-        cell.alt = None
+        cell = self.rates_read.setdefault(row, {})[col] = nearer(cell, expected)
         if expected is None:
-            if not cell.blank and abs(cell.value) > EPS:
+            if not cell.blank and abs(cell.value) > AMOUNT:
                 self.findings.append(make(
                     "FUND_FORMULA", cell.sheet, cell.cell, fund_row=row, row=self.row_zh[row], col=self.col_zh[col],
                     expected="空",
@@ -235,9 +238,9 @@ class _Fund:
             return
         # Rounding allowance: the stated rate's own last digit (a truncated last digit too) plus
         # what rounding of the amounts can move the quotient.
-        own = cell.half_unit * (2 if cell.half_unit <= 0.005 else 1)
+        own = rate_allowance(cell)
         carried = 100 * (num.half / abs(den.value) + abs(num.value or 0) * den.half / (den.value * den.value))
-        if abs(cell.value - expected) > own + carried + EPS:
+        if abs(cell.value - expected) > own + carried + AMOUNT:
             rule = f"{self.rate_rules[row]} = {money(num.value, self.unit)} ÷ {money(den.value, self.unit)}"
             self.findings.append(make(
                 "FUND_FORMULA", cell.sheet, cell.cell, fund_row=row, row=self.row_zh[row], col=self.col_zh[col],
@@ -249,7 +252,7 @@ class _Fund:
             cells = self.cells.get(row, _EMPTY)
             for col in FUND_COLS:
                 cell = cells.get(col)
-                if cell is not None and not cell.blank and cell.value < -EPS:
+                if cell is not None and not cell.blank and cell.value < -AMOUNT:
                     self.findings.append(make("FUND_NEGATIVE", cell.sheet, cell.cell, fund_row=row,
                                               row=self.row_zh[row], col=self.col_zh[col],
                                               stated=money(cell.value, self.unit)))
@@ -269,7 +272,7 @@ class _Fund:
             why = f"{words[num_row]} {{num}} 超出{words[den_row]} {{den}}"
             for col in self.cols:
                 rate = self.canon.get(row, _EMPTY).get(col, _NONE).value
-                if rate is not None and rate > RATE_OVER + 0.005:
+                if rate is not None and rate > RATE_OVER + POINTS:
                     cell = self.stated(row, col)
                     if cell is None and self.table.form == "provincial":  # no rate row: the money that arrived
                         cell = self.stated(num_row, col)
@@ -282,7 +285,7 @@ class _Fund:
         for col in self.cols:
             arrived = self.canon.get("arrived", _EMPTY).get(col, _NONE).value
             spent = self.canon.get("spent", _EMPTY).get(col, _NONE).value
-            if arrived is not None and spent is not None and spent > arrived + EPS:
+            if arrived is not None and spent is not None and spent > arrived + AMOUNT:
                 cell = self.stated("spent", col)
                 where = (cell.sheet, cell.cell) if cell else (self.table.sheet, self.table.label_cell("spent"))
                 self.findings.append(make("FUND_SPENT_OVER_ARRIVED", *where, col=self.col_zh[col],
@@ -290,7 +293,7 @@ class _Fund:
                 break
         rate = self.canon.get("spend_rate", _EMPTY).get("total", _NONE).value
         balance = self.canon.get("balance", _EMPTY).get("total", _NONE).value
-        if rate is not None and rate < spend_rate_warn and (balance or 0) > EPS and not _explained(book):
+        if rate is not None and rate < spend_rate_warn and (balance or 0) > AMOUNT and not _explained(book):
             cell = self.stated("spend_rate", "total")
             if cell is None and self.table.form == "provincial":  # no rate row: the money spent
                 cell = self.stated("spent", "total")
@@ -300,7 +303,7 @@ class _Fund:
 
 
 def _ratio(num: float | None, den: float | None) -> float | None:
-    if num is None or den is None or abs(den) < EPS:
+    if num is None or den is None or abs(den) < AMOUNT:
         return None
     return num / den * 100
 
@@ -343,13 +346,13 @@ def reconcile_fund(table: FundTable, book: Book, spend_rate_warn: float = SPEND_
     fund.plausibility(book, spend_rate_warn)
     result = Reconciled(findings=fund.findings)
     for row in (*AMOUNT_ROWS, *RATE_ROWS):
-        canon_row, cells = fund.canon.get(row, _EMPTY), fund.cells.get(row, _EMPTY)
+        canon_row = fund.canon.get(row, _EMPTY)
         computed, stated, half = result.fund[row], result.stated[row], result.half[row] = {}, {}, {}
         for col in FUND_COLS:
             canon = canon_row.get(col)
             value = canon.value if canon is not None else None
             computed[col] = None if value is None else round(value, 2)
-            cell = cells.get(col)
+            cell = fund.reading(row, col)
             if cell is None or cell.value is None:
                 stated[col], half[col] = None, 0.0
             else:
@@ -367,7 +370,7 @@ def reconcile_usage(usage: UsageTable, fund: Reconciled | None) -> list[Finding]
         total = row.values.get("total")
         if total is None or summed.value is None:
             continue
-        if total.blank or abs(total.value - summed.value) > summed.half + total.half_unit + EPS:
+        if total.blank or abs(total.value - summed.value) > summed.half + total.half_unit + AMOUNT:
             findings.append(make("USAGE_ROW", total.sheet, total.cell, item=row.item,
                                  expected=money(summed.value, unit),
                                  stated="空" if total.blank else money(total.value, unit)))
@@ -379,7 +382,7 @@ def reconcile_usage(usage: UsageTable, fund: Reconciled | None) -> list[Finding]
             summed = _total([Value(i.values[col].value, i.values[col].half_unit) for i in usage.items if not i.values[col].blank])
             if summed.value is None:
                 continue
-            if cell.blank or abs(cell.value - summed.value) > summed.half + cell.half_unit + EPS:
+            if cell.blank or abs(cell.value - summed.value) > summed.half + cell.half_unit + AMOUNT:
                 findings.append(make("USAGE_TOTAL", cell.sheet, cell.cell, col=_USAGE_COL_ZH[col],
                                      expected=money(summed.value, unit),
                                      stated="空" if cell.blank else money(cell.value, unit)))
@@ -397,7 +400,7 @@ def reconcile_usage(usage: UsageTable, fund: Reconciled | None) -> list[Finding]
             if spent is None or value is None:
                 continue
             fund_half = fund.half.get("spent", _EMPTY).get(col, 0.0)
-            if abs(value - spent) > half + fund_half + EPS:
+            if abs(value - spent) > half + fund_half + AMOUNT:
                 findings.append(make("USAGE_SPENT", *where, col=_USAGE_COL_ZH[col], usage=fmt_amount(value),
                                      spent=fmt_amount(spent)))
     return findings

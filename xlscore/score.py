@@ -28,6 +28,7 @@ from .rules import (ConditionRule, CountRule, DeductionRule, ElementsRule, Linea
 from .scoresheet import IndicatorRow
 from .weights import r2
 from .textnum import norm
+from .tolerance import FLOAT, POINTS, PRINTED_RATE
 
 # 财预〔2020〕10号: 达成年度指标 80–100%, 部分达成并具有一定效果 60–80%, 未达成且效果较差 0–60%.
 DEFAULT_BANDS = {"achieved": (80.0, 100.0), "partly": (60.0, 80.0), "not_achieved": (0.0, 60.0)}
@@ -35,7 +36,6 @@ BAND_ZH = {"achieved": "达成", "partly": "部分达成", "not_achieved": "未�
 WEAK_PARTLY = ("基本", "部分", "较", "一般", "有待", "尚", "初步")
 WEAK_NOT = ("未", "不", "无", "没有", "差", "滞后", "延迟", "下滑")
 STRONG = ("显著", "明显", "大幅", "全面", "持续", "进一步", "完全", "非常", "很", "均", "全部", "按时", "已")
-TOLERANCE = 0.005
 # Indicators that are the fund table's rates in every scheme (a scheme may tie others).
 FUND_ROW_BY_NAME = {"预算执行率": "execution_rate", "资金到位率": "arrival_rate", "资金实际支出率": "spend_rate",
                     "资金支出率": "spend_rate"}
@@ -86,7 +86,7 @@ def score_row(row: IndicatorRow, spec, scheme, fund: dict | None) -> Scored:
     if fund_row and fund:
         figure = (fund.get(fund_row) or {}).get("total")
         if figure is not None:
-            if actual.number is not None and actual.percent and abs(actual.number - figure) > 0.01 + TOLERANCE:
+            if actual.number is not None and actual.percent and abs(actual.number - figure) > PRINTED_RATE + POINTS:
                 conflict = (actual.number, figure)
             actual = Measure(_pct(figure), figure, True)
     if isinstance(rule, LinearRule):
@@ -139,7 +139,7 @@ def _linear(rule: LinearRule, row: IndicatorRow, spec, actual: Measure, weight: 
         where = f"{named} {target.text}"
     shown = _pct(value) if rule.percent else actual.shown
     gap = abs(value - threshold) if rule.both else value - threshold if rule.over else threshold - value
-    if gap <= 1e-9:
+    if gap <= FLOAT:
         if not rule.over and value > threshold:
             note = f"业绩值 {shown} 超过 {where}，得满分 {weight:g}（以权重为上限）"
         else:
@@ -150,7 +150,7 @@ def _linear(rule: LinearRule, row: IndicatorRow, spec, actual: Measure, weight: 
     unit = "个百分点" if rule.percent else rule.unit
     verb = "相差" if rule.both else "超过" if rule.over else "低于"
     each = f" {rule.deduct:g} 分" if rule.points else f"权重分的 {rule.deduct:g}%"
-    capped = f"（最多扣 {rule.cap:g} 分）" if rule.cap is not None and lost >= rule.cap - 1e-9 else ""
+    capped = f"（最多扣 {rule.cap:g} 分）" if rule.cap is not None and lost >= rule.cap - FLOAT else ""
     note = (f"业绩值 {shown}，{verb}{where} {gap:g} {unit}，按每{'相差' if rule.both else '超' if rule.over else '少'} {rule.step:g} {unit}"
             f"扣{each}{capped}，扣 {r2(lost):g} 分，得 {r2(score):g} 分")
     return Scored(r2(score), note, review_actual=_pct(value) if rule.percent else actual.shown)
@@ -209,9 +209,9 @@ def _target_met(rule: TargetMetRule, row: IndicatorRow, spec, actual: Measure, w
         t, a = _aligned(target, actual)
         direction, why = _direction(row, spec, target)
         if direction == "higher":
-            met = a > t if target.op == ">" else a >= t - 1e-9
+            met = a > t if target.op == ">" else a >= t - FLOAT
         else:
-            met = a < t if target.op == "<" else a <= t + 1e-9
+            met = a < t if target.op == "<" else a <= t + FLOAT
     elif target.number is None and actual.number is None and target.words and actual.words == target.words:
         met, why = True, ""
     else:
@@ -221,7 +221,7 @@ def _target_met(rule: TargetMetRule, row: IndicatorRow, spec, actual: Measure, w
         return Scored(weight, f"{shown}{why}，达到目标值，得满分", review_actual=actual.shown)
     if missed is None:
         self_score = row.self_score.value
-        if self_score is not None and self_score < weight - TOLERANCE:
+        if self_score is not None and self_score < weight - POINTS:
             return Scored(self_score, f"{shown}{why}，未达到目标值，应酌情扣分，自评 {self_score:g} 分保留，请复核人确认",
                           manual=(0.0, weight), review_actual=actual.shown)
         return Scored(None, f"{shown}{why}，未达到目标值，应酌情扣分（低于满分 {weight:g}），需人工评分",
@@ -337,7 +337,7 @@ def _count(rule: CountRule, row: IndicatorRow, spec, actual: Measure, weight: fl
         count = len(met)
         note_items = _missing_note(met, texts) if getattr(spec, "elements", None) else ""
     score = weight * rule.fraction(count)
-    deduct = "1/3" if abs(rule.deduct - 1 / 3) < 1e-6 else f"{rule.deduct * 100:g}%"
+    deduct = "1/3" if abs(rule.deduct - 1 / 3) < FLOAT else f"{rule.deduct * 100:g}%"
     if count >= rule.full:
         note = f"具备 {count:g} 项，达到 {rule.full} 项，得满分"
     else:
@@ -370,7 +370,7 @@ def _elements(rule: ElementsRule, row: IndicatorRow, spec, weight: float) -> Sco
         note = f"缺要素{'、'.join(str(v) for v in vetoed)}，按标准本指标不得分"
     elif percent >= 100:
         note = f"具备要素{listed}，合计 {min(percent, 100):g}% 权重分，得满分" + (
-            f"（按要素计 {percent:g}%，以权重为上限）" if percent > 100 + 1e-9 else "")
+            f"（按要素计 {percent:g}%，以权重为上限）" if percent > 100 + FLOAT else "")
     else:
         note = f"具备要素{listed}，合计 {percent:g}% 权重分，得 {r2(score):g} 分"
     if has_list:
@@ -432,16 +432,16 @@ def _tiers(rule: TiersRule, actual: Measure, row: IndicatorRow, weight: float) -
         return Scored(None, f"业绩值“{actual.text}”无法对应到评分档次，需人工评分（{bands}）",
                       manual=(0.0, min(top, weight)), review_actual=actual.shown or None)
     low, high = tier.band(weight)
-    cap_note = f"，以权重 {weight:g} 为上限" if high > weight + TOLERANCE else ""
+    cap_note = f"，以权重 {weight:g} 为上限" if high > weight + POINTS else ""
     if tier.discretion:
-        if self_score is not None and self_score < high - TOLERANCE:
+        if self_score is not None and self_score < high - POINTS:
             return Scored(self_score, f"属于“{_short(tier.label)}”档，酌情扣分，自评 {self_score:g} 分保留，请复核人确认",
                           manual=(0.0, high), review_actual=actual.shown or None)
         return Scored(None, f"属于“{_short(tier.label)}”档，应酌情扣分（低于满分 {high:g}），需人工评分",
                       manual=(0.0, high), review_actual=actual.shown or None)
-    if abs(high - low) < 1e-9:
+    if abs(high - low) < FLOAT:
         return Scored(low, f"属于“{_short(tier.label)}”档，得 {low:g} 分{cap_note}", review_actual=actual.shown or None)
-    if self_score is not None and low - TOLERANCE <= self_score <= high + TOLERANCE:
+    if self_score is not None and low - POINTS <= self_score <= high + POINTS:
         return Scored(self_score, f"属于“{_short(tier.label)}”档（{low:g}–{high:g} 分），自评 {self_score:g} 分在档内{cap_note}",
                       review_actual=actual.shown or None)
     edge = low if self_score is None or self_score < low else high
@@ -452,7 +452,7 @@ def _tiers(rule: TiersRule, actual: Measure, row: IndicatorRow, weight: float) -
 
 def _band_text(tier: Tier, weight: float) -> str:
     low, high = tier.band(weight)
-    points = f"{low:g}分" if abs(low - high) < 1e-9 else f"{low:g}–{high:g}分"
+    points = f"{low:g}分" if abs(low - high) < FLOAT else f"{low:g}–{high:g}分"
     return f"{_short(tier.label, 14)}：{points}"
 
 
@@ -532,13 +532,13 @@ def _by_ratio(row, scheme, target: Measure, actual: Measure, t: float, a: float,
     or by the scheme's formula for a lower-is-better indicator missed."""
     shown = f"业绩值 {actual.shown}，目标 {target.text}"
     if direction == "higher":
-        met = a > t if target.op == ">" else a >= t - 1e-9
+        met = a > t if target.op == ">" else a >= t - FLOAT
         if met:
             return Scored(weight, f"{shown}{why}，已完成，得满分", review_actual=actual.shown)
         score = weight * (a / t) if t > 0 else 0.0
         return Scored(r2(score), f"{shown}{why}，未完成，按 业绩值÷目标值 = {a / t * 100 if t else 0:.2f}% 计得 {r2(score):g} 分",
                       review_actual=actual.shown)
-    met = a < t if target.op == "<" else a <= t + 1e-9
+    met = a < t if target.op == "<" else a <= t + FLOAT
     if met:
         return Scored(weight, f"{shown}（越低越好）{why}，已完成，得满分", review_actual=actual.shown)
     formula = getattr(scheme, "lower_better_missed", None) or LOWER_MISSED[0]
@@ -565,9 +565,9 @@ def _exceeded(result: Scored, row: IndicatorRow, spec, scheme, actual: Measure) 
     ratio = a / t
     too_low = getattr(scheme, "target_too_low_ratio", None) or 1.5
     overshoot = getattr(scheme, "overshoot_ratio", None) or 1.3
-    if ratio >= too_low - 1e-9:
+    if ratio >= too_low - FLOAT:
         result.too_low = ratio
-    if ratio >= overshoot - 1e-9:
+    if ratio >= overshoot - FLOAT:
         result.overshoot = ratio
 
 
@@ -595,7 +595,7 @@ def _qualitative(row, scheme, target: Measure, actual: Measure, weight: float) -
     lo_pct, hi_pct = bands[band]
     low, high = r2(weight * lo_pct / 100), r2(weight * hi_pct / 100)
     text = f"业绩值“{actual.text}”对目标“{target.text}”属{BAND_ZH[band]}（{lo_pct:g}–{hi_pct:g}% 权重，即 {low:g}–{high:g} 分）"
-    if self_score is not None and low - TOLERANCE <= self_score <= high + TOLERANCE:
+    if self_score is not None and low - POINTS <= self_score <= high + POINTS:
         return Scored(self_score, f"{text}，自评 {self_score:g} 分在档内，请复核人确认", manual=(low, high),
                       review_actual=actual.shown)
     edge = high if self_score is None or self_score > high else low

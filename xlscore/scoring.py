@@ -9,7 +9,8 @@ from .findings import Finding, make
 from .header import StatedGrade
 from .labels import ROW_ZH
 from .rules import RuleUnparsed, parse
-from .score import FUND_ROW_BY_NAME, TOLERANCE, Scored, r2, score_row
+from .score import FUND_ROW_BY_NAME, Scored, r2, score_row
+from .tolerance import POINTS
 from .textnum import norm
 from .scoresheet import IndicatorRow, ScoreSheet, read
 from .weights import weight_findings
@@ -124,7 +125,7 @@ def _row_findings(scoring: Scoring, row: IndicatorRow, spec, scored: Scored, sch
     if not row.source and "source" in cells:
         add(make("SOURCE_MISSING", sheet, cells.get("source"), indicator=name))
     if ("deviation" in scoring.table.cols and scored.review is not None and weight is not None
-            and scored.review < weight - TOLERANCE and not row.deviation and (row.sheet != scoring.table.sheet or row.row > scoring.table.header_row)):
+            and scored.review < weight - POINTS and not row.deviation and (row.sheet != scoring.table.sheet or row.row > scoring.table.header_row)):
         add(make("DEVIATION_MISSING", sheet, cells.get("deviation"), indicator=name,
                  review=f"{scored.review:g}", weight=f"{weight:g}"))
     if scored.too_low is not None:
@@ -135,13 +136,13 @@ def _row_findings(scoring: Scoring, row: IndicatorRow, spec, scored: Scored, sch
         add(make("OVERSHOOT_UNEXPLAINED", sheet, cells.get("deviation") or cells.get("actual"), indicator=name,
                  actual=row.actual.shown, target=row.target.text or getattr(spec, "target", "") or "",
                  ratio=f"{scored.overshoot:.2f}", limit=f"{getattr(scheme, 'overshoot_ratio', None) or 1.3:g}"))
-    if weight is not None and self_score is not None and self_score > weight + TOLERANCE:
+    if weight is not None and self_score is not None and self_score > weight + POINTS:
         add(make("SCORE_OVER_WEIGHT", sheet, row.self_score.ref, indicator=name,
                  score=f"{self_score:g}", weight=f"{weight:g}"))
     if scored.manual is not None:
         low, high = scored.manual
         add(make("MANUAL_REVIEW", sheet, cells.get("actual"), indicator=name, note=scored.note))
-    if scored.review is not None and self_score is not None and abs(self_score - scored.review) > TOLERANCE:
+    if scored.review is not None and self_score is not None and abs(self_score - scored.review) > POINTS:
         add(make("SCORE_MISMATCH", sheet, row.self_score.ref, indicator=name, self_score=f"{self_score:g}",
                  review=f"{scored.review:g}", reason=scored.note))
     if scored.review is not None and self_score is None:
@@ -208,7 +209,7 @@ def _final_grade(scheme, total: float | None, who: str, pending=(), span=None) -
         after = f"，人工复核后在 {span[0]:.2f}–{span[1]:.2f} 分之间" if span else ""
         reasons.append(f"复核未完成：{len(pending)} 项指标需人工评分（{_named(items)}），"
                        f"复核总分 {total:.2f} 分未含这些指标{after}")
-    if total > FULL_MARKS + TOLERANCE:
+    if total > FULL_MARKS + POINTS:
         reasons.append(f"总分超过满分：{who}总分 {total:.2f} 分超过满分 {FULL_MARKS:g} 分"
                        "（请核对各指标的权重和得分）")
     if reasons:
@@ -254,7 +255,7 @@ def _totals(scoring: Scoring, stated=()) -> None:
         "stated": table.total_self.value,
     }
     stated_total = table.total_self
-    if stated_total.value is not None and self_total is not None and abs(stated_total.value - self_total) > TOLERANCE:
+    if stated_total.value is not None and self_total is not None and abs(stated_total.value - self_total) > POINTS:
         scoring.findings.append(make("TOTAL_MISMATCH", table.total_sheet, stated_total.ref, stated=f"{stated_total.value:g}",
                                      expected=f"{self_total:g}"))
     self_grade, self_withheld = _final_grade(scheme, self_total, "自评")
@@ -272,7 +273,7 @@ def _totals(scoring: Scoring, stated=()) -> None:
         return
     if review_grade is not None:
         expected, total_text = [review_grade], f"{review_total:g}"
-    elif span is not None and span[1] <= FULL_MARKS + TOLERANCE:
+    elif span is not None and span[1] <= FULL_MARKS + POINTS:
         # not yet complete, but some grades are out of reach whatever the pending rows score
         expected = _attainable(scheme, span[0], span[1])
         total_text = f"{span[0]:g}–{span[1]:g}（{len(pending)} 项指标需人工评分）"

@@ -10,8 +10,8 @@ adds up (a ``分值`` column may hold the 一级 weights, the 三级 ones, or bo
 from __future__ import annotations
 
 from .findings import Finding, make
+from .tolerance import FLOAT, POINTS
 
-WEIGHT_TOLERANCE = 0.005 + 1e-9
 
 
 def r2(value: float) -> float:
@@ -34,8 +34,8 @@ def groups(rows: list, level: str) -> list[tuple[object, list]]:
             same_key = key is not None and key == last_key
             repeated = (
                 not same_key and cell.value is not None and last_cell.value is not None
-                and abs(cell.value - last_cell.value) < 1e-9 and level == "level2"
-                and sum(m.weight.value or 0 for m in members) < last_cell.value - WEIGHT_TOLERANCE
+                and abs(cell.value - last_cell.value) < FLOAT and level == "level2"
+                and sum(m.weight.value or 0 for m in members) < last_cell.value - (POINTS + FLOAT)
                 and len({getattr(m, key_of) for m in members}) == len(members)
             )
             name = getattr(row, level)
@@ -56,7 +56,7 @@ def weight_findings(rows: list, total_sheet: str, stated_total) -> list[Finding]
     level2 = groups(rows, "level2")
     for cell, members in level2:
         summed = sum(m.weight.value or 0 for m in members)
-        if cell.value is not None and abs(summed - cell.value) > WEIGHT_TOLERANCE:
+        if cell.value is not None and abs(summed - cell.value) > (POINTS + FLOAT):
             out.append(make("WEIGHT_SUM", members[0].sheet, cell.ref,
                             what=f"二级指标（{members[0].level2 or members[0].name} 等）",
                             stated=f"{cell.value:g}", expected=f"{r2(summed):g}", parts="所属三级指标权重"))
@@ -70,7 +70,7 @@ def weight_findings(rows: list, total_sheet: str, stated_total) -> list[Finding]
             summed, parts = sum(c.value for c in subgroups), "所属二级指标权重"
         else:
             summed, parts = sum(m.weight.value or 0 for m in members), "所属三级指标权重"
-        if abs(summed - cell.value) > WEIGHT_TOLERANCE:
+        if abs(summed - cell.value) > (POINTS + FLOAT):
             out.append(make("WEIGHT_SUM", members[0].sheet, cell.ref, what=f"一级指标“{members[0].level1 or ''}”",
                             stated=f"{cell.value:g}", expected=f"{r2(summed):g}", parts=parts))
     total = sum(r.weight.value or 0 for r in rows)
@@ -78,15 +78,15 @@ def weight_findings(rows: list, total_sheet: str, stated_total) -> list[Finding]
     # a row outside every 一级 block (the national form's 预算执行率 line) counts with its own weight
     level1_total = (sum(c.value for c, _ in level1 if c.value is not None)
                     + sum(r.weight.value or 0 for r in rows if id(r) not in grouped)) if grouped else 0
-    if rows and abs(total - 100) > WEIGHT_TOLERANCE:
+    if rows and abs(total - 100) > (POINTS + FLOAT):
         ref = stated_total.ref or rows[0].weight.ref
         out.append(make("WEIGHT_SUM", total_sheet if stated_total.ref else rows[0].sheet, ref, what="全部三级指标",
                         stated="100", expected=f"{r2(total):g}", parts="三级指标权重"))
-    elif level1_total and abs(level1_total - 100) > WEIGHT_TOLERANCE:
+    elif level1_total and abs(level1_total - 100) > (POINTS + FLOAT):
         first = next(r for r in rows if id(r) in grouped)
         out.append(make("WEIGHT_SUM", first.sheet, first.level1_weight.ref, what="全部一级指标", stated="100",
                         expected=f"{r2(level1_total):g}", parts="一级指标权重"))
-    if stated_total.value is not None and abs(stated_total.value - total) > WEIGHT_TOLERANCE:
+    if stated_total.value is not None and abs(stated_total.value - total) > (POINTS + FLOAT):
         out.append(make("WEIGHT_SUM", total_sheet, stated_total.ref, what="总计行", stated=f"{stated_total.value:g}",
                         expected=f"{r2(total):g}", parts="三级指标权重"))
     return out

@@ -8,7 +8,8 @@ leave a gap. Rules are read as the scoring reads them: from :func:`xlscore.rules
 from __future__ import annotations
 
 from ..rules import CountRule, ElementsRule, Rule, TiersRule
-from .model import BAND_KEYS, BAND_ZH, EPS, IndicatorSpec, Scheme, fmt
+from ..tolerance import POINTS
+from .model import BAND_KEYS, BAND_ZH, IndicatorSpec, Scheme, fmt
 
 
 def lint(scheme: Scheme) -> list[str]:
@@ -34,7 +35,7 @@ def _indicator(scheme: Scheme, spec: IndicatorSpec) -> list[str]:
         parent = next((lv for lv in scheme.level1 if lv.name == spec.level1), None)
         group = next((lv for lv in scheme.level2 if lv.name == spec.level2), None) if spec.level2 else None
         cap = group if group is not None and group.weight is not None else parent
-        if cap is not None and cap.weight is not None and spec.weight > cap.weight + EPS:
+        if cap is not None and cap.weight is not None and spec.weight > cap.weight + POINTS:
             out.append(f"{label}权重 {fmt(spec.weight)} 超过所属指标「{cap.name}」的权重 {fmt(cap.weight)}。")
     return out
 
@@ -43,7 +44,7 @@ def _top_tier(label: str, spec: IndicatorSpec, rule: Rule) -> list[str]:
     if spec.weight is None:
         return []
     top = rule.top_points(spec.weight)
-    if top is None or abs(top - spec.weight) <= EPS:
+    if top is None or abs(top - spec.weight) <= POINTS:
         return []
     if top < spec.weight:
         return [f"{label}权重 {fmt(spec.weight)} 分，评分标准最高档只给 {fmt(top)} 分，做得再好也拿不到满分：{spec.rule}"]
@@ -95,7 +96,7 @@ def _group_weights(scheme: Scheme) -> list[str]:
         if group.weight is None or any(i.weight is None for i in members):
             continue
         total = sum(i.weight for i in members)
-        if abs(total - group.weight) > EPS:
+        if abs(total - group.weight) > POINTS:
             detail = " + ".join(f"{i.name} {fmt(i.weight)}" for i in members)
             out.append(f"二级指标「{group.name}」权重 {fmt(group.weight)}，其三级指标权重之和为 {fmt(total)}（{detail}）。")
     for parent in scheme.level1:  # 二级 -> 一级
@@ -104,7 +105,7 @@ def _group_weights(scheme: Scheme) -> list[str]:
             continue
         if all(g.weight is not None for g in groups) and parent.weight is not None:
             total = sum(g.weight for g in groups)
-            if abs(total - parent.weight) > EPS:
+            if abs(total - parent.weight) > POINTS:
                 detail = " + ".join(f"{g.name} {fmt(g.weight)}" for g in groups)
                 out.append(f"一级指标「{parent.name}」权重 {fmt(parent.weight)}，其二级指标权重之和为 {fmt(total)}（{detail}）。")
         loose = [i.name for i in scheme.indicators if i.level1 == parent.name and i.level2 is None]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..textnum import norm
+from ..tolerance import FLOAT
 
 FUND_ROWS = ("execution_rate", "arrival_rate", "spend_rate")
 FUND_ROW_ZH = {"execution_rate": "预算执行率(6)", "arrival_rate": "资金到位率(7)", "spend_rate": "资金实际支出率(8)"}
@@ -34,9 +35,6 @@ DEFAULT_OVERSHOOT_RATIO = 1.3
 # linear fall-off from the weight at the target to 0 at twice the target.
 LOWER_BETTER_MISSED = ("target_over_actual", "linear_to_double")
 LOWER_BETTER_MISSED_ZH = {"target_over_actual": "目标值÷业绩值×权重", "linear_to_double": "业绩值达到目标值 2 倍时降为 0 的线性扣分"}
-
-EPS = 0.005  # weights and points are written with two decimals
-
 
 class SchemeError(ValueError):
     """A scheme file that cannot be used. ``source`` is the file (or the id asked for),
@@ -196,7 +194,7 @@ class Scheme:
     def grade(self, total: float) -> str:
         """The grade a total earns: the first band (highest first) whose ``min`` it reaches."""
         for band in self.grades:
-            if total + 1e-9 >= band.min:
+            if total + FLOAT >= band.min:
                 return band.name
         return self.grades[-1].name
 
@@ -230,6 +228,6 @@ class Scheme:
 def fmt(value: float | None) -> str:
     if value is None:
         return "空"
-    return f"{value:g}" if abs(value - round(value, 2)) < 1e-9 else f"{value:.2f}"
+    return f"{value:g}" if abs(value - round(value, 2)) < FLOAT else f"{value:.2f}"
 
 

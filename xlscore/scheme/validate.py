@@ -26,8 +26,9 @@ from jsonschema import Draft202012Validator, validators
 
 from .. import rules
 from ..textnum import norm
+from ..tolerance import POINTS
 from .model import (DEFAULT_BANDS, DEFAULT_OVERSHOOT_RATIO, DEFAULT_SPEND_RATE_WARN, DEFAULT_TARGET_TOO_LOW_RATIO,
-                    EPS, LOWER_BETTER_MISSED, Grade, IndicatorSpec, Level, Scheme, SchemeError, fmt, level_key,
+                    LOWER_BETTER_MISSED, Grade, IndicatorSpec, Level, Scheme, SchemeError, fmt, level_key,
                     name_key)
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "scheme.schema.json"
@@ -272,7 +273,7 @@ def _level1(b: _Builder) -> list[Level]:
         level1.append(Level(name, as_number(item["weight"]), None, texts(item, "aliases")))
     if level1 and len(level1) == len(b.raw["level1"]):
         total = sum(lv.weight for lv in level1)
-        if abs(total - 100) > EPS:
+        if abs(total - 100) > POINTS:
             detail = " + ".join(f"{lv.name} {fmt(lv.weight)}" for lv in level1)
             b.err(["level1"], f"一级指标权重之和应为 100，现为 {fmt(total)}（{detail}）。")
     return level1
