@@ -123,7 +123,7 @@ def test_batch_end_to_end(inbox, tmp_path):
     assert mail["source"]["email"]["subject"] == "2021年度绩效自评表（市工信局）"
     assert mail["totals"]["review_score"] == 100
     assert (out / "工信局" / "自评表_复核.xlsx").exists() and (out / "工信局" / "一处" / "自评表_复核.xlsx").exists()
-    assert (out / "邮件" / "来信" / "企业服务活动专项经费自评表_复核.xlsx").exists()
+    assert (out / "邮件" / "来信.eml" / "企业服务活动专项经费自评表_复核.xlsx").exists()  # beside any folder 来信/
     assert (out / "财政局" / "手工_xls_复核.xlsx").exists() and (out / "财政局" / "手工_ods_复核.xlsx").exists()
     assert "无法读取 7 个" in result.output and "跳过" in result.output and "用时" in result.output
     _summary_matches(out, reports)

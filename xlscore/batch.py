@@ -60,7 +60,9 @@ def process(job: Job, out_dir: Path, scheme=None) -> list[dict]:
     except WorkbookError as exc:  # content_hash refused it (a pipe or device, or over the size limit)
         datas = [_error(job, exc.code, exc.message)]
     except FileNotFoundError:
-        datas = [_error(job, "FILE_NOT_FOUND", "文件在处理过程中被移走或删除")]
+        from .files import dangling_link
+
+        datas = [_error(job, "FILE_NOT_FOUND", dangling_link(job.path) or "文件在处理过程中被移走或删除")]
     except OSError as exc:
         datas = [_error(job, "FILE_UNREADABLE", f"无法读取文件（{exc.strerror or exc}）")]
     except MemoryError:
@@ -168,20 +170,32 @@ class Runner:
         return self._spawn()
 
 
+def _key(line: str) -> tuple[str | None, str | None]:
+    """(key, sha256) of a line of reports.jsonl: its ``source.path`` (the input's Job.rel, which
+    no other input shares) and the content it was made from; (None, None) for a line cut short
+    when a run was stopped, or anything else that is not a report."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError:
+        return None, None
+    source = data.get("source") if isinstance(data, dict) else None
+    if not isinstance(source, dict) or not isinstance(source.get("path"), str):
+        return None, None
+    sha = source.get("sha256")
+    return source["path"], sha if isinstance(sha, str) else None
+
+
 def previous_reports(out_dir: Path) -> dict[str, str]:
-    """path -> sha256 of the reports already in OUT/reports.jsonl (for --resume)."""
+    """key -> sha256 of the reports already in OUT/reports.jsonl (for --resume)."""
     done: dict[str, str] = {}
     path = out_dir / REPORTS
     if not path.exists():
         return done
     with open(path, encoding="utf-8") as handle:
         for line in handle:
-            try:
-                source = json.loads(line).get("source") or {}
-            except json.JSONDecodeError:
-                continue  # a line cut short when a run was stopped
-            if source.get("path") and source.get("sha256"):
-                done[source["path"]] = source["sha256"]
+            key, sha = _key(line)
+            if key and sha:
+                done[key] = sha
     return done
 
 
@@ -206,7 +220,7 @@ def run_batch(inbox: Inbox, out_dir: Path, *, jobs: int, timeout: float = DEFAUL
                 else:
                     kept.append(job)
             todo = kept
-        _drop_stale(reports, {job.rel for job in todo})
+        _drop_stale(reports, {job.rel for job in inbox.jobs} - {job.rel for job in todo})
     elif reports.exists():
         reports.unlink()
     bar = _bar(len(todo), progress)
@@ -232,18 +246,17 @@ def run_batch(inbox: Inbox, out_dir: Path, *, jobs: int, timeout: float = DEFAUL
     return outcome
 
 
-def _drop_stale(reports: Path, redo: set[str]) -> None:
-    """Remove from reports.jsonl the lines of files about to be redone (and any cut-short line)."""
+def _drop_stale(reports: Path, kept: set[str]) -> None:
+    """Keep in reports.jsonl only the lines of the ``kept`` keys (the inputs found now that are not
+    to be redone): a file about to be redone, gone from the inputs, or under a key an earlier
+    version gave leaves no report behind to be counted twice; nor does a cut-short line."""
     if not reports.exists():
         return
     keep = []
     with open(reports, encoding="utf-8") as handle:
         for line in handle:
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if (data.get("source") or {}).get("path") not in redo:
+            key, _sha = _key(line)
+            if key in kept:
                 keep.append(line if line.endswith("\n") else line + "\n")
     write_text("".join(keep), reports)
 

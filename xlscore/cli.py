@@ -126,13 +126,18 @@ def score(paths: tuple[str, ...], out_dir: str, scheme: str | None, jobs: int | 
 
 
 def _score_files(inputs, out, scheme) -> None:
-    from .report import text_lines
-    from .review import outputs, score_file
+    from pathlib import Path
 
-    _not_overwriting([path for source in inputs for path in outputs(source, out)])
+    from .inbox import single_jobs
+    from .naming import TAILS, clean
+    from .report import text_lines
+    from .review import score_file
+
+    jobs = single_jobs(inputs)  # 自评表.xlsx from two folders: 自评表_复核.xlsx and 自评表_2_复核.xlsx
+    _not_overwriting([out / f"{job.out_rel}{tail}" for job in jobs for tail in TAILS])
     worst = 0
-    for path in inputs:
-        result = score_file(path, out, scheme=scheme)
+    for job in jobs:
+        result = score_file(job.path, out, scheme=scheme, display=clean(str(job.path)), out_prefix=Path(job.out_rel))
         for report in result.reports:
             for line in text_lines(report):
                 click.echo(line)
@@ -201,12 +206,12 @@ def _score_batch(inputs, out, scheme, jobs: int, timeout: float, resume: bool) -
     from .summary import write_summary
 
     inbox = discover(inputs, out)
-    from .review import SUFFIX
+    from .naming import TAILS
     from .summary import SUMMARY
 
     planned = [out / REPORTS, out / SUMMARY]
     for job in inbox.jobs:
-        planned += [out / f"{job.out_rel}{SUFFIX}.xlsx", out / f"{job.out_rel}{SUFFIX}.json"]
+        planned += [out / f"{job.out_rel}{tail}" for tail in TAILS]
     _not_overwriting(planned)
     outcome = run_batch(inbox, out, jobs=jobs, timeout=timeout, resume=resume, scheme=scheme,
                         progress=sys.stderr.isatty())

@@ -116,6 +116,19 @@ def read_regular(path: str | os.PathLike, limit: int) -> bytes | None:
     return None if len(data) > limit else data
 
 
+def dangling_link(path: str | os.PathLike) -> str | None:
+    """What to say of ``path`` when it is a link whose target does not exist (None otherwise)."""
+    if not os.path.islink(path) or os.path.exists(path):
+        return None
+    from .naming import clean
+
+    try:
+        target = clean(os.readlink(path))
+    except OSError:
+        return "这是一个链接，它指向的文件不存在"
+    return f"这是一个链接，它指向的文件 {target} 不存在"
+
+
 def open_workbook(path: str | os.PathLike) -> Opened:
     """Read ``path`` (once) and check it as :func:`sniff` does."""
     try:
@@ -124,7 +137,7 @@ def open_workbook(path: str | os.PathLike) -> Opened:
             size = max(os.stat(path).st_size, MAX_FILE_BYTES + 1)
             raise WorkbookError("FILE_TOO_LARGE", f"文件大小 {_mb(size)}，超过上限 {_mb(MAX_FILE_BYTES)}")
     except FileNotFoundError:
-        raise WorkbookError("FILE_NOT_FOUND", "文件不存在") from None
+        raise WorkbookError("FILE_NOT_FOUND", dangling_link(path) or "文件不存在") from None
     except IsADirectoryError:
         raise WorkbookError("FILE_NOT_WORKBOOK", "这是一个文件夹，不是工作簿") from None
     except OSError as exc:

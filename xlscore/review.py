@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import make
+from .naming import SUFFIX, TAILS, component, split_name
 from .pipeline import analyse_all
 from .report import Report, dumps
-
-SUFFIX = "_复核"
 
 
 @dataclass
@@ -23,7 +22,11 @@ class Scored:
 
 
 def outputs(source: Path, out_dir: Path) -> tuple[Path, Path]:
-    stem = source.stem
+    """The copy and report of ``source`` in ``out_dir``, under a name made safe (see naming.component).
+    A run over several files names them together (inbox.single_jobs), apart from one another."""
+    from .inbox import WORKBOOK_SUFFIXES
+
+    stem = component(split_name(Path(source).name, WORKBOOK_SUFFIXES)[0], TAILS[0])
     return out_dir / f"{stem}{SUFFIX}.xlsx", out_dir / f"{stem}{SUFFIX}.json"
 
 

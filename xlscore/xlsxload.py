@@ -22,6 +22,7 @@ put back.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from copy import copy
 
@@ -45,7 +46,11 @@ def fast_binding_applies(version: str = openpyxl.__version__) -> bool:
 
 
 def load(path, **options):
-    """``openpyxl.load_workbook(path, **options)``, with the merged cells bound as described above."""
+    """``openpyxl.load_workbook(path, **options)``, with the merged cells bound as described above.
+    A path is opened here: openpyxl refuses a name whose extension it does not see (``..xlsx``)."""
+    if isinstance(path, (str, os.PathLike)):
+        with open(path, "rb") as handle:
+            return load(handle, **options)
     if not fast_binding_applies():
         return load_workbook(path, **options)
     with _binding():
