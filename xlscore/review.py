@@ -14,7 +14,9 @@ from .report import Report, dumps
 
 
 @dataclass
-class Scored:
+class Reviewed:
+    """What scoring one file wrote: its reports, the annotated copy and the JSON report."""
+
     report: Report  # the first project's (a workbook of one project: its only one)
     workbook: Path | None  # the annotated copy, when one was written
     json: Path
@@ -31,7 +33,7 @@ def outputs(source: Path, out_dir: Path) -> tuple[Path, Path]:
 
 
 def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None, display: str | None = None,
-               out_prefix: Path | None = None, extra: dict | None = None) -> Scored:
+               out_prefix: Path | None = None, extra: dict | None = None) -> Reviewed:
     """``out_prefix`` (OUT-relative, no suffix) places the outputs, e.g. a batch's mirrored path;
     ``extra`` adds fields to the JSON report (a batch's source e-mail)."""
     from .annotate import annotate
@@ -62,7 +64,7 @@ def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None,
         datas.append(data)
     # One report, or a list of them when the workbook holds several projects.
     write_text(dumps(datas[0] if len(datas) == 1 else datas, pretty=True) + "\n", json_path)
-    return Scored(reports[0], written, json_path, reports)
+    return Reviewed(reports[0], written, json_path, reports)
 
 
 # --- whose file is already there --------------------------------------------------------------

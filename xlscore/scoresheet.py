@@ -89,7 +89,7 @@ class IndicatorRow:
     rule_ref: str | None = None
     source: str | None = None
     deviation: str | None = None
-    cells: dict[str, str] = field(default_factory=dict)  # column key -> A1 of this row's cell
+    cells: Mapping[str, str] = field(default_factory=dict)  # column key -> A1 of this row's cell (a _Cells when read)
 
 
 @dataclass
