@@ -360,8 +360,8 @@ class CliResult:
 
 def indicator_row(weight, actual, rule=None, target="", self_score=None, name="指标", deviation=None):
     """An indicator row as the scoring-table reader makes it (sheet 表, row 6), for scoring tests."""
-    from xlscore.measure import parse_measure
-    from xlscore.scoresheet import Cell, IndicatorRow
+    from xlscore.tables.measure import parse_measure
+    from xlscore.tables.scoresheet import Cell, IndicatorRow
 
     r = IndicatorRow("表", 5, name)
     r.weight = Cell(weight, "E6")
@@ -475,7 +475,7 @@ def every_report_validates(tmp_path_factory):
     fixture, the CLI or a batch's forked worker — is validated against the schema. The problems
     go to a file (a worker's too), and the test during which they were written fails (see
     :func:`pytest_runtest_call`)."""
-    from xlscore.report import Report
+    from xlscore.findings.report import Report
 
     validator = schema_validator()
     problems = tmp_path_factory.mktemp("schema") / "problems.txt"

@@ -184,7 +184,7 @@ def test_parts_openpyxl_drops_are_reported(tmp_path):
 
 
 def test_copy_failure_keeps_the_report(tmp_path, monkeypatch):
-    import xlscore.annotate as annotate
+    import xlscore.write.annotate as annotate
 
     def broken(*args, **kwargs):
         raise ValueError("无法打开")

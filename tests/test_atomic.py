@@ -1,4 +1,4 @@
-"""Outputs are replaced whole or not at all (xlscore.atomic): the copies, the JSON reports, the
+"""Outputs are replaced whole or not at all (xlscore.write.atomic): the copies, the JSON reports, the
 summary workbook, reports.jsonl on --resume and the generated templates all go through it."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from xlscore import atomic
+from xlscore.write import atomic
 
 
 def _leftovers(folder):

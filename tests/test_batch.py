@@ -14,8 +14,8 @@ import pytest
 
 from conftest import ROOT, run_cli
 from test_files import declared_oversized, empty_file, encrypted, truncated, with_doctype
-from xlscore import batch
-from xlscore.inbox import discover
+from xlscore.batch import runner as batch
+from xlscore.batch.inbox import discover
 
 SAMPLES = ROOT / "samples"
 SEED000 = SAMPLES / "000_铝工业转型升级专项资金.xlsx"
@@ -190,7 +190,7 @@ def test_jobs_two_gives_the_same_reports_as_one(inbox, tmp_path):
 
 
 def test_the_summary_lists_findings_in_file_order_whatever_order_the_workers_finished(inbox, tmp_path):
-    from xlscore import summary
+    from xlscore.batch import summary
 
     out = tmp_path / "out"
     batch.run_batch(discover([inbox], out), out, jobs=1)
@@ -223,7 +223,7 @@ def test_a_file_that_hangs_or_crashes_is_its_own_error(inbox, tmp_path, monkeypa
 
 
 def test_vanished_file_is_its_own_error(tmp_path):
-    from xlscore.inbox import Job
+    from xlscore.batch.inbox import Job
 
     job = Job(tmp_path / "gone.xlsx", "gone.xlsx", "gone", "gone.xlsx")
     [data] = batch.process(job, tmp_path / "out")
@@ -243,7 +243,7 @@ def test_formula_looking_text_stays_inert(tmp_path):
     wb.save(root / "恶意.xlsx")
     out = tmp_path / "out"
     batch.run_batch(discover([root], out), out, jobs=1)
-    from xlscore.summary import write_summary
+    from xlscore.batch.summary import write_summary
 
     write_summary(out)
     summary = openpyxl.load_workbook(out / "汇总.xlsx")["汇总"]

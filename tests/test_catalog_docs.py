@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from xlscore.catalog import CATALOG, markdown
+from xlscore.findings.catalog import CATALOG, markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 

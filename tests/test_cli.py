@@ -13,7 +13,7 @@ import pytest
 from conftest import (
     CLEAN, CLEAN_USAGE, ROOT, SAMPLE_002, SEED_002, SEED_002_USAGE, figures, run_check, run_cli,
 )
-from xlscore.catalog import CATALOG
+from xlscore.findings.catalog import CATALOG
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CODE_RE = r"[A-Z][A-Z0-9_]+"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-import xlscore.files
-from xlscore.errors import WorkbookError
+import xlscore.read.files
+from xlscore.read.errors import WorkbookError
 from conftest import SAMPLE_000, SAMPLE_002, run_check, run_cli, sha256
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -176,7 +176,7 @@ def test_unreadable_kind(tmp_path, name, build, code):
 
 
 def test_oversized_part(tmp_path, monkeypatch):
-    monkeypatch.setattr(xlscore.files, "MAX_PART_BYTES", 4 * 1024 * 1024)
+    monkeypatch.setattr(xlscore.read.files, "MAX_PART_BYTES", 4 * 1024 * 1024)
     path = oversized_part(tmp_path, 6 * 1024 * 1024)
     assert path.stat().st_size < 200 * 1024  # highly compressible: small on disk
     assert zipfile.ZipFile(path).getinfo("xl/media/image1.bin").file_size == 6 * 1024 * 1024
@@ -185,13 +185,13 @@ def test_oversized_part(tmp_path, monkeypatch):
 
 
 def test_oversized_total(tmp_path, monkeypatch):
-    monkeypatch.setattr(xlscore.files, "MAX_TOTAL_BYTES", 3 * 1024 * 1024)
+    monkeypatch.setattr(xlscore.read.files, "MAX_TOTAL_BYTES", 3 * 1024 * 1024)
     path = oversized_part(tmp_path, 4 * 1024 * 1024 - 100)
     assert_unreadable(path, "FILE_TOO_LARGE")
 
 
 def test_part_under_the_limit_is_read(tmp_path, monkeypatch):
-    monkeypatch.setattr(xlscore.files, "MAX_PART_BYTES", 4 * 1024 * 1024)
+    monkeypatch.setattr(xlscore.read.files, "MAX_PART_BYTES", 4 * 1024 * 1024)
     path = oversized_part(tmp_path, 1024 * 1024)
     report = run_check(path)
     assert report["status"] == "ok"
@@ -199,7 +199,7 @@ def test_part_under_the_limit_is_read(tmp_path, monkeypatch):
 
 
 def test_file_too_large_on_disk(tmp_path, monkeypatch):
-    monkeypatch.setattr(xlscore.files, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(xlscore.read.files, "MAX_FILE_BYTES", 1000)
     path = tmp_path / "big.xlsx"
     path.write_bytes(SAMPLE_000.read_bytes())
     assert_unreadable(path, "FILE_TOO_LARGE")
@@ -222,9 +222,9 @@ def test_directory(tmp_path):
 def test_encrypted_detected_before_parsing(tmp_path):
     # The encrypted workbook is an OLE container, not a zip: sniffing alone says so.
     path = encrypted(tmp_path)
-    assert path.read_bytes()[:8] == xlscore.files.OLE_MAGIC
+    assert path.read_bytes()[:8] == xlscore.read.files.OLE_MAGIC
     with pytest.raises(WorkbookError) as info:
-        xlscore.files.sniff(path)
+        xlscore.read.files.sniff(path)
     assert info.value.code == "FILE_ENCRYPTED"
 
 
@@ -284,7 +284,7 @@ def test_dtd_is_found_in_any_prolog_however_the_part_is_read(chunk):
             return super().read(n if n == -1 else min(n, chunk))
 
     for data, has_dtd in _PROLOGS.items():
-        assert xlscore.files._prolog_has_dtd(Trickle(data)) is has_dtd, data[:40]
+        assert xlscore.read.files._prolog_has_dtd(Trickle(data)) is has_dtd, data[:40]
 
 
 def test_a_dtd_in_a_stored_part_is_refused(tmp_path):
@@ -302,7 +302,7 @@ def test_a_dtd_in_a_stored_part_is_refused(tmp_path):
     with zipfile.ZipFile(SAMPLE_002) as zin, zipfile.ZipFile(plain, "w", zipfile.ZIP_STORED) as zout:
         for info in zin.infolist():
             zout.writestr(info.filename, zin.read(info))
-    assert xlscore.files.sniff(plain).kind == "xlsx"
+    assert xlscore.read.files.sniff(plain).kind == "xlsx"
 
 
 def test_a_part_damaged_after_its_header_is_a_corrupt_file(tmp_path):
@@ -327,14 +327,14 @@ def test_parts_read_straight_from_the_bytes_match_zipfile_and_are_crc_checked():
     data = SAMPLE_002.read_bytes()
     with zipfile.ZipFile(SAMPLE_002) as archive:
         for info in archive.infolist():
-            assert xlscore.files.read_member(data, info) == archive.read(info), info.filename
+            assert xlscore.read.files.read_member(data, info) == archive.read(info), info.filename
         info = archive.getinfo("xl/styles.xml")
     wrong = zipfile.ZipInfo(info.filename)
     for key in ("compress_type", "header_offset", "compress_size", "file_size", "flag_bits"):
         setattr(wrong, key, getattr(info, key))
     wrong.CRC = info.CRC ^ 1
     with pytest.raises(zipfile.BadZipFile):
-        xlscore.files.read_member(data, wrong)
+        xlscore.read.files.read_member(data, wrong)
 
 
 def test_a_password_protected_zip_member_is_encrypted(tmp_path):
@@ -358,7 +358,7 @@ def test_a_password_protected_zip_member_is_encrypted(tmp_path):
 def test_the_parts_read_whole_are_inflated_once(monkeypatch):
     # The sheets, styles and workbook parts are inflated while their prologs are checked for a DTD
     # and handed to the cell details, which do not inflate them again.
-    from xlscore import files
+    from xlscore.read import files
     from xlscore.pipeline import check_file
 
     inflated = []
@@ -371,7 +371,7 @@ def test_the_parts_read_whole_are_inflated_once(monkeypatch):
     assert {"xl/styles.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"} <= set(opened.parts)
     assert sum(name.startswith("xl/worksheets/") for name in opened.parts) == 4
     inflated.clear()
-    monkeypatch.setattr("xlscore.cellinfo.read_member", files.read_member)
+    monkeypatch.setattr("xlscore.read.cells.read_member", files.read_member)
     report = check_file(sample)
     assert report.status != "error" and report.totals["review_score"] == 99.26
     assert len(inflated) == len(set(inflated))  # each part once, in open_workbook
@@ -395,9 +395,9 @@ def _calamine_view(data: bytes) -> list:
 
 
 def _stored_copy(path: Path) -> bytes | None:
-    from xlscore import book, cellinfo
+    from xlscore.read import book, cells as cellinfo
 
-    opened = xlscore.files.open_workbook(path)
+    opened = xlscore.read.files.open_workbook(path)
     details = cellinfo.for_file(opened)
     return book._stored_copy(opened, details)
 
@@ -447,7 +447,7 @@ def test_a_sheet_part_under_a_non_ascii_name_is_copied_too(tmp_path):
 def test_a_sheet_part_not_inflated_leaves_calamine_the_file(tmp_path):
     # A sheet's part outside xl/worksheets/ is not inflated while the zip is checked: calamine then
     # reads the workbook's own bytes, with the same result.
-    from xlscore import book
+    from xlscore.read import book
 
     path = _moved_sheet(tmp_path, "xl/other/sheet1.xml")
     assert _stored_copy(path) is None
@@ -456,7 +456,7 @@ def test_a_sheet_part_not_inflated_leaves_calamine_the_file(tmp_path):
 
 
 def test_a_copy_calamine_cannot_read_leaves_it_the_file(monkeypatch):
-    from xlscore import book
+    from xlscore.read import book
 
     expected = [(s.name, s.rows, s.merged) for s in book.load(SAMPLE_002).sheets]
     monkeypatch.setattr(book, "stored_copy", lambda opened, parts: b"PK\x05\x06" + bytes(18))  # an empty zip

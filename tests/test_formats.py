@@ -1,6 +1,6 @@
 """.xls and .ods inputs (issue 2 §3, §8): the committed LibreOffice fixtures give the same figures
 and findings as the .xlsx they were converted from; percent-formatted fractions still read as
-percents through xlscore/cellinfo.py's .xls and .ods paths."""
+percents through xlscore/read/cells.py's .xls and .ods paths."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from conftest import (
     FIXTURES, HAND_002, SAMPLE_000, SAMPLE_002, SAMPLES, SEED_002, SEED_002_USAGE, findings_of, foundation_findings,
     run_check, run_cli,
 )
-from xlscore import book as book_mod
+from xlscore.read import book as book_mod
 
 PAIRS = [
     ("seed000.xls", SAMPLE_000, "xls"),

@@ -1,10 +1,10 @@
-"""xlscore.formula: the evaluator for formulas that carry no cached value."""
+"""xlscore.read.formula: the evaluator for formulas that carry no cached value."""
 
 from __future__ import annotations
 
 import pytest
 
-from xlscore.formula import DIV0, VALUE, FormulaError, XLError, evaluate
+from xlscore.read.formula import DIV0, VALUE, FormulaError, XLError, evaluate
 
 
 def col(letters: str) -> int:
@@ -160,7 +160,7 @@ def test_power_is_left_associative_as_in_excel():
 
 
 def test_shift_moves_relative_references_only():
-    from xlscore.formula import shift
+    from xlscore.read.formula import shift
 
     assert shift("C9-C10", 0, 1) == "D9-D10"
     assert shift("$C$9+C$10+$C11", 2, 3) == "$C$9+F$10+$C13"

@@ -7,9 +7,9 @@ one the sample gets, or that a slip the layout hides is found.
 import openpyxl
 import pytest
 
-from xlscore.measure import measure_in_text, parse_measure
+from xlscore.tables.measure import measure_in_text, parse_measure
 from xlscore.pipeline import check_file
-from xlscore.textnum import Unparsed, parse_score
+from xlscore.read.textnum import Unparsed, parse_score
 
 from conftest import SAMPLE_000, edited_copy
 

@@ -14,9 +14,9 @@ import pytest
 
 from conftest import ROOT, run_cli
 from test_batch import _eml
-from xlscore import batch
-from xlscore.inbox import discover
-from xlscore.naming import MAX_NAME_BYTES, component, fold
+from xlscore.batch import runner as batch
+from xlscore.batch.inbox import discover
+from xlscore.read.naming import MAX_NAME_BYTES, component, fold
 
 SEED000 = ROOT / "samples" / "000_铝工业转型升级专项资金.xlsx"
 SEED002 = ROOT / "samples" / "002_企业服务活动专项经费.xlsx"

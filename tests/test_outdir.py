@@ -159,7 +159,7 @@ def test_a_lock_left_by_a_process_that_is_gone_is_taken_over_and_removed(folder,
 
 
 def test_the_lock_is_held_while_the_batch_runs_and_removed_on_every_exit(folder, tmp_path, monkeypatch):
-    from xlscore import batch
+    from xlscore.batch import runner as batch
 
     out = tmp_path / "out"
     seen = {}

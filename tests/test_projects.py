@@ -148,7 +148,7 @@ def test_a_batch_gives_one_summary_row_per_project(tmp_path):
 
 
 def test_more_projects_than_the_limit_are_not_dropped_silently(tmp_path):
-    from xlscore.projects import MAX_PROJECTS
+    from xlscore.tables.projects import MAX_PROJECTS
 
     path = tmp_path / "many.xlsx"
     wb = openpyxl.Workbook()

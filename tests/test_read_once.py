@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 from openpyxl.styles import Font
 
-import xlscore.book as book_mod
+import xlscore.read.book as book_mod
 from conftest import FIXTURES, SAMPLE_000, SAMPLE_002, edited_copy, run_check, set_cells
 from xlscore.review import score_file
 
@@ -178,7 +178,7 @@ def test_binary_parts_are_not_taken_for_xml(tmp_path):
 def test_the_dtd_message_is_the_same_wherever_it_is_found(monkeypatch, tmp_path):
     from defusedxml import DefusedXmlException
 
-    from xlscore.files import dtd_refused
+    from xlscore.read.files import dtd_refused
     from xlscore.pipeline import check_file
 
     def parser_refuses(path):

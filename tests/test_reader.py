@@ -10,7 +10,7 @@ from conftest import (
     CLEAN, CLEAN_USAGE, COLS, ROWS, SEED_000, SEED_002, SEED_002_USAGE, codes, figures,
     findings_of, foundation_findings, run_check, write_scoring,
 )
-from xlscore import book as book_mod
+from xlscore.read import book as book_mod
 
 
 @pytest.fixture
@@ -564,7 +564,7 @@ def test_shared_formulas_without_cached_values_are_computed(tmp_path):
 def test_formula_cells_without_a_cached_value_are_found_by_the_byte_scan(prefix):
     # Only formula cells that no cached value follows are evaluated: none, an empty <v/> or
     # <v></v>; a cell whose <v> holds a value keeps it. Some generators prefix every element.
-    from xlscore import cellinfo
+    from xlscore.read import cells as cellinfo
 
     def c(ref, inner):
         return f'<{prefix}c r="{ref}">{inner}</{prefix}c>'
@@ -601,7 +601,7 @@ def test_formula_cells_without_a_cached_value_are_found_by_the_byte_scan(prefix)
 
 
 def test_a_merged_range_over_whole_columns_is_followed_only_near_the_data():
-    from xlscore.book import MERGE_MARGIN, Sheet
+    from xlscore.read.book import MERGE_MARGIN, Sheet
 
     sheet = Sheet("x", [["a", None], [None, "b"]], [(0, 0, 1_048_575, 0), (0, 1, 0, 16_383)])
     assert len(sheet._cover) <= 2 * (2 + MERGE_MARGIN + 1)  # covered cells followed, both ranges
@@ -611,7 +611,7 @@ def test_a_merged_range_over_whole_columns_is_followed_only_near_the_data():
 
 
 def test_sheets_of_one_layout_share_their_merged_cover_and_rows_still_clip_it():
-    from xlscore.book import MERGE_MARGIN, Sheet
+    from xlscore.read.book import MERGE_MARGIN, Sheet
 
     merged = [(0, 0, 0, 2), (1, 0, 400, 0)]
     a = Sheet("a", [["x", None, None], ["y"]], list(merged))
@@ -642,8 +642,8 @@ def test_a_merged_level_weight_is_read_once_for_its_rows(tmp_path):
 
 @pytest.mark.parametrize("number", [float("inf"), float("-inf"), float("nan")])
 def test_an_infinite_or_nan_amount_is_unparsed_not_a_crash(number):
-    from xlscore.book import Sheet
-    from xlscore.reading import read_amount, read_rate
+    from xlscore.read.book import Sheet
+    from xlscore.tables.reading import read_amount, read_rate
 
     findings = []
     assert read_amount(Sheet("s", [[number]]), 0, 0, 1.0, findings).value is None
@@ -674,7 +674,7 @@ def test_one_merged_cell_over_both_level_weights_is_reported_for_each_level(tmp_
 def test_xml_text_is_unescaped_as_xml_not_html():
     # Formula texts, number formats, sheet names and part names are XML character data: the five
     # named entities and numeric references are decoded, once (``&amp;lt;`` stays the text ``&lt;``).
-    from xlscore.cellinfo import _unescape
+    from xlscore.read.cells import _unescape
 
     assert _unescape('IF(A1=0,&quot;&quot;,1)') == 'IF(A1=0,"",1)'
     assert _unescape("&amp;lt;&amp;#65;") == "&lt;&#65;"

@@ -2,8 +2,8 @@
 
 (a) the corpus itself: enough distinct texts, from enough sources, each with its family and at
     least one actual -> score pair worked out by hand;
-(b) for every entry: ``xlscore.rules.parse`` reads the text into the expected family (an entry of
-    family ``other`` must be refused with RuleUnparsed), and ``xlscore.score.score_row`` gives
+(b) for every entry: ``xlscore.score.rules.parse`` reads the text into the expected family (an entry of
+    family ``other`` must be refused with RuleUnparsed), and ``xlscore.score.row.score_row`` gives
     each hand-worked pair its score; an entry marked ``refused`` (a text that cannot honestly be
     scored from a row) must give no review score for any of its pairs, only RULE_UNPARSED or a
     manual review whose Chinese note says why.
@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from xlscore.measure import parse_measure
-from xlscore.rules import RuleUnparsed, parse
-from xlscore.score import score_row
-from xlscore.scoresheet import Cell, IndicatorRow
+from xlscore.tables.measure import parse_measure
+from xlscore.score.rules import RuleUnparsed, parse
+from xlscore.score.row import score_row
+from xlscore.tables.scoresheet import Cell, IndicatorRow
 
 CORPUS_PATH = Path(__file__).with_name("rule_corpus.yaml")
 CORPUS = yaml.safe_load(CORPUS_PATH.read_text(encoding="utf-8"))

@@ -10,10 +10,10 @@ import dataclasses
 import pytest
 
 from conftest import ROOT, indicator_row, set_cells
-from xlscore import scheme as scheme_mod
+from xlscore.score import scheme as scheme_mod
 from xlscore.pipeline import check_file
-from xlscore.rules import LinearRule, ProportionalRule, TargetMetRule, TiersRule, parse
-from xlscore.score import score_row
+from xlscore.score.rules import LinearRule, ProportionalRule, TargetMetRule, TiersRule, parse
+from xlscore.score.row import score_row
 
 
 row = indicator_row
@@ -371,7 +371,7 @@ def test_a_count_of_what_went_right_is_no_count_of_events():
 
 def test_a_text_longer_than_any_rule_is_refused():
     """(The tier searches grow with a digit run's length: a cell of 30,000 digits took minutes.)"""
-    from xlscore.rules import RuleUnparsed
+    from xlscore.score.rules import RuleUnparsed
 
     with pytest.raises(RuleUnparsed) as caught:
         parse("1" * 30000)

@@ -2,8 +2,16 @@
 
 import pytest
 
-from xlscore.rules import CountRule, ElementsRule, LinearRule, RuleUnparsed, TargetRule, TiersRule, parse
-from xlscore.score import score_row
+from xlscore.score.rules import (
+    CountRule,
+    ElementsRule,
+    LinearRule,
+    RuleUnparsed,
+    TargetRule,
+    TiersRule,
+    parse,
+)
+from xlscore.score.row import score_row
 
 from conftest import indicator_row
 

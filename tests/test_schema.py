@@ -95,7 +95,7 @@ def test_schema_rejects_broken_national_reports(validator, break_it):
 def test_the_guard_catches_a_report_that_does_not_validate():
     # Every Report.to_dict of the session is validated (conftest.every_report_validates); a bad
     # one is written down for pytest_runtest_call to fail the test with. Taken back here.
-    from xlscore.report import Report
+    from xlscore.findings.report import Report
 
     assert conftest._take_problems() == ""
     Report(file="bad.xlsx", status="maybe").to_dict()

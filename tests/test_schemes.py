@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from xlscore import scheme as S
-from xlscore.scheme.load import _bundled_data, _load_bundled
-from xlscore.scheme.validate import keys_of
-from xlscore.textnum import norm
+from xlscore.score import scheme as S
+from xlscore.score.scheme.load import _bundled_data, _load_bundled
+from xlscore.score.scheme.validate import keys_of
+from xlscore.read.textnum import norm
 
 SEEDS = Path("/work/shared/seeds")
 DOCS = ROOT / "docs" / "schemes.md"

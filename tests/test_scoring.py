@@ -146,9 +146,9 @@ def test_shuffling_rows_within_groups_changes_nothing(tmp_path, seed):
            "", "业绩值为3得满分，每降低1扣权重分的1/3，扣完为止",
        ]))
 def test_review_always_within_weight(weight, actual, self_score, rule):
-    from xlscore.measure import parse_measure
-    from xlscore.score import score_row
-    from xlscore.scoresheet import Cell, IndicatorRow
+    from xlscore.tables.measure import parse_measure
+    from xlscore.score.row import score_row
+    from xlscore.tables.scoresheet import Cell, IndicatorRow
 
     row = IndicatorRow("表", 3, "指标")
     row.weight, row.self_score = Cell(round(weight, 2), "E4"), Cell(self_score, "H4")

@@ -76,8 +76,8 @@ def test_the_reader_refuses_a_device_opened_under_a_regular_name(tmp_path):
     link = _zero_link(tmp_path / "z.xlsx")
     code = (
         "import os, sys\n"
-        "from xlscore import files\n"
-        "from xlscore.errors import WorkbookError\n"
+        "from xlscore.read import files\n"
+        "from xlscore.read.errors import WorkbookError\n"
         "real = os.stat\n"
         f"os.stat = lambda p, *a, **k: real({str(SAMPLES / '002_企业服务活动专项经费.xlsx')!r})\n"
         "try:\n"
@@ -91,8 +91,8 @@ def test_the_reader_refuses_a_device_opened_under_a_regular_name(tmp_path):
 
 def test_a_regular_file_is_read_no_further_than_the_limit(tmp_path, monkeypatch):
     """A file that grew past the limit after it was looked at is not read whole."""
-    from xlscore import files
-    from xlscore.errors import WorkbookError
+    from xlscore.read import files
+    from xlscore.read.errors import WorkbookError
 
     path = tmp_path / "big.xlsx"
     path.write_bytes(b"PK\x03\x04" + b"\0" * 2000)
@@ -125,7 +125,7 @@ def test_discovery_skips_a_pipe_named_like_an_email(tmp_path):
     _zero_link(folder / "z.eml")
     code = (
         "from pathlib import Path\n"
-        "from xlscore.inbox import discover\n"
+        "from xlscore.batch.inbox import discover\n"
         f"inbox = discover([Path({str(folder)!r})], Path({str(tmp_path / 'out')!r}))\n"
         "print(len(inbox.jobs))\n"
         "for rel, reason in inbox.skipped: print(rel, reason)\n"

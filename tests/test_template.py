@@ -12,7 +12,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from conftest import ROOT, run_cli
-from xlscore import scheme as scheme_mod
+from xlscore.score import scheme as scheme_mod
 from xlscore.pipeline import check_file
 
 TEMPLATES = ROOT / "workbook_templates"

@@ -1,4 +1,4 @@
-"""xlscore.textnum: the numbers and units departments type into workbooks."""
+"""xlscore.read.textnum: the numbers and units departments type into workbooks."""
 
 from __future__ import annotations
 
@@ -6,8 +6,17 @@ import math
 
 import pytest
 
-from xlscore.textnum import (
-    Parsed, Unparsed, clean, declared_unit, decimals_of, fmt_amount, fmt_rate, norm, parse_number, parse_year,
+from xlscore.read.textnum import (
+    Parsed,
+    Unparsed,
+    clean,
+    declared_unit,
+    decimals_of,
+    fmt_amount,
+    fmt_rate,
+    norm,
+    parse_number,
+    parse_year,
     unit_factor,
 )
 

@@ -18,7 +18,7 @@ from openpyxl.reader import excel
 from openpyxl.styles import Border, Protection, Side
 from openpyxl.utils import get_column_letter
 
-from xlscore import xlsxload
+from xlscore.write import xlsxload
 
 from conftest import ROOT
 
@@ -146,8 +146,8 @@ def test_loads_in_two_threads_at_once_leave_the_plain_reader_in_place():
 def test_a_rebuilt_copy_merges_its_cells_as_openpyxl_does(path, monkeypatch):
     # the copy of an .xls/.ods is rebuilt from the values read (convert.to_openpyxl); its merged
     # ranges go through xlsxload.merge
-    from xlscore import book as book_mod
-    from xlscore import convert
+    from xlscore.read import book as book_mod
+    from xlscore.write import convert
 
     book = book_mod.load(path)
     assert any(sheet.merged for sheet in book.sheets)

@@ -13,8 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from xlscore import scheme  # noqa: E402
-from xlscore.atomic import write_text  # noqa: E402
+from xlscore.score import scheme  # noqa: E402
+from xlscore.write.atomic import write_text  # noqa: E402
 
 
 def main() -> int:

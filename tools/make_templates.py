@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from xlscore import scheme  # noqa: E402
+from xlscore.score import scheme  # noqa: E402
 from xlscore.template import write_template  # noqa: E402
 
 

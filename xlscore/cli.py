@@ -45,7 +45,7 @@ def main() -> None:
 @_help_option
 def check(files: tuple[str, ...], fmt: str, scheme: str | None, explain: bool) -> None:
     from .pipeline import check_reports
-    from .report import json_line
+    from .findings.report import json_line
 
     scheme = _load_scheme(scheme)
     worst = 0
@@ -69,8 +69,8 @@ def check(files: tuple[str, ...], fmt: str, scheme: str | None, explain: bool) -
                 sys.stdout.write(line.decode("utf-8"))
                 sys.stdout.flush()
         else:
-            from .layout import explain_lines
-            from .report import text_lines
+            from .tables.layout import explain_lines
+            from .findings.report import text_lines
 
             for each in reports:
                 if explain and each.status == "ok":
@@ -104,7 +104,7 @@ def score(paths: tuple[str, ...], out_dir: str, scheme: str | None, jobs: int | 
     inputs = [Path(p) for p in paths]
     batch = any(p.is_dir() or p.suffix.lower() == ".eml" for p in inputs)
     # a missing workbook is that file's FILE_NOT_FOUND report; a missing folder is a usage error
-    from .inbox import WORKBOOK_SUFFIXES
+    from .batch.inbox import WORKBOOK_SUFFIXES
 
     missing = [str(p) for p in inputs if not p.exists() and (batch or p.suffix.lower() not in WORKBOOK_SUFFIXES)]
     if missing:
@@ -113,7 +113,7 @@ def score(paths: tuple[str, ...], out_dir: str, scheme: str | None, jobs: int | 
     out = Path(out_dir)
     _apart(inputs, out)
     _writable(out)
-    from .atomic import FolderBusy, folder_lock
+    from .write.atomic import FolderBusy, folder_lock
 
     try:
         with folder_lock(out):
@@ -128,9 +128,9 @@ def score(paths: tuple[str, ...], out_dir: str, scheme: str | None, jobs: int | 
 def _score_files(inputs, out, scheme) -> None:
     from pathlib import Path
 
-    from .inbox import single_jobs
-    from .naming import TAILS, clean
-    from .report import text_lines
+    from .batch.inbox import single_jobs
+    from .read.naming import TAILS, clean
+    from .findings.report import text_lines
     from .review import score_file
 
     jobs = single_jobs(inputs)  # 自评表.xlsx from two folders: 自评表_复核.xlsx and 自评表_2_复核.xlsx
@@ -155,7 +155,7 @@ def _usage_error(message: str) -> None:
 def _apart(inputs, out) -> None:
     """Refuse an output folder that is an input folder, holds an input, or lies inside an input
     folder where the department's own workbooks are (they would be passed over, and written among)."""
-    from .inbox import WORKBOOK_SUFFIXES
+    from .batch.inbox import WORKBOOK_SUFFIXES
     from .review import SUFFIX
 
     target = out.resolve()
@@ -201,13 +201,13 @@ def _writable(out) -> None:
 
 
 def _score_batch(inputs, out, scheme, jobs: int, timeout: float, resume: bool) -> None:
-    from .batch import REPORTS, run_batch
-    from .inbox import discover
-    from .summary import write_summary
+    from .batch.runner import REPORTS, run_batch
+    from .batch.inbox import discover
+    from .batch.summary import write_summary
 
     inbox = discover(inputs, out)
-    from .naming import TAILS
-    from .summary import SUMMARY
+    from .read.naming import TAILS
+    from .batch.summary import SUMMARY
 
     planned = [out / REPORTS, out / SUMMARY]
     for job in inbox.jobs:
@@ -259,7 +259,7 @@ def _load_scheme(scheme: str | None):
     """The scheme named on the command line, loaded once; a bad one stops here with exit 2."""
     if scheme is None:
         return None
-    from .scheme import SchemeError, load
+    from .score.scheme import SchemeError, load
 
     try:
         return load(scheme)
@@ -276,7 +276,7 @@ def _expand(paths) -> list[str]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            from .inbox import discover
+            from .batch.inbox import discover
 
             found = [str(job.path) for job in discover([path], path / ".none").jobs if job.part is None]
             if not found:
@@ -291,8 +291,8 @@ def _expand(paths) -> list[str]:
 @click.option("--markdown", is_flag=True, help="以 Markdown 表格输出（即 docs/findings.md）。")
 @_help_option
 def codes(markdown: bool) -> None:
-    from .catalog import CATALOG, markdown as as_markdown
-    from .findings import SEVERITY_ZH
+    from .findings.catalog import CATALOG, markdown as as_markdown
+    from .findings.finding import SEVERITY_ZH
 
     if markdown:
         click.echo(as_markdown(), nl=False)
@@ -310,7 +310,7 @@ def codes(markdown: bool) -> None:
               help="自定义指标体系文件（.yaml），可重复给出多个；不给时处理内置体系。")
 @_help_option
 def schemes(do_lint: bool, paths: tuple[str, ...]) -> None:
-    from .scheme import SchemeError, bundled_ids, lint, load, load_file
+    from .score.scheme import SchemeError, bundled_ids, lint, load, load_file
 
     loaded = []
     failed = False

@@ -8,23 +8,23 @@ from pathlib import Path
 
 from defusedxml import DefusedXmlException
 
-from . import book as book_mod
-from .cellref import col_letter
-from . import fund as fund_mod
-from . import budget as budget_mod
-from . import header
-from . import layout
-from . import projects
-from . import usage as usage_mod
-from .catalog import CATALOG
-from .errors import WorkbookError
-from .files import dtd_refused
-from .findings import make
-from .fund import FundTable
-from .reconcile import SPEND_RATE_WARN, reconcile_fund, reconcile_usage
-from .report import Report
-from .scoring import Scoring, prepare, score_table
-from .usage import UsageTable
+from .read import book as book_mod
+from .read.cellref import col_letter
+from .tables import fund as fund_mod
+from .tables import budget as budget_mod
+from .tables import header
+from .tables import layout
+from .tables import projects
+from .tables import usage as usage_mod
+from .findings.catalog import CATALOG
+from .read.errors import WorkbookError
+from .read.files import dtd_refused
+from .findings.finding import make
+from .tables.fund import FundTable
+from .check.reconcile import SPEND_RATE_WARN, reconcile_fund, reconcile_usage
+from .findings.report import Report
+from .score.table import Scoring, prepare, score_table
+from .tables.usage import UsageTable
 
 
 @dataclass
@@ -46,7 +46,7 @@ def _failed(report: Report, code: str, message: str) -> None:
 
 def analyse_all(path: str | os.PathLike, display: str | None = None, scheme=None) -> list[Analysis]:
     """Read, reconcile and score every project of one workbook (one, unless it holds several
-    scoring tables: see :mod:`xlscore.projects`); a file that cannot be read gives one analysis
+    scoring tables: see :mod:`xlscore.tables.projects`); a file that cannot be read gives one analysis
     of status error. Never raises for a bad file."""
     name = display if display is not None else str(path)
     report = Report(file=name)

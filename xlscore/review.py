@@ -7,10 +7,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .findings import make
-from .naming import SUFFIX, TAILS, component, split_name
+from .findings.finding import make
+from .read.naming import SUFFIX, TAILS, component, split_name
 from .pipeline import analyse_all
-from .report import Report, dumps
+from .findings.report import Report, dumps
 
 
 @dataclass
@@ -26,7 +26,7 @@ class Reviewed:
 def outputs(source: Path, out_dir: Path) -> tuple[Path, Path]:
     """The copy and report of ``source`` in ``out_dir``, under a name made safe (see naming.component).
     A run over several files names them together (inbox.single_jobs), apart from one another."""
-    from .inbox import WORKBOOK_SUFFIXES
+    from .batch.inbox import WORKBOOK_SUFFIXES
 
     stem = component(split_name(Path(source).name, WORKBOOK_SUFFIXES)[0], TAILS[0])
     return out_dir / f"{stem}{SUFFIX}.xlsx", out_dir / f"{stem}{SUFFIX}.json"
@@ -36,8 +36,8 @@ def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None,
                out_prefix: Path | None = None, extra: dict | None = None) -> Reviewed:
     """``out_prefix`` (OUT-relative, no suffix) places the outputs, e.g. a batch's mirrored path;
     ``extra`` adds fields to the JSON report (a batch's source e-mail)."""
-    from .annotate import annotate
-    from .atomic import save_workbook, write_text
+    from .write.annotate import annotate
+    from .write.atomic import save_workbook, write_text
 
     source, out_dir = Path(path), Path(out_dir)
     if out_prefix is None:
@@ -138,7 +138,7 @@ def _own_summary(path: Path) -> bool:
 def _own_copy(path: Path) -> bool:
     from python_calamine import CalamineWorkbook
 
-    from .book import REVIEW_MARK, REVIEW_SHEET
+    from .read.book import REVIEW_MARK, REVIEW_SHEET
 
     with _small_zip(path):
         pass

@@ -10,9 +10,9 @@ without a password; formulas are written with their computed values.
 
 from __future__ import annotations
 
-from ..cellref import a1
-from ..labels import FUND_COLS
-from ..measure import parse_measure
+from ..read.cellref import a1
+from ..tables.labels import FUND_COLS
+from ..tables.measure import parse_measure
 from .common import FUND_SHEET, SCORE_SHEET, USAGE_SHEET, Fill, IndicatorFill, finish, guide_sheet, sheet_ref
 from .sheetmodel import SheetModel
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..cellref import a1
-from ..printsetup import lines_needed
+from ..read.cellref import a1
+from ..write.printsetup import lines_needed
 from .sheetmodel import SheetModel, evaluate_all
 
 FUND_SHEET, USAGE_SHEET, SCORE_SHEET, GUIDE_SHEET = "资金安排情况", "资金使用情况", "自评价评分附件表", "填表说明"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..cellref import a1
+from ..read.cellref import a1
 from .common import TEXT_CHECK, Fill, finish, guide_sheet
 from .sheetmodel import SheetModel
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..atomic import replacing
+from ..write.atomic import replacing
 from .sheetmodel import SheetModel, TCell
 
 INPUT_FILL = "#FFF2CC"

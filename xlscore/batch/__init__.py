@@ -1,0 +1,1 @@
+"""Reviewing a folder: discovering inputs (files and e-mails), the worker pool, the summary workbook."""

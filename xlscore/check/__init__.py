@@ -1,0 +1,1 @@
+"""Checking that the tables add up: the fund, usage and budget figures recomputed."""

@@ -1,0 +1,1 @@
+"""Writing the returned copy: annotations, the review sheet, print setup, conversions, atomic writes."""
