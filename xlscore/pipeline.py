@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from defusedxml import DefusedXmlException
@@ -20,23 +19,11 @@ from .findings.catalog import CATALOG
 from .read.errors import WorkbookError
 from .read.files import dtd_refused
 from .findings.finding import make
-from .tables.fund import FundTable
+from .check import budget as check_budget
 from .check.reconcile import SPEND_RATE_WARN, reconcile_fund, reconcile_usage
 from .findings.report import Report
-from .score.table import Scoring, prepare, score_table
-from .tables.usage import UsageTable
-
-
-@dataclass
-class Analysis:
-    """A project read and checked: the report, and what the annotator needs to write the copy."""
-
-    report: Report
-    book: book_mod.Book | None = None  # the project's view of the workbook
-    fund: FundTable | None = None
-    usage: UsageTable | None = None
-    scoring: Scoring | None = None
-    workbook: book_mod.Book | None = None  # the whole workbook (several projects share it)
+from .score.analysis import Analysis
+from .score.table import prepare, score_table
 
 
 def _failed(report: Report, code: str, message: str) -> None:
@@ -166,7 +153,7 @@ def _national(block, report: Report) -> tuple[dict | None, list]:
         return None, []
     report.source_unit = block.unit
     report.findings += block.findings
-    report.fund, report.fund_stated, found = budget_mod.reconcile(block)
+    report.fund, report.fund_stated, found = check_budget.reconcile(block)
     report.findings += found
     rate = report.fund["rate"].get("total")
     return {"execution_rate": {"total": rate}}, [budget_mod.indicator_row(block, rate)]

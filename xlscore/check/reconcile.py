@@ -23,7 +23,7 @@ from ..findings.finding import Finding, make
 from ..tables.fund import FundTable
 from ..tables.labels import AMOUNT_ROWS, COL_ZH, FISCAL_LEVELS, FUND_COLS, OTHER_SOURCES, RATE_ROWS
 from ..tables.reading import Stated, nearer, rate_allowance
-from ..read.textnum import fmt_amount, fmt_rate, norm, unit_factor
+from ..read.textnum import fmt_amount, fmt_rate, money, norm
 from ..findings.tolerance import AMOUNT, POINTS
 from ..tables.usage import UsageTable
 
@@ -53,16 +53,6 @@ class Reconciled:
     stated: dict[str, dict[str, float | None]] = field(default_factory=dict)
     half: dict[str, dict[str, float]] = field(default_factory=dict)  # rounding half-unit of stated cells
     findings: list[Finding] = field(default_factory=list)
-
-
-def money(value: float | None, unit: str) -> str:
-    """An amount in the unit the table is written in: '73,096,200 元' or '7,309.62 万元'."""
-    if value is None:
-        return "空"
-    if unit == "元":
-        return f"{fmt_amount(value)} 元"
-    scaled = value / unit_factor(unit)
-    return f"{scaled:,.2f} {unit}" if abs(scaled - round(scaled)) > 0.0005 else f"{round(scaled):,} {unit}"
 
 
 def _total(values: list[Value]) -> Value:

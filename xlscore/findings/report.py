@@ -9,9 +9,34 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .finding import SEVERITIES, SEVERITY_ZH, Finding
-from ..tables.header import Project
 
 SCHEMA_VERSION = 1
+
+
+@dataclass
+class StatedGrade:
+    """A grade the department states in its header block, and the cell it is in."""
+
+    text: str
+    sheet: str
+    cell: str
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "sheet": self.sheet, "cell": self.cell}
+
+
+@dataclass
+class Project:
+    """The project's name, department and year, from the sheets' header lines, and the grades
+    the sheets state outside the scoring table (reported with the grade, see :mod:`xlscore.score.table`)."""
+
+    name: str | None = None
+    department: str | None = None
+    year: int | None = None
+    grades: list[StatedGrade] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "department": self.department, "year": self.year}
 
 
 @dataclass

@@ -22,7 +22,7 @@ from . import cells, formula
 from .cellref import a1
 from .errors import WorkbookError
 from .files import WORKBOOK_PART, WORKBOOK_RELS_PART, FileKind, Opened, open_workbook, stored_copy
-from ..tables.labels import text_key
+from .textnum import text_key
 
 
 REVIEW_SHEET = "复核结果"  # the sheet xlscore adds to an annotated copy

@@ -219,7 +219,44 @@ def fmt_amount(value: float | None) -> str:
     return f"{value:,.2f}"
 
 
+def money(value: float | None, unit: str) -> str:
+    """An amount in the unit the table is written in: '73,096,200 元' or '7,309.62 万元'."""
+    if value is None:
+        return "空"
+    if unit == "元":
+        return f"{fmt_amount(value)} 元"
+    scaled = value / unit_factor(unit)
+    return f"{scaled:,.2f} {unit}" if abs(scaled - round(scaled)) > 0.0005 else f"{round(scaled):,} {unit}"
+
+
 def fmt_rate(value: float | None) -> str:
     if value is None:
         return "空"
     return f"{value:.2f}%"
+
+
+_PAREN_RE = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
+_NUMBERING_RE = re.compile(r"^(?:[0-9]+[.、)]|[一二三四五六七八九十]+[、.]|[(（][0-9一二三四五六七八九十]+[)）])")
+
+
+def label_key(value: object) -> str:
+    """Reduce a label cell to its words: no parentheses, no numbering, nothing after ``=``."""
+    if value.__class__ is str:
+        return text_key(value)
+    return _label_key(norm(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def text_key(text: str) -> str:
+    """:func:`label_key` of a text (one cache lookup: every locator asks for every text cell)."""
+    return _label_key(norm(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _label_key(text: str) -> str:
+    if not text:
+        return ""
+    text = _NUMBERING_RE.sub("", text)
+    text = text.split("=", 1)[0]
+    text = _PAREN_RE.sub("", text)
+    return text.strip(":：.、*※")

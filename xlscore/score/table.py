@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ..read.book import Book
 from ..findings.finding import Finding, make
-from ..tables.header import StatedGrade
+from ..findings.report import StatedGrade
 from ..tables.labels import ROW_ZH
 from .rules import RuleUnparsed, parse
 from .row import FUND_ROW_BY_NAME, Scored, r2, score_row

@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 
 from ..read.book import Book, Sheet, a1
 from ..findings.finding import Finding, make
-from .labels import label_key
+from ..read.textnum import label_key
 from .measure import Measure
-from .reading import Stated, nearer, rate_allowance, read_amount, read_rate, table_unit
+from .reading import Stated, read_amount, read_rate, table_unit
 from .scoresheet import NO_CELL, Cell, IndicatorRow
-from ..read.textnum import Unparsed, fmt_rate, norm, parse_number, unit_factor
-from ..findings.tolerance import AMOUNT, POINTS, PRINTED_RATE
+from ..read.textnum import Unparsed, norm, parse_number, unit_factor
 
 COLUMNS = {"年初预算数": "budget_initial", "全年预算数": "budget_full", "全年执行数": "executed", "分值": "weight",
            "执行率": "rate", "得分": "score"}
@@ -106,67 +105,6 @@ def _read(sheet: Sheet, block: BudgetBlock) -> None:
                                            what=("分值" if key == "weight" else "得分") + exc.reason))
                 value = None
             setattr(block, key, Cell(value, a1(r, c)))
-
-
-def _money(value: float | None, unit: str) -> str:
-    from ..check.reconcile import money
-
-    return money(value, unit)
-
-
-def reconcile(block: BudgetBlock) -> tuple[dict, dict, list[Finding]]:
-    """(recomputed fund, stated fund, findings) in the report's shape."""
-    findings: list[Finding] = []
-    fund: dict[str, dict[str, float | None]] = {}
-    stated: dict[str, dict[str, float | None]] = {}
-    for col in AMOUNTS:
-        cells = block.stated.get(col, {})
-        stated[col] = {row: (None if row not in cells or cells[row].blank else cells[row].value) for row in ROWS}
-        parts = [cells[r] for r in ("fiscal", "carryover", "other") if r in cells and not cells[r].blank]
-        computed = dict(stated[col])
-        if parts and "total" in cells:
-            summed = sum(p.value for p in parts)
-            tol = sum(p.half_unit for p in parts) + cells["total"].half_unit + AMOUNT
-            total = cells["total"]
-            if total.blank or abs(total.value - summed) > tol:
-                findings.append(make("FUND_SUM", total.sheet, total.cell, row=ROW_ZH["total"], col=COL_ZH[col],
-                                     parts="当年财政拨款+上年结转资金+其他资金", expected=_money(summed, block.unit),
-                                     stated="空" if total.blank else _money(total.value, block.unit)))
-            computed["total"] = summed if total.blank else total.value
-        fund[col] = {row: None if v is None else round(v, 2) for row, v in computed.items()}
-    rates: dict[str, float | None] = {}
-    stated["rate"] = {}
-    for row in ROWS:
-        full, done = fund.get("budget_full", {}).get(row), fund.get("executed", {}).get(row)
-        rate = None if full in (None, 0) or done is None else done / full * 100
-        rates[row] = None if rate is None else round(rate, 2)
-        cell = block.stated.get("rate", {}).get(row)
-        stated["rate"][row] = None if cell is None or cell.blank else round(cell.value, 4)
-        if cell is None or cell.blank or rate is None:
-            continue
-        cell = nearer(cell, rate)
-        stated["rate"][row] = round(cell.value, 4)
-        if abs(cell.value - rate) > rate_allowance(cell) + PRINTED_RATE + AMOUNT:
-            findings.append(make("FUND_FORMULA", cell.sheet, cell.cell, row=ROW_ZH[row], col="执行率",
-                                 expected=fmt_rate(rate), stated=fmt_rate(cell.value),
-                                 rule=f"全年执行数 ÷ 全年预算数 = {_money(done, block.unit)} ÷ {_money(full, block.unit)}"))
-    fund["rate"] = rates
-    total_rate = rates.get("total")
-    if total_rate is not None and total_rate > 100 + POINTS:
-        cell = block.stated.get("rate", {}).get("total")
-        where = (cell.sheet, cell.cell) if cell else (block.sheet, None)
-        findings.append(make("FUND_RATE_OVER_100", *where, row="年度资金总额", col="执行率", rate=fmt_rate(total_rate),
-                             why=f"全年执行数 {_money(fund['executed']['total'], block.unit)} 超出全年预算数 "
-                                 f"{_money(fund['budget_full']['total'], block.unit)}"))
-    weight = block.weight.value
-    expected = None if weight is None or total_rate is None else round(min(total_rate, 100) / 100 * weight, 2)
-    fund["score"] = {"total": expected}
-    stated["score"] = {"total": block.score.value}
-    if expected is not None and block.score.value is not None and abs(block.score.value - expected) > 0.01 + AMOUNT:
-        findings.append(make("FUND_FORMULA", block.sheet, block.score.ref, row="年度资金总额", col="得分",
-                             expected=f"{expected:g}", stated=f"{block.score.value:g}",
-                             rule=f"执行率 {fmt_rate(total_rate)} × 分值 {weight:g}，不超过分值"))
-    return fund, stated, findings
 
 
 def indicator_row(block: BudgetBlock, rate: float | None) -> IndicatorRow:

@@ -25,7 +25,7 @@ from ..read.book import Book, Sheet, a1
 from .labels import COL_ZH, FISCAL_LEVELS, FUND_ROW_PLAIN, OTHER_SOURCES, ROW_ZH
 from ..findings.finding import Finding
 from .reading import Stated, header_path, read_amount, read_rate, table_unit
-from ..read.textnum import declared_unit, norm, unit_factor
+from ..read.textnum import declared_unit, label_key, norm, unit_factor
 
 MIN_ROW_LABELS = 4
 MIN_PROVINCIAL_AMOUNTS = 2  # of 预算安排 / 资金到位 / 实际支出: a table with fewer has nothing to reconcile
@@ -224,7 +224,7 @@ def _source_rows(sheet: Sheet, label_row: int, col: int) -> tuple[dict[str, tupl
             if found:
                 break
             continue
-        if len(labels.label_key(text)) > 12:  # a sentence under the table
+        if len(label_key(text)) > 12:  # a sentence under the table
             break
         key = labels.fund_column([text])
         if key is None or key in found:
@@ -277,14 +277,14 @@ def _provincial_form(sheet: Sheet, table: FundTable, paths: dict[str, list[str]]
     names = {}
     for row in table.rows:
         r, c = (table.label_col, table.rows[row]) if table.transposed else (table.rows[row], table.label_col)
-        names[row] = labels.label_key(sheet.value(r, c)) or FUND_ROW_PLAIN[row]
+        names[row] = label_key(sheet.value(r, c)) or FUND_ROW_PLAIN[row]
     table.row_names = dict(FUND_ROW_PLAIN) | names
     table.row_words = table.row_names
     _provincial_rates(sheet, table)
 
 
 def _header_name(path: list[str]) -> str:
-    words = [labels.label_key(p) for p in path]
+    words = [label_key(p) for p in path]
     return "".join(dict.fromkeys(w for w in words if w)) or "".join(path)
 
 

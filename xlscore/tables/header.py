@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import labels
 from ..read.book import Book, Sheet, a1
+from ..findings.report import Project, StatedGrade
 from ..read.textnum import clean, norm, parse_year
 
 SCAN_ROWS = 400
@@ -40,32 +40,6 @@ _MARKS = labels.TICK_MARKS + labels.BLANK_MARKS
 _OPTION_RE = re.compile(
     rf"(?P<mark>[{_MARKS}])|(?P<word>{'|'.join(labels.GRADE_OPTION_WORDS)})"
     r"|(?P<sep>[\s、,，;；/|()（）\[\]【】.。:：]+)|(?P<other>.)")
-
-
-@dataclass
-class StatedGrade:
-    """A grade the department states in its header block, and the cell it is in."""
-
-    text: str
-    sheet: str
-    cell: str
-
-    def to_dict(self) -> dict:
-        return {"text": self.text, "sheet": self.sheet, "cell": self.cell}
-
-
-@dataclass
-class Project:
-    """The project's name, department and year, from the sheets' header lines, and the grades
-    the sheets state outside the scoring table (reported with the grade, see :mod:`scoring`)."""
-
-    name: str | None = None
-    department: str | None = None
-    year: int | None = None
-    grades: list[StatedGrade] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return {"name": self.name, "department": self.department, "year": self.year}
 
 
 def _value_right(sheet: Sheet, row: int, col: int) -> object:

@@ -8,36 +8,8 @@ punctuation.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from ..read.textnum import norm
-
-_PAREN_RE = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
-_NUMBERING_RE = re.compile(r"^(?:[0-9]+[.、)]|[一二三四五六七八九十]+[、.]|[(（][0-9一二三四五六七八九十]+[)）])")
-
-
-def label_key(value: object) -> str:
-    """Reduce a label cell to its words: no parentheses, no numbering, nothing after ``=``."""
-    if value.__class__ is str:
-        return text_key(value)
-    return _label_key(norm(value))
-
-
-@lru_cache(maxsize=1 << 16)
-def text_key(text: str) -> str:
-    """:func:`label_key` of a text (one cache lookup: every locator asks for every text cell)."""
-    return _label_key(norm(text))
-
-
-@lru_cache(maxsize=1 << 16)
-def _label_key(text: str) -> str:
-    if not text:
-        return ""
-    text = _NUMBERING_RE.sub("", text)
-    text = text.split("=", 1)[0]
-    text = _PAREN_RE.sub("", text)
-    return text.strip(":：.、*※")
-
+from ..read.textnum import label_key, norm
 
 # Fund table rows (资金安排情况). Amount rows first, then rate rows.
 FUND_ROWS: dict[str, tuple[str, ...]] = {

@@ -17,9 +17,9 @@ from typing import NamedTuple
 from ..read.book import Book, Sheet, a1
 from ..read.cellref import col_letter
 from ..findings.finding import Finding, make
-from .labels import AMOUNT_ROWS, FUND_ROWS, HEADER_FIELDS, USAGE_ANCHORS, label_key
+from .labels import AMOUNT_ROWS, FUND_ROWS, HEADER_FIELDS, USAGE_ANCHORS
 from .measure import BLANK, Measure, measure_in_text, read_measure
-from ..read.textnum import Unparsed, clean, norm, parse_number, parse_score
+from ..read.textnum import Unparsed, clean, label_key, norm, parse_number, parse_score
 from .weights import weight_findings
 
 HEADERS: dict[str, tuple[str, ...]] = {

@@ -12,7 +12,7 @@ from . import labels
 from ..read.book import Book, Sheet, a1
 from ..findings.finding import Finding
 from .reading import Stated, header_path, read_amount, table_unit
-from ..read.textnum import clean, norm, unit_factor
+from ..read.textnum import clean, label_key, norm, unit_factor
 
 STOP_WORDS = ("三级指标", "一级指标", "行次", "预算安排", "评分", "注:", "说明", "填表", "附表", "项目绩效")
 
@@ -107,7 +107,7 @@ def _read(sheet: Sheet, table: UsageTable, first: int) -> None:
             break
         values = {key: read_amount(sheet, r, c, factor, table.findings) for key, c in table.cols.items()}
         row = UsageRow(text or a1(r, table.label_col), r, values)
-        if labels.label_key(text) in labels.USAGE_TOTAL_ROW:
+        if label_key(text) in labels.USAGE_TOTAL_ROW:
             table.total = row
         else:
             table.items.append(row)

@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment
 
 from . import convert, losses, printsetup, reviewsheet, xlsxload
 from ..findings.finding import SEVERITIES, Finding, make
-from ..pipeline import Analysis
+from ..score.analysis import Analysis
 from ..tables.scoresheet import ScoreSheet
 
 REVIEW_COLUMNS = (("review_actual", "复核业绩值"), ("review_score", "复核得分"), ("review_note", "复核说明"))
