@@ -292,7 +292,7 @@ def _expand(paths) -> list[str]:
 @_help_option
 def codes(markdown: bool) -> None:
     from .findings.catalog import CATALOG, markdown as as_markdown
-    from .findings.finding import SEVERITY_ZH
+    from .findings.catalog import SEVERITY_ZH
 
     if markdown:
         click.echo(as_markdown(), nl=False)

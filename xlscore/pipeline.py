@@ -15,6 +15,7 @@ from .tables import header
 from .tables import layout
 from .tables import projects
 from .tables import usage as usage_mod
+from .tables.reading import table_blank, table_missing
 from .findings.catalog import CATALOG
 from .read.errors import WorkbookError
 from .read.files import dtd_refused
@@ -113,7 +114,7 @@ def check_book(book: book_mod.Book, report: Report, scheme=None, analysis: Analy
         scoring_fund, extra_rows = report.fund or None, []
     report.layout = _layout(book, fund, usage, block, prepared[0] if prepared else None)
     if prepared is None:
-        report.findings.append(make("TABLE_MISSING", None, None, table="自评价评分附件表"))
+        report.findings.append(table_missing("自评价评分附件表"))
     else:
         scored = analysis.scoring = score_table(*prepared, scoring_fund, extra_rows, report.project.grades)
         report.scheme = getattr(scored.scheme, "id", None)
@@ -149,7 +150,7 @@ def _layout(book, fund, usage, block, table) -> list[dict]:
 def _national(block, report: Report) -> tuple[dict | None, list]:
     """The national form's budget block: reconciled, and its 预算执行率 line as the first indicator."""
     if all(cell.blank for column in block.stated.values() for cell in column.values()):
-        report.findings.append(make("TABLE_BLANK", block.sheet, None, table="项目资金（预算执行情况）表"))
+        report.findings.append(table_blank(block.sheet, "项目资金（预算执行情况）表"))
         return None, []
     report.source_unit = block.unit
     report.findings += block.findings
@@ -163,11 +164,11 @@ def _annex(fund, usage, book, report: Report, spend_rate_warn: float) -> None:
     """The 附表 layout: the fund table (资金安排情况) and the usage table (资金使用情况)."""
     reconciled = None
     if fund is None:
-        report.findings.append(make("TABLE_MISSING", None, None, table="资金安排情况表"))
+        report.findings.append(table_missing("资金安排情况表"))
     elif fund.is_blank():
         report.source_unit = fund.unit
         report.findings += fund.findings
-        report.findings.append(make("TABLE_BLANK", fund.sheet, None, table="资金安排情况表"))
+        report.findings.append(table_blank(fund.sheet, "资金安排情况表"))
     else:
         report.source_unit = fund.unit
         report.findings += fund.findings
@@ -176,7 +177,7 @@ def _annex(fund, usage, book, report: Report, spend_rate_warn: float) -> None:
         report.findings += reconciled.findings
     if usage is None:
         if fund is None or fund.form == "municipal":  # the provincial form has no usage table
-            report.findings.append(make("TABLE_MISSING", None, None, table="资金使用情况表"))
+            report.findings.append(table_missing("资金使用情况表"))
         return
     report.findings += usage.findings
     report.usage = [

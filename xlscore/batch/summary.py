@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from ..write.atomic import replacing
-from ..findings.finding import SEVERITY_ZH
+from ..findings.catalog import SEVERITY_ZH
 
 SUMMARY = "汇总.xlsx"
 GRADE_ORDER = ("优秀", "优", "良好", "良", "中", "合格", "低", "差", "不合格")

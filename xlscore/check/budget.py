@@ -3,7 +3,8 @@ the execution rate from executed ÷ full-year budget, and the 预算执行率 li
 
 from __future__ import annotations
 
-from ..findings.finding import Finding, make
+from ..findings.finding import Finding
+from . import emit
 from ..findings.tolerance import AMOUNT, POINTS, PRINTED_RATE
 from ..read.textnum import fmt_rate, money
 from ..tables.budget import AMOUNTS, COL_ZH, ROW_ZH, ROWS, BudgetBlock
@@ -25,9 +26,9 @@ def reconcile(block: BudgetBlock) -> tuple[dict, dict, list[Finding]]:
             tol = sum(p.half_unit for p in parts) + cells["total"].half_unit + AMOUNT
             total = cells["total"]
             if total.blank or abs(total.value - summed) > tol:
-                findings.append(make("FUND_SUM", total.sheet, total.cell, row=ROW_ZH["total"], col=COL_ZH[col],
-                                     parts="当年财政拨款+上年结转资金+其他资金", expected=money(summed, block.unit),
-                                     stated="空" if total.blank else money(total.value, block.unit)))
+                findings.append(emit.fund_sum(total, ROW_ZH["total"], COL_ZH[col], "当年财政拨款+上年结转资金+其他资金",
+                                              money(summed, block.unit),
+                                              "空" if total.blank else money(total.value, block.unit)))
             computed["total"] = summed if total.blank else total.value
         fund[col] = {row: None if v is None else round(v, 2) for row, v in computed.items()}
     rates: dict[str, float | None] = {}
@@ -43,23 +44,22 @@ def reconcile(block: BudgetBlock) -> tuple[dict, dict, list[Finding]]:
         cell = nearer(cell, rate)
         stated["rate"][row] = round(cell.value, 4)
         if abs(cell.value - rate) > rate_allowance(cell) + PRINTED_RATE + AMOUNT:
-            findings.append(make("FUND_FORMULA", cell.sheet, cell.cell, row=ROW_ZH[row], col="执行率",
-                                 expected=fmt_rate(rate), stated=fmt_rate(cell.value),
-                                 rule=f"全年执行数 ÷ 全年预算数 = {money(done, block.unit)} ÷ {money(full, block.unit)}"))
+            findings.append(emit.fund_formula(
+                cell, ROW_ZH[row], "执行率", fmt_rate(rate), fmt_rate(cell.value),
+                f"全年执行数 ÷ 全年预算数 = {money(done, block.unit)} ÷ {money(full, block.unit)}"))
     fund["rate"] = rates
     total_rate = rates.get("total")
     if total_rate is not None and total_rate > 100 + POINTS:
         cell = block.stated.get("rate", {}).get("total")
         where = (cell.sheet, cell.cell) if cell else (block.sheet, None)
-        findings.append(make("FUND_RATE_OVER_100", *where, row="年度资金总额", col="执行率", rate=fmt_rate(total_rate),
-                             why=f"全年执行数 {money(fund['executed']['total'], block.unit)} 超出全年预算数 "
-                                 f"{money(fund['budget_full']['total'], block.unit)}"))
+        findings.append(emit.rate_over_100(where, "年度资金总额", "执行率", fmt_rate(total_rate),
+                                           f"全年执行数 {money(fund['executed']['total'], block.unit)} 超出全年预算数 "
+                                           f"{money(fund['budget_full']['total'], block.unit)}"))
     weight = block.weight.value
     expected = None if weight is None or total_rate is None else round(min(total_rate, 100) / 100 * weight, 2)
     fund["score"] = {"total": expected}
     stated["score"] = {"total": block.score.value}
     if expected is not None and block.score.value is not None and abs(block.score.value - expected) > 0.01 + AMOUNT:
-        findings.append(make("FUND_FORMULA", block.sheet, block.score.ref, row="年度资金总额", col="得分",
-                             expected=f"{expected:g}", stated=f"{block.score.value:g}",
-                             rule=f"执行率 {fmt_rate(total_rate)} × 分值 {weight:g}，不超过分值"))
+        findings.append(emit.fund_formula((block.sheet, block.score.ref), "年度资金总额", "得分", f"{expected:g}",
+                                          f"{block.score.value:g}", f"执行率 {fmt_rate(total_rate)} × 分值 {weight:g}，不超过分值"))
     return fund, stated, findings

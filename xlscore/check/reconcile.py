@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from ..read.book import Book
 from ..findings.finding import Finding, make
+from . import emit
 from ..tables.fund import FundTable
 from ..tables.labels import AMOUNT_ROWS, COL_ZH, FISCAL_LEVELS, FUND_COLS, OTHER_SOURCES, RATE_ROWS
 from ..tables.reading import Stated, nearer, rate_allowance
@@ -151,13 +152,17 @@ class _Fund:
         tol = summed.half + (cell.half_unit if not cell.blank else 0) + AMOUNT
         if cell.blank:
             if abs(summed.value) > tol:
-                self.findings.append(make(
-                    "FUND_SUM", cell.sheet, cell.cell, fund_row=row, row=self.row_zh[row], col=self.col_zh[col],
-                    parts="+".join(parts), expected=money(summed.value, self.unit), stated="空"))
+                self._sum_off(cell, row, col, parts, summed)
         elif abs(cell.value - summed.value) > tol:
-            self.findings.append(make(
-                "FUND_SUM", cell.sheet, cell.cell, fund_row=row, row=self.row_zh[row], col=self.col_zh[col],
-                parts="+".join(parts), expected=money(summed.value, self.unit), stated=money(cell.value, self.unit)))
+            self._sum_off(cell, row, col, parts, summed)
+
+    def _sum_off(self, cell: Stated, row: str, col: str, parts: list[str], summed: Value) -> None:
+        stated = "空" if cell.blank else money(cell.value, self.unit)
+        self.findings.append(emit.fund_sum(cell, self.row_zh[row], self.col_zh[col], "+".join(parts),
+                                           money(summed.value, self.unit), stated, fund_row=row))
+
+    def _missing(self, cell: Stated, row: str, col: str) -> None:
+        self.findings.append(emit.fund_missing(cell, self.row_zh[row], self.col_zh[col], fund_row=row))
 
     # -- derived rows ---------------------------------------------------------------------------
     def balance(self) -> None:
@@ -180,16 +185,13 @@ class _Fund:
                 continue
             if cell.blank:
                 if col == "total":
-                    self.findings.append(make("FUND_MISSING", cell.sheet, cell.cell, fund_row="balance",
-                                              row=self.row_zh["balance"], col=self.col_zh[col]))
+                    self._missing(cell, "balance", col)
                 continue
             if abs(cell.value - expected.value) > expected.half + cell.half_unit + AMOUNT:
                 rule = (f"{self.row_zh['arrived']} − {self.row_zh['spent']} = "
                         f"{money(arrived.value or 0, self.unit)} − {money(spent.value or 0, self.unit)}")
-                self.findings.append(make(
-                    "FUND_FORMULA", cell.sheet, cell.cell, fund_row="balance", row=self.row_zh["balance"],
-                    col=self.col_zh[col],
-                    expected=money(expected.value, self.unit), rule=rule, stated=money(cell.value, self.unit)))
+                self._formula_off(cell, "balance", col, money(expected.value, self.unit), rule,
+                                  money(cell.value, self.unit))
         self.canon["balance"] = canon
 
     def rates(self) -> None:
@@ -216,15 +218,12 @@ class _Fund:
         cell = self.rates_read.setdefault(row, {})[col] = nearer(cell, expected)
         if expected is None:
             if not cell.blank and abs(cell.value) > AMOUNT:
-                self.findings.append(make(
-                    "FUND_FORMULA", cell.sheet, cell.cell, fund_row=row, row=self.row_zh[row], col=self.col_zh[col],
-                    expected="空",
-                    rule=f"{self.rate_rules[row]}，分母为空或 0，不应有比率", stated=fmt_rate(cell.value)))
+                self._formula_off(cell, row, col, "空", f"{self.rate_rules[row]}，分母为空或 0，不应有比率",
+                                  fmt_rate(cell.value))
             return
         if cell.blank:
             if col == "total":
-                self.findings.append(make("FUND_MISSING", cell.sheet, cell.cell, fund_row=row, row=self.row_zh[row],
-                                          col=self.col_zh[col]))
+                self._missing(cell, row, col)
             return
         # Rounding allowance: the stated rate's own last digit (a truncated last digit too) plus
         # what rounding of the amounts can move the quotient.
@@ -232,9 +231,11 @@ class _Fund:
         carried = 100 * (num.half / abs(den.value) + abs(num.value or 0) * den.half / (den.value * den.value))
         if abs(cell.value - expected) > own + carried + AMOUNT:
             rule = f"{self.rate_rules[row]} = {money(num.value, self.unit)} ÷ {money(den.value, self.unit)}"
-            self.findings.append(make(
-                "FUND_FORMULA", cell.sheet, cell.cell, fund_row=row, row=self.row_zh[row], col=self.col_zh[col],
-                expected=fmt_rate(expected), rule=rule, stated=fmt_rate(cell.value)))
+            self._formula_off(cell, row, col, fmt_rate(expected), rule, fmt_rate(cell.value))
+
+    def _formula_off(self, cell: Stated, row: str, col: str, expected: str, rule: str, stated: str) -> None:
+        self.findings.append(emit.fund_formula(cell, self.row_zh[row], self.col_zh[col], expected, stated, rule,
+                                               fund_row=row))
 
     # -- plausibility ---------------------------------------------------------------------------
     def plausibility(self, book: Book, spend_rate_warn: float) -> None:
@@ -249,8 +250,7 @@ class _Fund:
         for row in ("budget", "arrived", "spent"):
             cell = self.stated(row, "total")
             if cell is not None and row in self.table.rows and self.canon.get(row, _EMPTY).get("total", _NONE).value is None:
-                self.findings.append(make("FUND_MISSING", cell.sheet, cell.cell, fund_row=row, row=self.row_zh[row],
-                                          col=self.col_zh["total"]))
+                self._missing(cell, row, "total")
         # Money arrived beyond what it is measured against (the budget, the project's input) needs a
         # reason; a spend rate over 100% is FUND_SPENT_OVER_ARRIVED below, and spending beyond the
         # budget is one of the two.
@@ -269,8 +269,8 @@ class _Fund:
                     where = (cell.sheet, cell.cell) if cell else (self.table.sheet, self.table.label_cell(row))
                     text = why.format(num=money(self.canon[num_row][col].value, self.unit),
                                       den=money(self.canon[den_row][col].value, self.unit))
-                    self.findings.append(make("FUND_RATE_OVER_100", *where, fund_row=row, row=self.row_zh[row],
-                                              col=self.col_zh[col], rate=fmt_rate(rate), why=text))
+                    self.findings.append(emit.rate_over_100(where, self.row_zh[row], self.col_zh[col],
+                                                            fmt_rate(rate), text, fund_row=row))
                     break
         for col in self.cols:
             arrived = self.canon.get("arrived", _EMPTY).get(col, _NONE).value

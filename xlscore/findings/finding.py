@@ -6,9 +6,6 @@ from dataclasses import dataclass, field
 
 from .catalog import CATALOG
 
-SEVERITIES = ("error", "warning", "info")
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-
 
 @dataclass(frozen=True)
 class Finding:
@@ -40,4 +37,4 @@ def make(code: str, sheet: str | None = None, cell: str | None = None, *, indica
          **fields) -> Finding:
     """Build the finding ``code`` with its catalog severity and message template filled."""
     entry = CATALOG[code]
-    return Finding(code, entry.severity, sheet, cell, entry.template.format(**fields), indicator, fields)
+    return Finding(code, entry.severity, sheet, cell, entry.message(fields), indicator, fields)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .finding import SEVERITIES, SEVERITY_ZH, Finding
+from .catalog import SEVERITIES, SEVERITY_ZH
+from .finding import Finding
 
 SCHEMA_VERSION = 1
 

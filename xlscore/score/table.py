@@ -12,6 +12,7 @@ from .rules import RuleUnparsed, parse
 from .row import FUND_ROW_BY_NAME, Scored, r2, score_row
 from ..findings.tolerance import POINTS
 from ..read.textnum import norm
+from ..tables.reading import table_blank
 from ..tables.scoresheet import IndicatorRow, ScoreSheet, read
 from ..tables.weights import weight_findings
 
@@ -83,7 +84,7 @@ def score_table(table: ScoreSheet, scheme, fund: dict | None, extra_rows: list[I
     table.rows = [*extra_rows, *(r for r in table.rows
                                  if r.weight.value is not None or r.actual.text or r.self_score.value is not None)]
     if not any(r.actual.text or r.self_score.value is not None for r in table.rows):
-        scoring.findings.append(make("TABLE_BLANK", table.sheet, None, table="自评价评分附件表"))
+        scoring.findings.append(table_blank(table.sheet, "自评价评分附件表"))
         blank = "评分表未填写：没有得分可评定等级"
         scoring.grade = {"stated": table.grade, "self": None, "review": None, "self_withheld": blank,
                          "review_withheld": blank,
@@ -109,11 +110,10 @@ def _row_findings(scoring: Scoring, row: IndicatorRow, spec, scored: Scored, sch
         add(make("RULE_UNPARSED", sheet, row.rule_ref or cells.get("rule"), indicator=name, text=scored.unparsed))
     if spec is not None and getattr(spec, "rule", None) and row.rule:
         try:
-            own = parse(row.rule)
-            if own.signature() != parse(spec.rule).signature():
-                add(make("RULE_SCHEME_CONFLICT", sheet, cells.get("rule"), indicator=name,
-                         scheme=getattr(scheme, "id", ""), scheme_rule=spec.rule))
-        except RuleUnparsed:
+            differs = parse(row.rule).signature() != parse(spec.rule).signature()
+        except RuleUnparsed:  # the sheet's own text unreadable: the scheme's rule is used, and said so
+            differs = True
+        if differs:
             add(make("RULE_SCHEME_CONFLICT", sheet, cells.get("rule"), indicator=name,
                      scheme=getattr(scheme, "id", ""), scheme_rule=spec.rule))
     if scored.fund_conflict is not None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..read.book import Book, Sheet, a1
-from ..findings.finding import Finding, make
+from ..findings.finding import Finding
 from ..read.textnum import label_key
 from .measure import Measure
-from .reading import Stated, read_amount, read_rate, table_unit
+from .reading import Stated, read_amount, read_rate, table_unit, unparsed
 from .scoresheet import NO_CELL, Cell, IndicatorRow
 from ..read.textnum import Unparsed, norm, parse_number, unit_factor
 
@@ -101,8 +101,8 @@ def _read(sheet: Sheet, block: BudgetBlock) -> None:
             try:
                 value = parse_number(sheet.value(r, c)).value
             except Unparsed as exc:
-                block.findings.append(make("VALUE_UNPARSED", sheet.name, a1(r, c), text=exc.text,
-                                           what=("分值" if key == "weight" else "得分") + exc.reason))
+                block.findings.append(unparsed(sheet.name, a1(r, c), exc.text,
+                                               ("分值" if key == "weight" else "得分") + exc.reason))
                 value = None
             setattr(block, key, Cell(value, a1(r, c)))
 

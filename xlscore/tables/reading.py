@@ -33,6 +33,21 @@ class Stated:
         return self.value is None
 
 
+def unparsed(sheet: str, ref: str, text: str, what: str) -> Finding:
+    """A cell whose text is no figure: it takes no part in the checks."""
+    return make("VALUE_UNPARSED", sheet, ref, text=text, what=what)
+
+
+def table_missing(table: str) -> Finding:
+    """A table the form has that the workbook lacks."""
+    return make("TABLE_MISSING", None, None, table=table)
+
+
+def table_blank(sheet: str, table: str) -> Finding:
+    """A table found but not filled in."""
+    return make("TABLE_BLANK", sheet, None, table=table)
+
+
 def _parse(sheet: Sheet, row: int, col: int, what: str, findings: list[Finding]) -> tuple[Parsed | None, str, object]:
     """(the number or None, the A1 of the cell, its value as read)."""
     r, c, raw = sheet.cell(row, col)
@@ -46,7 +61,7 @@ def _parse(sheet: Sheet, row: int, col: int, what: str, findings: list[Finding])
     try:  # a number (NaN and infinity refused), nothing, or a text
         return parse_number(raw), ref, raw
     except Unparsed as exc:
-        findings.append(make("VALUE_UNPARSED", sheet.name, ref, text=exc.text, what=what + exc.reason))
+        findings.append(unparsed(sheet.name, ref, exc.text, what + exc.reason))
         return None, ref, raw
 
 
@@ -57,12 +72,12 @@ def read_amount(sheet: Sheet, row: int, col: int, factor: float, findings: list[
     if parsed is None or parsed.blank:
         return Stated(None, sheet.name, ref, raw=raw)
     if parsed.percent:
-        findings.append(make("VALUE_UNPARSED", sheet.name, ref, text=str(raw), what="金额（不应带 %）"))
+        findings.append(unparsed(sheet.name, ref, str(raw), "金额（不应带 %）"))
         return Stated(None, sheet.name, ref, raw=raw)
     unit = parsed.factor or factor
     value = parsed.value * unit
     if not in_range(value):  # within range as written, beyond it in 元 ("2亿亿元")
-        findings.append(make("VALUE_UNPARSED", sheet.name, ref, text=str(raw), what="金额" + TOO_LARGE))
+        findings.append(unparsed(sheet.name, ref, str(raw), "金额" + TOO_LARGE))
         return Stated(None, sheet.name, ref, raw=raw)
     decimals = parsed.decimals if unit > 1 else max(parsed.decimals, 2)
     return Stated(value, sheet.name, ref, 0.5 * 10 ** -decimals * unit, raw=raw)
@@ -76,7 +91,7 @@ def read_rate(sheet: Sheet, row: int, col: int, findings: list[Finding]) -> Stat
     if parsed is None or parsed.blank:
         return Stated(None, sheet.name, ref, raw=raw)
     if parsed.factor is not None:
-        findings.append(make("VALUE_UNPARSED", sheet.name, ref, text=str(raw), what="比率（不应带金额单位）"))
+        findings.append(unparsed(sheet.name, ref, str(raw), "比率（不应带金额单位）"))
         return Stated(None, sheet.name, ref, raw=raw)
     value, decimals = parsed.value, parsed.decimals
     if parsed.percent or isinstance(raw, str):

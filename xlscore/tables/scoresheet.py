@@ -18,6 +18,7 @@ from ..read.book import Book, Sheet, a1
 from ..read.cellref import col_letter
 from ..findings.finding import Finding, make
 from .labels import AMOUNT_ROWS, FUND_ROWS, HEADER_FIELDS, USAGE_ANCHORS
+from .reading import unparsed
 from .measure import BLANK, Measure, measure_in_text, read_measure
 from ..read.textnum import Unparsed, clean, label_key, norm, parse_number, parse_score
 from .weights import weight_findings
@@ -240,7 +241,7 @@ def _number(sheet: Sheet, r: int, c: int | None, findings: list[Finding], what: 
     try:
         parsed = parse_score(raw)
     except Unparsed as exc:
-        findings.append(make("VALUE_UNPARSED", sheet.name, a1(ar, ac), text=exc.text, what=what + exc.reason))
+        findings.append(unparsed(sheet.name, a1(ar, ac), exc.text, what + exc.reason))
         return Cell(None, a1(ar, ac))
     return Cell(parsed.value, a1(ar, ac))  # a weight written "20%" means 20 points of 100
 

@@ -53,13 +53,17 @@ def weight_findings(rows: list, total_sheet: str, stated_total) -> list[Finding]
     """A WEIGHT_SUM finding for every level whose weights do not add up; ``stated_total`` is the
     total row's weight cell (value and ref), on ``total_sheet``."""
     out: list[Finding] = []
+
+    def off(sheet: str, ref: str | None, what: str, stated: float, expected: float, parts: str) -> None:
+        out.append(make("WEIGHT_SUM", sheet, ref, what=what, stated=f"{stated:g}", expected=f"{r2(expected):g}",
+                        parts=parts))
+
     level2 = groups(rows, "level2")
     for cell, members in level2:
         summed = sum(m.weight.value or 0 for m in members)
         if cell.value is not None and abs(summed - cell.value) > (POINTS + FLOAT):
-            out.append(make("WEIGHT_SUM", members[0].sheet, cell.ref,
-                            what=f"二级指标（{members[0].level2 or members[0].name} 等）",
-                            stated=f"{cell.value:g}", expected=f"{r2(summed):g}", parts="所属三级指标权重"))
+            off(members[0].sheet, cell.ref, f"二级指标（{members[0].level2 or members[0].name} 等）", cell.value, summed,
+                "所属三级指标权重")
     level1 = groups(rows, "level1")
     for cell, members in level1:
         if cell.value is None:
@@ -71,8 +75,7 @@ def weight_findings(rows: list, total_sheet: str, stated_total) -> list[Finding]
         else:
             summed, parts = sum(m.weight.value or 0 for m in members), "所属三级指标权重"
         if abs(summed - cell.value) > (POINTS + FLOAT):
-            out.append(make("WEIGHT_SUM", members[0].sheet, cell.ref, what=f"一级指标“{members[0].level1 or ''}”",
-                            stated=f"{cell.value:g}", expected=f"{r2(summed):g}", parts=parts))
+            off(members[0].sheet, cell.ref, f"一级指标“{members[0].level1 or ''}”", cell.value, summed, parts)
     total = sum(r.weight.value or 0 for r in rows)
     grouped = {id(m) for c, members in level1 if c.value is not None for m in members}
     # a row outside every 一级 block (the national form's 预算执行率 line) counts with its own weight
@@ -80,13 +83,10 @@ def weight_findings(rows: list, total_sheet: str, stated_total) -> list[Finding]
                     + sum(r.weight.value or 0 for r in rows if id(r) not in grouped)) if grouped else 0
     if rows and abs(total - 100) > (POINTS + FLOAT):
         ref = stated_total.ref or rows[0].weight.ref
-        out.append(make("WEIGHT_SUM", total_sheet if stated_total.ref else rows[0].sheet, ref, what="全部三级指标",
-                        stated="100", expected=f"{r2(total):g}", parts="三级指标权重"))
+        off(total_sheet if stated_total.ref else rows[0].sheet, ref, "全部三级指标", 100, total, "三级指标权重")
     elif level1_total and abs(level1_total - 100) > (POINTS + FLOAT):
         first = next(r for r in rows if id(r) in grouped)
-        out.append(make("WEIGHT_SUM", first.sheet, first.level1_weight.ref, what="全部一级指标", stated="100",
-                        expected=f"{r2(level1_total):g}", parts="一级指标权重"))
+        off(first.sheet, first.level1_weight.ref, "全部一级指标", 100, level1_total, "一级指标权重")
     if stated_total.value is not None and abs(stated_total.value - total) > (POINTS + FLOAT):
-        out.append(make("WEIGHT_SUM", total_sheet, stated_total.ref, what="总计行", stated=f"{stated_total.value:g}",
-                        expected=f"{r2(total):g}", parts="三级指标权重"))
+        off(total_sheet, stated_total.ref, "总计行", stated_total.value, total, "三级指标权重")
     return out

@@ -15,7 +15,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment
 
 from . import convert, losses, printsetup, reviewsheet, xlsxload
-from ..findings.finding import SEVERITIES, Finding, make
+from ..findings.catalog import SEVERITIES
+from ..findings.finding import Finding, make
 from ..score.analysis import Analysis
 from ..tables.scoresheet import ScoreSheet
 

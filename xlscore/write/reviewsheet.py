@@ -13,7 +13,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 
 from ..read.book import REVIEW_SHEET
 from .convert import put
-from ..findings.finding import SEVERITY_ZH
+from ..findings.catalog import SEVERITY_ZH
 from ..tables.labels import AMOUNT_ROWS, RATE_ROWS, ROW_ZH
 from ..findings.report import Report
 
