@@ -15,7 +15,6 @@ table does not have is not reconciled. Messages name rows and columns in the tab
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import NamedTuple
 
 from ..read.book import Book
@@ -27,6 +26,7 @@ from ..tables.reading import Stated, nearer, rate_allowance
 from ..read.textnum import fmt_amount, fmt_rate, money, norm
 from ..findings.tolerance import AMOUNT, POINTS
 from ..tables.usage import UsageTable
+from ..read.speed import memo
 
 INPUT_ROWS = ("budget", "input", "arrived", "spent")
 SPEND_RATE_WARN = 90.0  # below this spend rate an unexplained balance is worth a question (a scheme may set its own)
@@ -43,7 +43,6 @@ class Value(NamedTuple):
 
 
 _NONE = Value(None)  # a figure nobody stated and nothing computes
-_new_value = tuple.__new__  # _new_value(Value, (value, half)): a named tuple's own constructor is several times slower
 
 
 @dataclass
@@ -72,7 +71,7 @@ class _Fund:
         self.cells = table.stated
         # The amounts as stated, as Values (made once: every check reads them several times; the
         # rate rows are not among them, as a rate's reading may still change in _check_rate).
-        self.amounts = {row: {col: _NONE if cell.value is None else _new_value(Value, (cell.value, cell.half_unit))
+        self.amounts = {row: {col: _NONE if cell.value is None else Value(cell.value, cell.half_unit)
                               for col, cell in table.stated.get(row, _EMPTY).items()} for row in AMOUNT_ROWS}
         self.cols = [col for col in FUND_COLS if col in table.cols]  # the table's columns, in order
         if table.form == "provincial":  # a sum the table has no column for is still a figure
@@ -174,10 +173,10 @@ class _Fund:
             arrived, spent = effective_arrived[col], effective_spent[col]
             expected = None
             if arrived.value is not None or spent.value is not None:
-                expected = _new_value(Value, ((arrived.value or 0.0) - (spent.value or 0.0), arrived.half + spent.half))
+                expected = Value((arrived.value or 0.0) - (spent.value or 0.0), arrived.half + spent.half)
             ca, cs = canon_arrived.get(col, _NONE), canon_spent.get(col, _NONE)
             canon[col] = (_NONE if ca.value is None and cs.value is None
-                          else _new_value(Value, ((ca.value or 0) - (cs.value or 0), 0.0)))
+                          else Value((ca.value or 0) - (cs.value or 0), 0.0))
             cell = cells.get(col)
             if cell is None:
                 continue
@@ -202,7 +201,7 @@ class _Fund:
             cells = self.cells.get(row, _EMPTY) if row in self.table.rows else _EMPTY
             for col in self.cols:
                 ratio = _ratio(canon_num.get(col, _NONE).value, canon_den.get(col, _NONE).value)
-                canon[col] = _new_value(Value, (ratio, 0.0))
+                canon[col] = Value(ratio, 0.0)
                 cell = cells.get(col)
                 if cell is None:
                     continue
@@ -314,7 +313,7 @@ def _explained(book: Book) -> bool:
     return False
 
 
-@lru_cache(maxsize=4096)
+@memo
 def _explanation(value: str) -> bool | None:
     """For a text: None when it names no reason for a balance, True when it gives one after the
     label (four characters or more), False for a bare label (the reason may be in the next cell)."""

@@ -14,7 +14,6 @@ import io
 import os
 import weakref
 from dataclasses import InitVar, dataclass, field
-from functools import lru_cache
 from itertools import product
 from pathlib import Path
 
@@ -22,7 +21,8 @@ from . import cells, formula
 from .cellref import a1
 from .errors import WorkbookError
 from .files import WORKBOOK_PART, WORKBOOK_RELS_PART, FileKind, Opened, open_workbook, stored_copy
-from .textnum import text_key
+from .textnum import label_key
+from .speed import memo
 
 
 REVIEW_SHEET = "复核结果"  # the sheet xlscore adds to an annotated copy
@@ -41,12 +41,9 @@ class Uncomputed:
 _IN_PROGRESS = Uncomputed("", "循环引用")  # the mark of a formula being evaluated
 
 
-@lru_cache(maxsize=64)
+@memo  # the sheets of one template repeat its merged ranges exactly; the cover is only read
 def _cover_of(merged: tuple, last_row: int, last_col: int) -> dict:
-    """Covered cell -> its range's anchor, for every covered cell that is not an anchor.
-
-    Shared (read-only) by the sheets of one layout: the workbooks of a folder are mostly filled
-    from the same template, and their sheets repeat its merged ranges exactly."""
+    """Covered cell -> its range's anchor, for every covered cell that is not an anchor."""
     cover: dict = {}
     for r0, c0, r1, c1 in merged:
         if r0 > last_row or c0 > last_col:
@@ -98,17 +95,17 @@ class Sheet:
             cover = self._cover
             if cover:
                 self._strings = [(r, c, value) for r, line in enumerate(self.rows)
-                                 for c, value in enumerate(line) if value.__class__ is str and (r, c) not in cover]
+                                 for c, value in enumerate(line) if isinstance(value, str) and (r, c) not in cover]
             else:
                 self._strings = [(r, c, value) for r, line in enumerate(self.rows)
-                                 for c, value in enumerate(line) if value.__class__ is str]
+                                 for c, value in enumerate(line) if isinstance(value, str)]
         return self._strings
 
     @property
     def texts(self) -> list[tuple[int, int, str]]:
         """(row, col, label key) of :attr:`strings` — what the table locators match."""
         if self._texts is None:
-            self._texts = [(r, c, text_key(value)) for r, c, value in self.strings]
+            self._texts = [(r, c, label_key(value)) for r, c, value in self.strings]
         return self._texts
 
     @property
@@ -210,7 +207,7 @@ class Sheet:
             value = sheet.value(row, col)  # not covered: its stored value, or its formula's
             if value is None:
                 return None
-        if value.__class__ is Uncomputed:
+        if isinstance(value, Uncomputed):
             raise formula.FormulaError(f"引用的单元格 {a1(row, col)} 无法计算")
         return value
 
@@ -240,13 +237,13 @@ class Book:
         return None
 
 
-_DATES = frozenset({_dt.datetime, _dt.date, _dt.time, _dt.timedelta})
+_DATES = (_dt.date, _dt.time, _dt.timedelta)  # a datetime is a date
 
 
 def _line(values: list) -> list:
     """One row as xlscore keeps it: empty cells None, dates and times as their text. (Most cells
     are calamine's "" for empty: the text test comes first, and a number is never compared with "".)"""
-    return [(v or None) if v.__class__ is str else str(v) if v.__class__ in _DATES else v for v in values]
+    return [(v or None) if isinstance(v, str) else str(v) if isinstance(v, _DATES) else v for v in values]
 
 
 def load(path: str | os.PathLike) -> Book:

@@ -1,11 +1,11 @@
 """A1 references, column letters and 0-based column indexes, one way for every reader and writer."""
 
 from __future__ import annotations
+from .speed import memo
 
-from functools import lru_cache
 
 
-@lru_cache(maxsize=1024)
+@memo
 def col_letter(col: int) -> str:
     """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
     letters = ""
@@ -16,7 +16,6 @@ def col_letter(col: int) -> str:
     return letters
 
 
-@lru_cache(maxsize=1 << 16)
 def a1(row: int, col: int) -> str:
     """0-based (row, col) -> A1 reference."""
     return f"{col_letter(col)}{row + 1}"

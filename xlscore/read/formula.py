@@ -13,10 +13,10 @@ from __future__ import annotations
 import math
 import operator
 import re
-from functools import lru_cache
 from typing import Callable
 
 from .cellref import col_index, col_letter
+from .speed import memo
 
 Resolver = Callable[[str | None, int, int], object]
 
@@ -162,14 +162,11 @@ def _parse_ref(text: str):
 
 
 def _number(value: object) -> float:
-    cls = value.__class__
-    if cls is float:
-        return value
-    if cls is XLError:
+    if isinstance(value, XLError):
         raise _Propagate(value)
     if value is None or value == "":
         return 0.0
-    if cls is bool:
+    if isinstance(value, bool):
         return 1.0 if value else 0.0
     if isinstance(value, (int, float)):
         return float(value)
@@ -222,13 +219,12 @@ def _text(value: object) -> str:
 
 
 def _truth(value: object) -> bool:
-    cls = value.__class__
-    if cls is bool:
+    if isinstance(value, bool):
         return value
-    if cls is float:
-        return value != 0.0
-    if cls is XLError:
+    if isinstance(value, XLError):
         raise _Propagate(value)
+    if isinstance(value, (int, float)):
+        return value != 0
     if isinstance(value, str):
         if value.upper() in ("TRUE", "FALSE"):
             return value.upper() == "TRUE"
@@ -274,9 +270,9 @@ def _compile(node) -> Compiled:
 def _compile_bin(op: str, left_of: Compiled, right_of: Compiled) -> Compiled:
     def both(resolve: Resolver) -> tuple[object, object]:
         left, right = left_of(resolve), right_of(resolve)
-        if left.__class__ is XLError:
+        if isinstance(left, XLError):
             raise _Propagate(left)
-        if right.__class__ is XLError:
+        if isinstance(right, XLError):
             raise _Propagate(right)
         return left, right
 
@@ -285,7 +281,7 @@ def _compile_bin(op: str, left_of: Compiled, right_of: Compiled) -> Compiled:
 
         def compare(resolve: Resolver) -> bool:
             left, right = both(resolve)
-            if left.__class__ is float and right.__class__ is float:  # the usual SUM(E5)=0
+            if isinstance(left, float) and isinstance(right, float):  # the usual SUM(E5)=0
                 return test(left, right)
             return _compare(op, left, right)
         return compare
@@ -318,11 +314,11 @@ def _compile_concat(node) -> Compiled:
     def concat(resolve: Resolver) -> str:
         values = [first(resolve), second(resolve)]
         for value in values:
-            if value.__class__ is XLError:
+            if isinstance(value, XLError):
                 raise _Propagate(value)
         for part in rest:
             value = part(resolve)
-            if value.__class__ is XLError:
+            if isinstance(value, XLError):
                 raise _Propagate(value)
             values.append(value)
         return "".join([_text(value) for value in values])
@@ -358,12 +354,9 @@ def _compile_numbers(args) -> Callable[[Resolver], list[float]]:
         values = []
         for part in parts:
             for value in part(resolve):
-                cls = value.__class__  # XLError, a str, has no subclasses; bool is no number here
-                if cls is float:
-                    values.append(value)
-                elif cls is XLError:
+                if isinstance(value, XLError):
                     raise _Propagate(value)
-                elif cls is int or (cls is not bool and isinstance(value, (int, float))):
+                if isinstance(value, (int, float)) and not isinstance(value, bool):  # a boolean is no number here
                     values.append(float(value))
         return values
     return numbers
@@ -459,7 +452,7 @@ def _parse(text: str):
         raise FormulaError(f"公式格式有误（{exc}）") from None
 
 
-@lru_cache(maxsize=4096)
+@memo
 def _compiled(text: str) -> Compiled:
     """The formula compiled (once per text: templates repeat the same formulas in every file)."""
     return _compile(_parse(text))
@@ -479,6 +472,6 @@ def evaluate(text: str, resolve: Resolver) -> object:
         raise FormulaError("公式嵌套过深") from None
     except OverflowError:  # ROUND of an infinity, a power too large
         raise FormulaError("计算结果超出数值范围") from None
-    if result.__class__ is float and not math.isfinite(result):
+    if isinstance(result, float) and not math.isfinite(result):
         raise FormulaError("计算结果超出数值范围")
     return result

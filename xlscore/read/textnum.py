@@ -7,10 +7,11 @@ number in a ``(%)`` row. Everything here is pure: values in, values out.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from functools import lru_cache
 from typing import NamedTuple
+from .speed import memo
 
 # Characters that mean "nothing here" in Chinese financial tables.
 _BLANK_MARKS = {"", "-", "—", "–", "－", "——", "/", "\\", "无", "空", "n/a", "na", "none"}
@@ -28,7 +29,7 @@ def norm(value: object) -> str:
     return _norm_text(value if isinstance(value, str) else str(value))
 
 
-@lru_cache(maxsize=1 << 16)
+@memo
 def _norm_text(text: str) -> str:
     return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text))
 
@@ -42,7 +43,7 @@ def clean(value: object) -> str:
     return _clean_text(value if isinstance(value, str) else str(value))
 
 
-@lru_cache(maxsize=1 << 16)
+@memo
 def _clean_text(text: str) -> str:
     lines = text.replace("\u3000", " ").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return "\n".join(part for part in (_INLINE_SPACE_RE.sub(" ", line).strip() for line in lines) if part)
@@ -74,7 +75,6 @@ class Parsed(NamedTuple):
 # float holds integers to 2**53, about 9e15) -- a 20-digit amount cannot be silently rounded --
 # and no sum, rate or tolerance computed from such figures can overflow.
 MAX_MAGNITUDE = 1e15
-INF = float("inf")
 TOO_LARGE = "（超出可核算的范围：绝对值应小于 1,000万亿）"
 
 
@@ -94,14 +94,12 @@ class Unparsed(ValueError):
 
 
 _NOTHING = Parsed(None)
-_new_parsed = tuple.__new__
 
 
-@lru_cache(maxsize=1 << 14)
+@memo
 def decimals_of(number: float) -> int:
-    """Decimals needed to write ``number`` (at most 6): 107.49 -> 2, 100.0 -> 0. (Cached: a batch
-    meets the same figures in file after file.)"""
-    if number == number and number % 1 == 0:  # whole (and not NaN)
+    """Decimals needed to write ``number`` (at most 6): 107.49 -> 2, 100.0 -> 0."""
+    if not math.isfinite(number) or number.is_integer():
         return 0
     text = f"{number:.6f}".rstrip("0")
     return len(text.split(".")[1]) if "." in text else 0
@@ -109,9 +107,9 @@ def decimals_of(number: float) -> int:
 
 def _beyond(number: float) -> tuple[str, str]:
     """(text, reason) for a stored number refused as beyond any fiscal table."""
-    if number != number:
+    if math.isnan(number):
         return "非数值", ""
-    if number in (INF, -INF):
+    if math.isinf(number):
         return ("负" if number < 0 else "") + "无穷大", TOO_LARGE
     return f"{number:g}", TOO_LARGE
 
@@ -122,19 +120,17 @@ def parse_number(raw: object) -> Parsed:
     Accepts numbers, booleans are refused, text with thousands separators, unit suffixes
     (元/万元/千元/亿元), a trailing ``%``, full-width characters, accounting negatives ``(1,234)``.
     """
-    cls = raw.__class__
-    if cls is float or (cls is not bool and isinstance(raw, (int, float))):
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         number = float(raw)
-        if not -MAX_MAGNITUDE < number < MAX_MAGNITUDE:  # NaN, an infinity, or too large
+        if not in_range(number):  # NaN, an infinity, or too large
             raise Unparsed(*_beyond(number))
-        # (a tuple made directly: the named tuple's own constructor is several times slower)
-        return _new_parsed(Parsed, (number, None, False, 0 if number % 1 == 0 else decimals_of(number)))
+        return Parsed(number, None, False, decimals_of(number))
     if raw is None:
         return _NOTHING
     if not isinstance(raw, str):  # a boolean among them
         raise Unparsed(str(raw))
     parsed = _parse_text(raw)
-    if parsed.__class__ is str:  # why a figure is refused
+    if isinstance(parsed, str):  # why a figure is refused
         raise Unparsed(raw, parsed)
     if parsed is None:
         raise Unparsed(raw)
@@ -154,10 +150,10 @@ def parse_score(raw: object) -> Parsed:
     return parse_number(raw)
 
 
-@lru_cache(maxsize=1 << 16)
+@memo
 def _parse_text(raw: str) -> Parsed | str | None:
     """A number from text (None when the text is not one, the reason when it is a figure beyond
-    what a fiscal table can hold); cached, as a batch meets the same texts in file after file."""
+    what a fiscal table can hold)."""
     text = norm(raw).replace("−", "-").replace("﹣", "-")
     if text.lower() in _BLANK_MARKS:
         return Parsed(None)
@@ -188,7 +184,6 @@ _UNIT_DECL_RE = re.compile(r"单位[:：]?(人民币)?(亿元|万元|千元|元)
 _UNIT_PAREN_RE = re.compile(r"[(（](亿元|万元|千元|元)[)）]")
 
 
-@lru_cache(maxsize=1 << 14, typed=True)
 def declared_unit(text: object) -> str | None:
     """The unit a label declares: ``单位：万元`` / ``（单位：元）`` / ``合计（万元）`` -> '万元'/'元'.
     (Cached: the table readers ask about every label and header cell of every workbook.)"""
@@ -239,21 +234,10 @@ _PAREN_RE = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
 _NUMBERING_RE = re.compile(r"^(?:[0-9]+[.、)]|[一二三四五六七八九十]+[、.]|[(（][0-9一二三四五六七八九十]+[)）])")
 
 
+@memo
 def label_key(value: object) -> str:
     """Reduce a label cell to its words: no parentheses, no numbering, nothing after ``=``."""
-    if value.__class__ is str:
-        return text_key(value)
-    return _label_key(norm(value))
-
-
-@lru_cache(maxsize=1 << 16)
-def text_key(text: str) -> str:
-    """:func:`label_key` of a text (one cache lookup: every locator asks for every text cell)."""
-    return _label_key(norm(text))
-
-
-@lru_cache(maxsize=1 << 16)
-def _label_key(text: str) -> str:
+    text = norm(value)
     if not text:
         return ""
     text = _NUMBERING_RE.sub("", text)

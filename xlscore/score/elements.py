@@ -9,9 +9,9 @@ counts for at most one element unless it plainly contains several.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from ..read.textnum import norm
+from ..read.speed import memo
 
 _SPLIT_RE = re.compile(r"[;；\n]|(?:^|(?<=[。.]))\s*(?:[0-9]+[.、)）]|[（(][0-9一二三四五六七八九十]+[)）]|[①-⑳])")
 _PUNCT_RE = re.compile(r"[\s,，。.、;；:：()（）\[\]【】“”\"'‘’《》<>!！?？·\-—]+")
@@ -25,16 +25,15 @@ def split_items(text: str) -> list[str]:
     return [item for item in items if item and norm(item)]
 
 
-@lru_cache(maxsize=1 << 14)
 def _key(text: str) -> str:
     return _PUNCT_RE.sub("", norm(text))
 
 
-@lru_cache(maxsize=1 << 14)
 def _bigrams(text: str) -> frozenset[str]:
     return frozenset(text[i:i + 2] for i in range(len(text) - 1)) or frozenset((text,))
 
 
+@memo
 def similarity(element: str, item: str) -> float:
     """How well a listed item matches an element, 0–1: 1 when one contains the other (the shorter
     at least 60% of the longer), else the better of character-bigram Dice and containment."""
@@ -64,7 +63,7 @@ def match(elements: list[str | tuple[str, ...]], text: str) -> tuple[set[int], l
     return set(met), list(unmatched)
 
 
-@lru_cache(maxsize=4096)
+@memo
 def _match(wordings: tuple[tuple[str, ...], ...], text: str) -> tuple[frozenset[int], tuple[str, ...]]:
     items = split_items(text)
     pairs = sorted(

@@ -49,9 +49,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from ..read.textnum import norm
+from ..read.speed import memo
 
 
 class RuleUnparsed(ValueError):
@@ -380,17 +380,15 @@ _TARGET_MISSED_RE = re.compile(r"(?:未达到|未完成|未实现|未达成|达�
 
 def parse(text: str | None) -> Rule:
     """Read a rule text. Empty text gives a :class:`TargetRule`; unreadable text raises RuleUnparsed.
-
-    Rules are read once per distinct text (a batch meets the same template's rules in every file);
-    the Rule returned is shared and must not be changed."""
-    found = _parse_cached(text)
+    The Rule returned may be shared with other rows of the same text: it is not to be changed."""
+    found = _parse_once(text)
     if isinstance(found, RuleUnparsed):
         raise RuleUnparsed(found.text, found.why)
     return found
 
 
-@lru_cache(maxsize=4096)
-def _parse_cached(text: str | None) -> Rule | RuleUnparsed:
+@memo  # (a refusal remembered as its exception, raised anew above)
+def _parse_once(text: str | None) -> Rule | RuleUnparsed:
     try:
         return _parse(text)
     except RuleUnparsed as exc:

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import io
 import re
-from functools import lru_cache
 
 from . import labels
 from ..read.book import Book, Sheet, a1
 from ..findings.report import Project, StatedGrade
 from ..read.textnum import clean, norm, parse_year
+from ..read.speed import memo
 
 SCAN_ROWS = 400
 _SUFFIX = r"(?:项目)?(?:支出)?绩效自评(?:价)?(?:报告|表|评分表)?"
@@ -74,7 +74,7 @@ def _texts_right(sheet: Sheet, row: int, col: int) -> list[tuple[str, int, int]]
     return out
 
 
-@lru_cache(maxsize=4096)
+@memo
 def _label_alone(text: str) -> str | None:
     """The label a normalised cell text is, by itself (``项目名称``, ``自评等级：``), or None."""
     text = text.rstrip(":")
@@ -111,10 +111,9 @@ def _title_of(text: str) -> tuple[int, str] | None:
     return None
 
 
-@lru_cache(maxsize=4096)
+@memo
 def _header_text(value: str) -> tuple[str | None, tuple, tuple[int, str] | None]:
-    """(the label the cell is by itself, its ``label：value`` pairs, title reading) of a text cell:
-    one cache lookup each."""
+    """(the label the cell is by itself, its ``label：value`` pairs, title reading) of a text cell."""
     text = norm(value)
     pairs = tuple(_pairs(value)) if ":" in text else ()  # (norm makes a full-width colon ":")
     return (None if pairs else _label_alone(text)), pairs, (None if pairs else _title_of(text))

@@ -3,13 +3,14 @@ percent-formatted cell), ``800``, ``≤5%``, ``下降``, ``及时`` — the numb
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from ..read.book import Sheet, Uncomputed
 from ..read.textnum import clean, decimals_of, in_range, norm
 from ..findings.tolerance import FLOAT
+from ..read.speed import memo
 
 _OPS = (
     ("大于等于", "≥"), ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), ("达到", "≥"), (">=", "≥"), ("≥", "≥"),
@@ -70,13 +71,12 @@ def parse_measure(raw: object, percent_format: bool | None = None) -> Measure:
     return _measure_of_text(raw if isinstance(raw, str) else str(raw))
 
 
-@lru_cache(maxsize=1 << 14, typed=True)
+@memo
 def _measure_of_number(raw: int | float, percent_format: bool | None) -> Measure:
-    """A target or actual stored as a number, shown as its cell's format would show it (cached,
-    by type too: the measures are immutable, and a batch repeats its figures)."""
+    """A target or actual stored as a number, shown as its cell's format would show it."""
     value = float(raw)
     if not in_range(value):  # NaN, an infinity, or beyond any fiscal table: read as words
-        return Measure(clean(raw) if value == value and abs(value) != float("inf") else "无法识别的数值")
+        return Measure(clean(raw) if math.isfinite(value) else "无法识别的数值")
     if abs(value) < TINY:  # a formula's rounding residue (1e-17): the cell shows 0
         raw = value = 0.0
     if percent_format:
@@ -85,9 +85,9 @@ def _measure_of_number(raw: int | float, percent_format: bool | None) -> Measure
     return Measure(clean(raw), value)
 
 
-@lru_cache(maxsize=1 << 14)
+@memo
 def _measure_of_text(raw: str) -> Measure:
-    """A target or actual written as text (cached: templates repeat their targets). A figure
+    """A target or actual written as text. A figure
     beyond what a fiscal table can hold (``textnum.MAX_MAGNITUDE``) leaves the text as words; one
     nearer zero than ``TINY`` is zero."""
     measure = _measure_of_figure_text(raw)

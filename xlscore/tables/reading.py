@@ -52,11 +52,10 @@ def _parse(sheet: Sheet, row: int, col: int, what: str, findings: list[Finding])
     """(the number or None, the A1 of the cell, its value as read)."""
     r, c, raw = sheet.cell(row, col)
     ref = a1(r, c)
-    cls = raw.__class__
-    if cls is Uncomputed:
+    if isinstance(raw, Uncomputed):
         findings.append(make("FORMULA_UNCOMPUTED", sheet.name, ref, formula=raw.formula, reason=raw.reason))
         return None, ref, raw
-    if cls is XLError or (cls is str and raw.strip() == "#DIV/0!"):
+    if isinstance(raw, XLError) or (isinstance(raw, str) and raw.strip() == "#DIV/0!"):
         return Parsed(None), ref, raw  # a rate whose denominator is 0: shows no rate
     try:  # a number (NaN and infinity refused), nothing, or a text
         return parse_number(raw), ref, raw

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import NamedTuple
 
 from ..read.book import Book, Sheet, a1
@@ -22,6 +21,7 @@ from .reading import unparsed
 from .measure import BLANK, Measure, measure_in_text, read_measure
 from ..read.textnum import Unparsed, clean, label_key, norm, parse_number, parse_score
 from .weights import weight_findings
+from ..read.speed import memo
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "review_actual": ("复核业绩值", "复核实际完成值"),
@@ -165,7 +165,7 @@ for _word, _name in _LOOKUP.items():
         _LONG_WORDS.setdefault(_word[:4], []).append((_word, _name))
 
 
-@lru_cache(maxsize=4096)
+@memo
 def _header_of(key: str) -> str | None:
     if key in _LOOKUP:
         return _LOOKUP[key]
@@ -180,7 +180,7 @@ def _row_keys(sheet: Sheet, r: int) -> dict[int, str]:
     keys = {}
     for c in range(sheet.ncols):
         value = sheet.value(r, c)
-        if value.__class__ is str:
+        if isinstance(value, str):
             key = _header_key(value)
             if key is not None:
                 keys[c] = key
@@ -217,12 +217,12 @@ def _continues_header(sheet: Sheet, r: int, keys: dict[int, str]) -> bool:
         if _header_key(sheet.value(r, name_col)) is None and sheet.value(r, name_col) is not None:
             return False
     line = sheet.rows[r]
-    return any(value.__class__ is str and not sheet.is_merged_child(r, c) and _header_key(value) is not None
+    return any(isinstance(value, str) and not sheet.is_merged_child(r, c) and _header_key(value) is not None
                for c, value in enumerate(line))
 
 
 def _has_numbers(sheet: Sheet, r: int) -> bool:
-    return r < sheet.nrows and any(value.__class__ is float for value in sheet.rows[r])
+    return r < sheet.nrows and any(isinstance(value, float) for value in sheet.rows[r])
 
 
 def _column_keys(sheet: Sheet, rows_of_header: list[int]) -> dict[int, str]:
@@ -347,7 +347,7 @@ def _holds_project_tables(sheet: Sheet) -> bool:
 def _starts_block(sheet: Sheet, r: int) -> bool:
     """Whether row ``r`` begins a project's block (a fund table's 项目 | 行次 | 合计 header or its
     预算安排 row, a usage table's 项目支出内容, a 项目名称 field) rather than a row of the table."""
-    texts = {label_key(value) for value in sheet.rows[r] if value.__class__ is str}
+    texts = {label_key(value) for value in sheet.rows[r] if isinstance(value, str)}
     return bool(texts & _BLOCK_WORDS) or any(text.startswith(tuple(HEADER_FIELDS["name"])) for text in texts
                                               if ":" in text or "：" in text)
 
@@ -598,7 +598,7 @@ class _Readings:
                 part.cols["weight"] = self._map(area.weight, part)
 
 
-@lru_cache(maxsize=4096)
+@memo
 def _row_kind(words: tuple[str, ...]) -> str | None:
     """'total' for a 总计 row, 'grade' for a 评价等级 row, by the words left of the names."""
     if any(w in TOTAL_WORDS or w.startswith("自评综合得分") for w in words):
@@ -637,7 +637,7 @@ def _numeric_share(sheet: Sheet, c: int, first: int) -> float:
         return 0.0
     numeric = 0
     for v in values:
-        if v.__class__ is float:
+        if isinstance(v, float):
             numeric += 1
             continue
         try:
@@ -647,7 +647,7 @@ def _numeric_share(sheet: Sheet, c: int, first: int) -> float:
     return numeric / len(values)
 
 
-@lru_cache(maxsize=4096)
+@memo
 def _split_name_weight(text: str | None) -> tuple[str | None, float | None]:
     if not text:
         return None, None

@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import math
 import unicodedata
-from functools import lru_cache
 
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
@@ -22,13 +21,11 @@ MAX_ROW_POINTS = 409.0
 MAX_HEADER = 255
 
 
-@lru_cache(maxsize=8192)
 def text_width(text: str) -> float:
     """Width of text in column-width units: a CJK character is two, others about one."""
     return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
 
 
-@lru_cache(maxsize=8192)
 def lines_needed(text: str, width: float) -> int:
     usable = max(width - 1.0, 1.0)
     return sum(max(1, math.ceil(text_width(part) / usable)) for part in str(text).split("\n"))

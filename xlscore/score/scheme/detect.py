@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Iterable
 
 from .load import available
 from .model import Scheme, name_key
+from ...read.speed import memo
 
 
 
@@ -30,7 +30,7 @@ def detect(level1_names: list[str], indicator_names: list[str],
     return _detect(level1_names, indicator_names, list(schemes))
 
 
-@lru_cache(maxsize=1024)
+@memo  # the bundled schemes do not change while the process runs
 def _detect_bundled(level1_names: tuple[str, ...], indicator_names: tuple[str, ...]) -> Scheme | None:
     return _detect(list(level1_names), list(indicator_names), available())
 

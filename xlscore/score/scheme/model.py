@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ...read.textnum import norm
 from ...findings.tolerance import FLOAT
+from ...read.speed import memo
 
 FUND_ROWS = ("execution_rate", "arrival_rate", "spend_rate")
 FUND_ROW_ZH = {"execution_rate": "预算执行率(6)", "arrival_rate": "资金到位率(7)", "spend_rate": "资金实际支出率(8)"}
@@ -54,11 +54,10 @@ _LEADING_NUMBER_RE = re.compile(r"^(?:\d+(?:\.\d+)*[.、.)]|\(\d+\)|[一二三�
 _TRAILING_WEIGHT_RE = re.compile(r"\((?:权重)?[:：]?\d+(?:\.\d+)?分?\)$")
 
 
-@lru_cache(maxsize=1 << 14, typed=True)
+@memo
 def name_key(text: object) -> str:
     """How names are compared: NFKC (full-width brackets and digits to half-width), no whitespace or
-    line breaks, a leading row number (``1.``、``(1)``、``一、``) dropped. (Cached: every indicator
-    row of every workbook is looked up by its name.)"""
+    line breaks, a leading row number (``1.``、``(1)``、``一、``) dropped."""
     key = norm(text)
     return _LEADING_NUMBER_RE.sub("", key, count=1) or key
 
