@@ -145,16 +145,23 @@ def test_shuffling_rows_within_groups_changes_nothing(tmp_path, seed):
            "按时完成项目(年度)计划任务的90%以上，4分；按时完成任务占计划任务的60~90%(不含90%)，2-3分；按时完成任务不足计划任务的60%，0-1分",
            "", "业绩值为3得满分，每降低1扣权重分的1/3，扣完为止",
        ]))
-def test_review_always_within_weight(weight, actual, self_score, rule):
+def test_review_always_scored_within_weight_and_never_lower_for_a_better_actual(weight, actual, self_score, rule):
+    # every one of these rules is readable: each row is scored, between 0 and its weight, and a
+    # higher actual never scores lower
     from xlscore.tables.measure import parse_measure
     from xlscore.score.row import score_row
     from xlscore.tables.scoresheet import Cell, IndicatorRow
 
-    row = IndicatorRow("表", 3, "指标")
-    row.weight, row.self_score = Cell(round(weight, 2), "E4"), Cell(self_score, "H4")
-    row.actual, row.target, row.rule = parse_measure(f"{actual:.2f}%"), parse_measure("90%"), rule
-    scored = score_row(row, None, None, None)
-    assert scored.review is None or 0 <= scored.review <= round(weight, 2) + 1e-9
+    def review(value: float) -> float | None:
+        row = IndicatorRow("表", 3, "指标")
+        row.weight, row.self_score = Cell(round(weight, 2), "E4"), Cell(self_score, "H4")
+        row.actual, row.target, row.rule = parse_measure(f"{value:.2f}%"), parse_measure("90%"), rule
+        return score_row(row, None, None, None).review
+
+    scored, better = review(actual), review(actual + 10)
+    assert scored is not None and better is not None
+    assert 0 <= scored <= round(weight, 2) + 1e-9
+    assert better >= scored - 1e-9
 
 
 def test_clean_workbook_has_no_findings(tmp_path):

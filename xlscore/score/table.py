@@ -15,6 +15,7 @@ from ..read.textnum import norm
 from ..tables.reading import table_blank
 from ..tables.scoresheet import IndicatorRow, ScoreSheet, read
 from ..tables.weights import weight_findings
+from . import scheme as scheme_mod
 
 
 @dataclass
@@ -52,10 +53,6 @@ class Scoring:
 
 
 def _scheme_for(table: ScoreSheet, scheme_id: str | None):
-    try:
-        from . import scheme as scheme_mod
-    except ImportError:  # pragma: no cover - during bootstrap only
-        return None
     if isinstance(scheme_id, scheme_mod.Scheme):
         return scheme_id
     if scheme_id:
