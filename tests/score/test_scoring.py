@@ -1,7 +1,6 @@
 """Seeds 000 and 002 scored row by row; weights, totals and grades; properties of the review."""
 
 import random
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -10,7 +9,7 @@ from xlscore.pipeline import check_file
 
 from conftest import edited_copy
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402
 SEED000 = ROOT / "samples" / "原表版式_000_铝工业转型升级专项资金.xlsx"
 SEED002 = ROOT / "samples" / "原表版式_002_企业服务活动专项经费.xlsx"
 HAND002 = ROOT / "samples" / "手工录入_企业服务活动专项经费.xlsx"

@@ -1,4 +1,4 @@
-"""The corpus of real rule texts (tests/rule_corpus.yaml), read by the rule engine.
+"""The corpus of real rule texts (tests/score/rule_corpus.yaml), read by the rule engine.
 
 (a) the corpus itself: enough distinct texts, from enough sources, each with its family and at
     least one actual -> score pair worked out by hand;

@@ -21,8 +21,8 @@ SCORING_CODES = {
     "SCHEME_UNKNOWN", "WEIGHT_SUM", "WEIGHT_MISSING", "SCORE_OVER_WEIGHT", "SCORE_MISMATCH", "SCORE_MISSING",
     "TOTAL_MISMATCH", "GRADE_MISMATCH", "RULE_UNPARSED", "RULE_SCHEME_CONFLICT", "MANUAL_REVIEW",
     "INDICATOR_FUND_MISMATCH", "ACTUAL_MISSING", "SOURCE_MISSING", "TARGET_TOO_LOW",
-    "DEVIATION_MISSING", "TABLE_BLANK",  # national form, blank forms: tests/test_template.py
-    "COPY_DROPS", "COPY_FAILED",  # the annotated copy's codes: tests/test_annotate.py
+    "DEVIATION_MISSING", "TABLE_BLANK",  # national form, blank forms: tests/template/test_template.py
+    "COPY_DROPS", "COPY_FAILED",  # the annotated copy's codes: tests/write/test_annotate.py
     "LAYOUT_AMBIGUOUS",  # columns in doubt: tests/test_layout_roles.py
     "PROJECTS_PAIRED", "PROJECTS_LIMIT",  # several projects in one workbook: tests/test_projects.py
     "OVERSHOOT_UNEXPLAINED",  # over-achievement without a reason: tests/test_rule_families.py

@@ -6,14 +6,13 @@ import hashlib
 import json
 import shutil
 import time
-from email.message import EmailMessage
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from conftest import ROOT, run_cli
-from test_files import declared_oversized, empty_file, encrypted, truncated, with_doctype
+from builders import declared_oversized, eml, empty_file, encrypted, truncated, with_doctype
 from xlscore.batch import runner as batch
 from xlscore.batch.inbox import discover
 
@@ -22,19 +21,6 @@ SEED000 = SAMPLES / "000_铝工业转型升级专项资金.xlsx"
 SEED002 = SAMPLES / "002_企业服务活动专项经费.xlsx"
 LAID000 = SAMPLES / "原表版式_000_铝工业转型升级专项资金.xlsx"
 FIXTURES = ROOT / "tests" / "fixtures"
-
-
-def _eml(path: Path, attachments: list[tuple[str, bytes]], subject="2021年度绩效自评表（市工信局）") -> Path:
-    message = EmailMessage()
-    message["From"] = "张三 <zhangsan@example.org>"
-    message["To"] = "czj@example.org"
-    message["Subject"] = subject  # non-ASCII: written RFC 2047-encoded
-    message["Date"] = "Mon, 10 Jan 2022 09:30:00 +0800"
-    message.set_content("附件为自评表，请审核。")
-    for name, data in attachments:  # non-ASCII names: written RFC 2231-encoded
-        message.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
-    path.write_bytes(bytes(message))
-    return path
 
 
 @pytest.fixture()
@@ -60,8 +46,8 @@ def inbox(tmp_path):
     (root / "财政局" / "~$自评表.xlsx").write_bytes(b"lock")
     (root / "财政局" / ".隐藏.xlsx").write_bytes(b"hidden")
     (root / "财政局" / "说明.pdf").write_bytes(b"%PDF-1.4")
-    _eml(root / "邮件" / "来信.eml", [("企业服务活动专项经费自评表.xlsx", SEED002.read_bytes())])
-    _eml(root / "邮件" / "无附件.eml", [], subject="只有正文")
+    eml(root / "邮件" / "来信.eml", [("企业服务活动专项经费自评表.xlsx", SEED002.read_bytes())])
+    eml(root / "邮件" / "无附件.eml", [], subject="只有正文")
     return root
 
 

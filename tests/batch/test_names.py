@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from test_batch import _eml
+from builders import eml
 from xlscore.batch import runner as batch
 from xlscore.batch.inbox import discover
 from xlscore.read.naming import MAX_NAME_BYTES, component, fold
@@ -68,7 +68,7 @@ def test_an_email_beside_a_folder_of_its_name(tmp_path):
     root = tmp_path / "in"
     (root / "来信").mkdir(parents=True)
     (root / "来信" / "附件.xlsx").write_bytes(A)
-    _eml(root / "来信.eml", [("附件.xlsx", B)])
+    eml(root / "来信.eml", [("附件.xlsx", B)])
     out = tmp_path / "out"
     _apart(discover([root], out))
     _resume_keeps_every_report([root], out, 2)
@@ -78,7 +78,7 @@ def test_an_email_beside_a_folder_of_its_name(tmp_path):
 def test_attachments_of_one_name_and_one_numbered_like_the_second(tmp_path):
     root = tmp_path / "in"
     root.mkdir()
-    _eml(root / "x.eml", [("x.xlsx", A), ("x.xlsx", B), ("x_2.xlsx", B)])
+    eml(root / "x.eml", [("x.xlsx", A), ("x.xlsx", B), ("x_2.xlsx", B)])
     out = tmp_path / "out"
     found = discover([root], out)
     _apart(found)
@@ -144,7 +144,7 @@ def test_resume_drops_the_reports_of_inputs_gone_and_lines_that_are_not_reports(
 def test_control_and_bidi_characters_leave_attachment_names(tmp_path):
     root = tmp_path / "in"
     root.mkdir()
-    _eml(root / "来信.eml", [("红\x1b[31m色.xlsx", A), ("报表\u202excod.xlsx", B), ("c\x07\x85\u2066.xlsx", B),
+    eml(root / "来信.eml", [("红\x1b[31m色.xlsx", A), ("报表\u202excod.xlsx", B), ("c\x07\x85\u2066.xlsx", B),
                               ("报表xcod.xlsx", A), ("坏\x1b[2J\u202e表.xlsx", b"not a workbook")])
     out = tmp_path / "out"
     result = run_cli("score", root, "--out", out, "--jobs", "1")
@@ -182,7 +182,7 @@ def test_a_300_character_name_is_shortened_and_kept_apart(tmp_path):
     root = tmp_path / "in"
     root.mkdir()
     long = "长" * 300
-    _eml(root / "来信.eml", [(f"{long}甲.xlsx", A), (f"{long}乙.xlsx", B)])
+    eml(root / "来信.eml", [(f"{long}甲.xlsx", A), (f"{long}乙.xlsx", B)])
     (root / ("长" * 83 + ".xlsx")).write_bytes(A)  # 254 bytes: the name of the copy would be longer
     out = tmp_path / "out"
     result = run_cli("score", root, "--out", out, "--jobs", "1")
@@ -198,7 +198,7 @@ def test_a_300_character_name_is_shortened_and_kept_apart(tmp_path):
 def test_dot_only_names(tmp_path):
     root = tmp_path / "in"
     root.mkdir()
-    _eml(root / "来信.eml", [("..xlsx", A), ("...xlsx", B), (".xlsx", B)])
+    eml(root / "来信.eml", [("..xlsx", A), ("...xlsx", B), (".xlsx", B)])
     out = tmp_path / "out"
     result = run_cli("score", root, "--out", out, "--jobs", "1")
     assert result.exception is None and result.exit_code == 0, result.output
@@ -221,7 +221,7 @@ def test_windows_reserved_and_forbidden_names_are_made_safe(tmp_path):
         (root / folder / "nul.xlsx").write_bytes(A)
     (root / "CON.backup.xlsx").write_bytes(A)
     (root / 'a:b?"c".xlsx').write_bytes(A)
-    _eml(root / "com1.eml", [("lpt9.xlsx", A)])
+    eml(root / "com1.eml", [("lpt9.xlsx", A)])
     found = discover([root], tmp_path / "out")
     _apart(found)
     reserved = {"con", "prn", "aux", "nul", *(f"{p}{n}" for p in ("com", "lpt") for n in "0123456789")}

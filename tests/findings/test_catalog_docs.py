@@ -1,10 +1,9 @@
 """docs/findings.md is generated from the catalog and must not drift from it."""
 
-from pathlib import Path
 
 from xlscore.findings.catalog import CATALOG, markdown
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402
 
 
 def test_findings_doc_matches_catalog():

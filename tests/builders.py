@@ -1,0 +1,128 @@
+"""Builders of the awkward files the tests feed xlscore: unreadable workbooks of every kind and
+saved e-mails with attachments. Each writes into the folder it is given and returns the path."""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+from email.message import EmailMessage
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from conftest import SAMPLE_000, SAMPLE_002
+
+
+def text_named_xlsx(tmp_path: Path) -> Path:
+    path = tmp_path / "自评表.xlsx"
+    path.write_text("项目名称,预算安排,资金到位\n铝工业转型升级专项资金,68000000,73096200\n", encoding="utf-8")
+    return path
+
+
+def empty_file(tmp_path: Path) -> Path:
+    path = tmp_path / "empty.xlsx"
+    path.write_bytes(b"")
+    return path
+
+
+def truncated(tmp_path: Path) -> Path:
+    data = SAMPLE_000.read_bytes()
+    path = tmp_path / "truncated.xlsx"
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def encrypted(tmp_path: Path) -> Path:
+    import msoffcrypto.format.ooxml
+
+    path = tmp_path / "encrypted.xlsx"
+    with open(SAMPLE_002, "rb") as plain, open(path, "wb") as out:
+        msoffcrypto.format.ooxml.OOXMLFile(plain).encrypt("pw", out)
+    return path
+
+
+def copy_sample(path: Path, *, change: dict[str, bytes] | None = None, add=None) -> Path:
+    src = zipfile.ZipFile(SAMPLE_002)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = (change or {}).get(info.filename, src.read(info.filename))
+            dst.writestr(info.filename, data)
+        if add:
+            add(dst)
+    return path
+
+
+def oversized_part(tmp_path: Path, size: int) -> Path:
+    """A real workbook plus a part of ``size`` zero bytes, streamed (never held in memory)."""
+    def add(dst: zipfile.ZipFile):
+        chunk = b"\0" * (1 << 20)
+        with dst.open("xl/media/image1.bin", "w", force_zip64=True) as part:
+            left = size
+            while left > 0:
+                part.write(chunk[: min(left, len(chunk))])
+                left -= len(chunk)
+    return copy_sample(tmp_path / "bomb.xlsx", add=add)
+
+
+def declared_oversized(tmp_path: Path) -> Path:
+    """A small zip whose central directory declares a 200 MB part (over the real MAX_PART_BYTES)."""
+    path = copy_sample(tmp_path / "declared.xlsx")
+    data = bytearray(path.read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    at = data.find(b"PK\x01\x02")  # first central directory entry
+    while at != -1:
+        name_len = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46: at + 46 + name_len] == name:
+            struct.pack_into("<I", data, at + 24, 200 * 1024 * 1024)
+            break
+        at = data.find(b"PK\x01\x02", at + 4)
+    assert at != -1
+    path.write_bytes(bytes(data))
+    return path
+
+
+def with_doctype(tmp_path: Path) -> Path:
+    sheet = zipfile.ZipFile(SAMPLE_002).read("xl/worksheets/sheet1.xml")
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+            b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>')
+    return copy_sample(tmp_path / "doctype.xlsx", change={"xl/worksheets/sheet1.xml": bomb + sheet})
+
+
+def docx_like(tmp_path: Path) -> Path:
+    path = tmp_path / "报告.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"/>')
+        z.writestr("_rels/.rels", "<Relationships/>")
+        z.writestr("word/document.xml", "<w:document><w:body><w:p>自评报告</w:p></w:body></w:document>")
+    return path
+
+
+def plain_zip(tmp_path: Path) -> Path:
+    path = tmp_path / "附件.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("自评表.txt", "见附件")
+    return path
+
+
+def no_tables(tmp_path: Path) -> Path:
+    wb = Workbook()
+    wb.active["A1"] = "项目支出绩效自评报告"
+    wb.active["A3"] = "一、项目基本情况"
+    wb.active["A4"] = "本项目由郑州市工业和信息化局实施。"
+    path = tmp_path / "no_tables.xlsx"
+    wb.save(path)
+    return path
+
+
+def eml(path: Path, attachments: list[tuple[str, bytes]], subject="2021年度绩效自评表（市工信局）") -> Path:
+    message = EmailMessage()
+    message["From"] = "张三 <zhangsan@example.org>"
+    message["To"] = "czj@example.org"
+    message["Subject"] = subject  # non-ASCII: written RFC 2047-encoded
+    message["Date"] = "Mon, 10 Jan 2022 09:30:00 +0800"
+    message.set_content("附件为自评表，请审核。")
+    for name, data in attachments:  # non-ASCII names: written RFC 2231-encoded
+        message.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
+    path.write_bytes(bytes(message))
+    return path
