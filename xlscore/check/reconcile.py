@@ -26,7 +26,6 @@ from ..tables.reading import Stated, nearer, rate_allowance
 from ..read.textnum import fmt_amount, fmt_rate, money, norm
 from ..findings.tolerance import AMOUNT, POINTS
 from ..tables.usage import UsageTable
-from ..read.speed import memo
 
 INPUT_ROWS = ("budget", "input", "arrived", "spent")
 SPEND_RATE_WARN = 90.0  # below this spend rate an unexplained balance is worth a question (a scheme may set its own)
@@ -313,7 +312,6 @@ def _explained(book: Book) -> bool:
     return False
 
 
-@memo
 def _explanation(value: str) -> bool | None:
     """For a text: None when it names no reason for a balance, True when it gives one after the
     label (four characters or more), False for a bare label (the reason may be in the next cell)."""

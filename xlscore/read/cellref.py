@@ -1,11 +1,8 @@
 """A1 references, column letters and 0-based column indexes, one way for every reader and writer."""
 
 from __future__ import annotations
-from .speed import memo
 
 
-
-@memo
 def col_letter(col: int) -> str:
     """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
     letters = ""

@@ -96,7 +96,6 @@ class Unparsed(ValueError):
 _NOTHING = Parsed(None)
 
 
-@memo
 def decimals_of(number: float) -> int:
     """Decimals needed to write ``number`` (at most 6): 107.49 -> 2, 100.0 -> 0."""
     if not math.isfinite(number) or number.is_integer():

@@ -25,7 +25,6 @@ from .labels import COL_ZH, FISCAL_LEVELS, FUND_ROW_PLAIN, OTHER_SOURCES, ROW_ZH
 from ..findings.finding import Finding
 from .reading import Stated, header_path, read_amount, read_rate, table_unit
 from ..read.textnum import declared_unit, label_key, norm, unit_factor
-from ..read.speed import memo
 
 MIN_ROW_LABELS = 4
 MIN_PROVINCIAL_AMOUNTS = 2  # of 预算安排 / 资金到位 / 实际支出: a table with fewer has nothing to reconcile
@@ -111,7 +110,6 @@ def _header_rows(sheet: Sheet, first: int, label_col: int) -> list[int]:
     return sorted(rows)
 
 
-@memo
 def _unit_line(text: str) -> bool:
     """A short text that only declares the unit (``单位：万元``) is no header."""
     return bool(declared_unit(text)) and len(text) <= 12

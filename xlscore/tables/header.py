@@ -20,7 +20,6 @@ from . import labels
 from ..read.book import Book, Sheet, a1
 from ..findings.report import Project, StatedGrade
 from ..read.textnum import clean, norm, parse_year
-from ..read.speed import memo
 
 SCAN_ROWS = 400
 _SUFFIX = r"(?:项目)?(?:支出)?绩效自评(?:价)?(?:报告|表|评分表)?"
@@ -74,7 +73,6 @@ def _texts_right(sheet: Sheet, row: int, col: int) -> list[tuple[str, int, int]]
     return out
 
 
-@memo
 def _label_alone(text: str) -> str | None:
     """The label a normalised cell text is, by itself (``项目名称``, ``自评等级：``), or None."""
     text = text.rstrip(":")
@@ -111,7 +109,6 @@ def _title_of(text: str) -> tuple[int, str] | None:
     return None
 
 
-@memo
 def _header_text(value: str) -> tuple[str | None, tuple, tuple[int, str] | None]:
     """(the label the cell is by itself, its ``label：value`` pairs, title reading) of a text cell."""
     text = norm(value)
