@@ -17,7 +17,7 @@ from dataclasses import InitVar, dataclass, field
 from itertools import product
 from pathlib import Path
 
-from . import cells, formula
+from . import cells, extent, formula
 from .cellref import a1
 from .errors import WorkbookError
 from .files import WORKBOOK_PART, WORKBOOK_RELS_PART, FileKind, Opened, open_workbook, stored_copy
@@ -253,6 +253,7 @@ def load(path: str | os.PathLike) -> Book:
     path = Path(path)
     opened = open_workbook(path)  # read once: calamine, the cell details and the copy share the bytes
     try:
+        extent.check(opened)  # no sheet's grid past the limit reaches calamine
         details = cells.for_file(opened)
         copy = _stored_copy(opened, details)
         if copy is not None:

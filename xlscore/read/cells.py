@@ -341,7 +341,7 @@ class _XlsxInfo:
         """Sheet name -> zip part of its XML."""
         workbook = self.read(WORKBOOK_PART)
         rels = self.read(WORKBOOK_RELS_PART)
-        return _sheet_parts(workbook, rels) if workbook and rels else {}
+        return sheet_parts(workbook, rels) if workbook and rels else {}
 
     def sheet(self, name: str) -> SheetInfo | None:
         part = self.parts.get(name)
@@ -368,7 +368,7 @@ def _percent_styles(data: bytes) -> frozenset[int]:
 
 
 @lru_cache(maxsize=64)
-def _sheet_parts(workbook: bytes, rels: bytes) -> dict[str, str]:
+def sheet_parts(workbook: bytes, rels: bytes) -> dict[str, str]:
     """Sheet name -> zip part, from workbook.xml and its relationships (by regular expressions:
     both parts were checked to carry no DTD). Cached by content; the result must not be changed."""
     targets = {}

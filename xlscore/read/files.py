@@ -265,10 +265,10 @@ _READ_WHOLE = frozenset({WORKBOOK_PART, WORKBOOK_RELS_PART, STYLES_PART, PACKAGE
 
 
 def _read_whole(name: str) -> bool:
-    return name in _READ_WHOLE or _is_sheet_part(name)
+    return name in _READ_WHOLE or is_sheet_part(name)
 
 
-def _is_sheet_part(name: str) -> bool:
+def is_sheet_part(name: str) -> bool:
     return name.startswith("xl/worksheets/") and name.count("/") == 2
 
 
@@ -420,7 +420,7 @@ def stored_copy(opened: Opened, sheet_parts: Iterable[str]) -> bytes | None:
             names.append(name)
         elif _has_part(archive, name):
             return None  # there, but not inflated here
-    names += [name for name in parts if _is_sheet_part(name)]  # every sheet calamine may ask for
+    names += [name for name in parts if is_sheet_part(name)]  # every sheet calamine may ask for
     chunks: list[bytes] = []
     central: list[bytes] = []
     offset = 0

@@ -36,13 +36,20 @@ def column_width(ws, col: int) -> float:
     return dim.width if dim is not None and dim.width else DEFAULT_WIDTH
 
 
+def held_cells(ws):
+    """The cells ``ws`` holds: each one its file wrote (formatted or not) and each one written
+    since. openpyxl has no public way to visit only these: ``iter_rows``, ``ws.values`` and
+    ``ws[range]`` visit — and make — every cell of the rectangle up to ``max_row`` × ``max_column``,
+    which one formatted empty cell at ZZ50000 makes 35 million cells (11 GB)."""
+    return ws._cells.values()
+
+
 def used_range(ws) -> tuple[int, int]:
     """Last row and column holding a value (or a merged range), 1-based."""
     last_row = last_col = 1
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.value is not None and cell.value != "":
-                last_row, last_col = max(last_row, cell.row), max(last_col, cell.column)
+    for cell in held_cells(ws):
+        if cell.value is not None and cell.value != "":
+            last_row, last_col = max(last_row, cell.row), max(last_col, cell.column)
     for merged in ws.merged_cells.ranges:
         last_row, last_col = max(last_row, merged.max_row), max(last_col, merged.max_col)
     return last_row, last_col
@@ -76,11 +83,14 @@ def fit_rows(ws, rows: range) -> None:
         spans[(merged.min_row, merged.min_col)] = width
         if merged.max_row > merged.min_row:
             vertical.add((merged.min_row, merged.min_col))
-    max_col = ws.max_column  # ws[r] would count the columns again for every row (all cells each time)
+    texts: dict[int, list] = {}  # row -> its cells holding text, among those held (see held_cells)
+    for cell in held_cells(ws):
+        if cell.row in rows and isinstance(cell.value, str):
+            texts.setdefault(cell.row, []).append(cell)
     for r in rows:
         lines = 1
-        for cell in next(ws.iter_rows(min_row=r, max_row=r, max_col=max_col)):
-            if cell.value is None or not isinstance(cell.value, str) or (r, cell.column) in vertical:
+        for cell in texts.get(r, ()):
+            if (r, cell.column) in vertical:
                 continue
             if "\n" not in cell.value and not cell.alignment.wrap_text:  # (each .alignment makes a proxy)
                 continue

@@ -1,0 +1,326 @@
+"""How far each worksheet's data reaches, measured from the workbook's bytes before calamine reads
+a sheet, and the refusal of a sheet whose data reaches too far.
+
+calamine gives a sheet a grid of every cell between its first and its last cell that holds a value
+(32 bytes a cell), and xlscore pads that grid to start at A1: one value at XFD1048576 is a grid of
+17 billion cells (calamine aborts the process asking for 512 GiB), one at NTP20000 200 million
+cells (9.5 GB). What is measured here is that grid: from A1 to the last row and the last column
+holding a value, formula or text — a cell that is only formatted (an empty styled cell at
+ZZ50000), and a sheet's declared dimension, reach nothing. A workbook whose grids pass
+:data:`MAX_CELLS` together is refused with FILE_TOO_LARGE before calamine is asked for any sheet;
+in every other, the grids, and so everything read from them, stay within that.
+
+* .xlsx/.xlsm — the sheet's XML: byte searches over the part already inflated for the cell details
+  (see :func:`files._refuse_dtd`) in the usual case, where every cell that holds something is
+  written the way spreadsheet programs write it (``<c r="B7" s="3"><v>…``); any other sheet is
+  streamed through a SAX parser, which places cells the way calamine does (a cell without ``r``
+  follows the one before it, a row without ``r`` the row before it).
+* .ods — ``content.xml`` streamed through a SAX parser: a repeated row or cell counts as many rows
+  or columns as it repeats, but only a cell that holds something extends the grid (the empty cells
+  repeated to the end of a sheet that LibreOffice writes cost nothing).
+* .xls — xlrd reads each sheet's value records (without formatting, so blank formatted cells are
+  not counted) and gives its rows and columns.
+
+Everything is read from the bytes :func:`files.open_workbook` read once and checked; the file is
+never opened again.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from xml.sax.handler import ContentHandler, feature_namespaces
+
+from .cells import sheet_parts
+from .cellref import col_index, col_letter
+from .errors import WorkbookError
+from .files import WORKBOOK_PART, WORKBOOK_RELS_PART, Opened, is_sheet_part
+
+# The most cells the grids of a workbook's sheets may hold together (each grid rows × columns from
+# A1 to its last value). A self-evaluation workbook's sheets have a few thousand cells; 200,000 rows
+# of 10 columns are 2 million. A workbook of this many keeps a worker under half a GiB (about 40
+# bytes a cell while a sheet is read; tests/test_extent.py measures it).
+MAX_CELLS = 8_000_000
+
+
+@dataclass(frozen=True)
+class Extent:
+    """A sheet's grid: from A1 to its last row and last column that hold a value (0 and 0 for a
+    sheet that holds none)."""
+
+    rows: int = 0
+    cols: int = 0
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.cols
+
+    def union(self, other: "Extent") -> "Extent":
+        return Extent(max(self.rows, other.rows), max(self.cols, other.cols))
+
+
+def check(opened: Opened) -> None:
+    """Refuse the workbook (FILE_TOO_LARGE) when its sheets' grids hold more than :data:`MAX_CELLS`
+    cells together (xlscore keeps every sheet's grid while it reads the workbook), naming the
+    largest; FILE_CORRUPT when a sheet cannot be measured because its XML is malformed."""
+    extents = measure(opened)
+    total = sum(extent.cells for extent in extents.values())
+    if total <= MAX_CELLS:
+        return
+    name, largest = max(extents.items(), key=lambda item: item[1].cells)
+    where = (f"工作表“{name}”的数据延伸到第 {largest.rows} 行、第 {col_letter(largest.cols - 1)} 列"
+             f"（{largest.rows} 行 × {largest.cols} 列，共 {largest.cells:,} 个单元格）")
+    if largest.cells < total:
+        where += f"，全部工作表共 {total:,} 个单元格"
+    raise WorkbookError(
+        "FILE_TOO_LARGE",
+        f"{where}，超过上限 {MAX_CELLS:,} 个单元格，未解析。请删除表格以外远处单元格中的内容后重新报送",
+    )
+
+
+def measure(opened: Opened) -> dict[str, Extent]:
+    """Sheet name (or, for a sheet part no sheet name leads to, the part's name) -> its extent."""
+    kind = opened.kind.kind
+    if kind == "xlsx":
+        return _xlsx_extents(opened)
+    if kind == "ods":
+        return _ods_extents(opened)
+    if kind == "xls":
+        return _xls_extents(opened.data)
+    return {}
+
+
+# --- .xlsx ----------------------------------------------------------------------------------------
+
+def _xlsx_extents(opened: Opened) -> dict[str, Extent]:
+    """Every sheet part's extent, by the sheet's name. The parts are the ones the workbook's
+    relationships name (what calamine reads); a sheet part that no sheet name leads to is measured
+    too, under its part name, so that no part calamine may read goes unmeasured."""
+    workbook, rels = _part(opened, WORKBOOK_PART), _part(opened, WORKBOOK_RELS_PART)
+    names = {part: name for name, part in sheet_parts(workbook, rels).items()} if workbook and rels else {}
+    parts = set(names) | {part for part in opened.parts if is_sheet_part(part)}
+    extents = {}
+    for part in sorted(parts):
+        extent = xlsx_sheet_extent(opened, part)
+        if extent is not None:
+            extents[names.get(part, part)] = extent
+    return extents
+
+
+def _part(opened: Opened, name: str) -> bytes | None:
+    if name in opened.parts:
+        return opened.parts[name]
+    try:
+        return opened.archive.read(name)
+    except KeyError:
+        return None
+
+
+# A cell written as spreadsheet programs write it: its reference first (upper-case letters, a row
+# within Excel's), then only the attributes a cell may have, then a value, a formula or an inline
+# string. A cell written otherwise (a lower-case or second reference, attributes in another
+# order) is not matched, and sends the sheet to the parser (see _fast_extent).
+_VALUE_CELL_RE = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: (?:s|t|cm|vm|ph)="[^"<>]*")*>\s*<[vfi]')
+
+
+def xlsx_sheet_extent(opened: Opened, part: str) -> Extent | None:
+    """The extent of one sheet part of an .xlsx; None when the package has no such part."""
+    data = opened.parts.get(part)
+    if data is not None:
+        extent = _fast_extent(data)
+        if extent is not None:
+            return extent
+        return _parsed(io.BytesIO(data), part, _XlsxCells()).extent
+    try:
+        info = opened.archive.getinfo(part)
+    except KeyError:
+        return None
+    with opened.archive.open(info) as stream:  # a part too large to be inflated whole is streamed
+        return _parsed(stream, part, _XlsxCells()).extent
+
+
+def _fast_extent(data: bytes) -> Extent | None:
+    """The extent by byte searches, or None when they cannot be sure of it. They are sure when
+    the cells are in no namespace prefix, no comment, CDATA section or processing instruction
+    stands among them (where text could look like a cell), and every element that closes with
+    ``</c`` — every cell that can hold anything — is a cell that :data:`_VALUE_CELL_RE` reads."""
+    start = data.find(b"sheetData")
+    if start == -1:
+        return Extent()
+    if data[start - 1:start] != b"<":
+        return None  # in a namespace prefix (<x:sheetData>)
+    end = data.rfind(b"sheetData")  # the last one closes the cells (however many sheetData there are)
+    for mark in (b":c", b"<!", b"<?"):
+        if data.find(mark, start, end) != -1:
+            return None
+    cells = _VALUE_CELL_RE.findall(data, start, end)
+    if len(cells) != data.count(b"</c", start, end):
+        return None
+    if not cells:
+        return Extent()
+    rows = max(int(row) for _, row in cells)
+    letters = max({col for col, _ in cells}, key=lambda col: (len(col), col))
+    return Extent(rows, col_index(letters.decode("ascii")) + 1)
+
+
+_REF_RE = re.compile(r"([A-Za-z]+)([0-9]+)")
+
+
+class _XlsxCells(ContentHandler):
+    """A sheet's cells as calamine places them: by their ``r``, else after the cell before them in
+    their row; a row by its ``r``, else after the row before it. A cell holds something when it
+    has any child element (a value, a formula, an inline string)."""
+
+    def __init__(self):
+        super().__init__()
+        self.extent = Extent()
+        self._in_data = False
+        self._row = -1  # the current row element's index
+        self._col = -1  # the column of the cell before, in this row
+        self._cell: tuple[int, int] | None = None  # the open cell's position
+        self._filled = False
+
+    def startElementNS(self, name, qname, attrs):
+        local = name[1]
+        if local == "sheetData":
+            self._in_data = True
+        elif not self._in_data:
+            return
+        elif self._cell is not None:
+            self._filled = True
+        elif local == "row":
+            row = attrs.get((None, "r"))
+            self._row = int(row) - 1 if row is not None and row.isdigit() else self._row + 1
+            self._col = -1
+        elif local == "c":
+            ref = _REF_RE.fullmatch(attrs.get((None, "r")) or "")
+            if ref is not None:
+                self._cell = (int(ref.group(2)) - 1, col_index(ref.group(1)))
+            else:
+                self._cell = (self._row, self._col + 1)
+            self._col = self._cell[1]
+            self._filled = False
+
+    def endElementNS(self, name, qname):
+        local = name[1]
+        if local == "sheetData":
+            self._in_data = False
+        elif local == "c" and self._cell is not None:
+            if self._filled:
+                row, col = self._cell
+                self.extent = self.extent.union(Extent(row + 1, col + 1))
+            self._cell = None
+
+
+def _parsed(stream, part: str, handler):
+    """``handler``, after it has been given the SAX events of ``stream``, the XML of ``part``
+    (parsed by defusedxml: no DTD, no entities; events only, nothing is kept)."""
+    from xml.sax import SAXException
+
+    from defusedxml.sax import make_parser
+
+    parser = make_parser()
+    parser.setFeature(feature_namespaces, True)
+    parser.setContentHandler(handler)
+    try:
+        parser.parse(stream)
+    except (SAXException, ValueError, zipfile.BadZipFile, OSError, EOFError):
+        raise WorkbookError("FILE_CORRUPT", f"工作簿部件 {part} 不是完好的 XML（已损坏，或被改动过），未解析") from None
+    return handler
+
+
+# --- .ods -----------------------------------------------------------------------------------------
+
+_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_ODS_CELLS = ("table-cell", "covered-table-cell")
+
+
+def _repeat(attrs, name: str) -> int:
+    """A repeat count as written; 1 when it is missing or not a positive whole number."""
+    text = attrs.get((_TABLE_NS, name))
+    return max(int(text), 1) if text and text.isascii() and text.isdigit() else 1
+
+
+class _OdsTables(ContentHandler):
+    """Each table's extent. A row repeated n times moves the next row down n rows, a cell
+    repeated n times the next cell right n columns; a cell that holds something (a value type,
+    or any content) extends its table's extent over all its repetitions. A table nested in a
+    cell is measured on its own."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: dict[str, Extent] = {}
+        self._stack: list[dict] = []  # the open tables, innermost last
+
+    def startElementNS(self, name, qname, attrs):
+        uri, local = name
+        table = self._stack[-1] if self._stack else None
+        if uri == _TABLE_NS and local == "table":
+            if table is not None and table["cell"] is not None:
+                table["cell"]["filled"] = True
+            self._stack.append({"name": attrs.get((_TABLE_NS, "name")) or "", "extent": Extent(),
+                                "row": 0, "rows": 1, "col": 0, "cell": None})
+        elif table is None:
+            return
+        elif table["cell"] is not None:
+            table["cell"]["filled"] = True  # any element inside a cell is content (text:p, …)
+        elif uri == _TABLE_NS and local == "table-row":
+            table["rows"], table["col"] = _repeat(attrs, "number-rows-repeated"), 0
+        elif uri == _TABLE_NS and local in _ODS_CELLS:
+            table["cell"] = {"cols": _repeat(attrs, "number-columns-repeated"),
+                             "filled": (_OFFICE_NS, "value-type") in attrs}
+
+    def endElementNS(self, name, qname):
+        uri, local = name
+        if uri != _TABLE_NS or not self._stack:
+            return
+        table = self._stack[-1]
+        if local == "table":
+            self._stack.pop()
+            name = table["name"]
+            self.tables[name] = self.tables.get(name, Extent()).union(table["extent"])
+        elif local in _ODS_CELLS and table["cell"] is not None:
+            cell, table["cell"] = table["cell"], None
+            if cell["filled"]:
+                reach = Extent(table["row"] + table["rows"], table["col"] + cell["cols"])
+                table["extent"] = table["extent"].union(reach)
+            table["col"] += cell["cols"]
+        elif local == "table-row":
+            table["row"] += table["rows"]
+
+
+def _ods_extents(opened: Opened) -> dict[str, Extent]:
+    try:
+        info = opened.archive.getinfo("content.xml")
+    except KeyError:
+        return {}
+    with opened.archive.open(info) as stream:
+        return _parsed(stream, "content.xml", _OdsTables()).tables
+
+
+# --- .xls -----------------------------------------------------------------------------------------
+
+def _xls_extents(data: bytes) -> dict[str, Extent]:
+    """Each sheet's rows and columns as xlrd reads its value records: without formatting (so a
+    blank formatted cell is no cell) and with ragged rows (so no row is padded to the widest)."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True)
+    except Exception:  # noqa: BLE001 - what xlrd cannot open, calamine reports as it finds it
+        return {}
+    extents = {}
+    try:
+        for index, name in enumerate(book.sheet_names()):
+            try:
+                sheet = book.sheet_by_index(index)
+            except Exception:  # noqa: BLE001 - a damaged sheet: calamine says what it finds
+                continue
+            extents[name] = Extent(sheet.nrows, sheet.ncols)
+            book.unload_sheet(index)
+    finally:
+        book.release_resources()
+    return extents
