@@ -103,7 +103,7 @@ def _xlsx_extents(opened: Opened) -> dict[str, Extent]:
     parts = set(names) | {part for part in opened.parts if is_sheet_part(part)}
     extents = {}
     for part in sorted(parts):
-        extent = xlsx_sheet_extent(opened, part)
+        extent = _sheet_extent(opened, part)
         if extent is not None:
             extents[names.get(part, part)] = extent
     return extents
@@ -125,7 +125,7 @@ def _part(opened: Opened, name: str) -> bytes | None:
 _VALUE_CELL_RE = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: (?:s|t|cm|vm|ph)="[^"<>]*")*>\s*<[vfi]')
 
 
-def xlsx_sheet_extent(opened: Opened, part: str) -> Extent | None:
+def _sheet_extent(opened: Opened, part: str) -> Extent | None:
     """The extent of one sheet part of an .xlsx; None when the package has no such part."""
     data = opened.parts.get(part)
     if data is not None:
@@ -244,52 +244,64 @@ def _repeat(attrs, name: str) -> int:
     return max(int(text), 1) if text and text.isascii() and text.isdigit() else 1
 
 
+@dataclass
+class _Table:
+    """Where the SAX events of one .ods table are: its name and extent so far, the row being read
+    (its index and how many times it repeats), and the cell being read (its column, how many
+    times it repeats, whether it holds anything; ``cell_cols`` 0 between cells)."""
+
+    name: str
+    extent: Extent = Extent()
+    row: int = 0
+    rows: int = 1
+    col: int = 0
+    cell_cols: int = 0
+    filled: bool = False
+
+
 class _OdsTables(ContentHandler):
     """Each table's extent. A row repeated n times moves the next row down n rows, a cell
     repeated n times the next cell right n columns; a cell that holds something (a value type,
-    or any content) extends its table's extent over all its repetitions. A table nested in a
-    cell is measured on its own."""
+    or any element: a paragraph, an annotation) extends its table's extent over all its
+    repetitions. A table nested in a cell is measured on its own (and fills that cell)."""
 
     def __init__(self):
         super().__init__()
         self.tables: dict[str, Extent] = {}
-        self._stack: list[dict] = []  # the open tables, innermost last
+        self._open: list[_Table] = []  # the tables being read, innermost last
 
     def startElementNS(self, name, qname, attrs):
         uri, local = name
-        table = self._stack[-1] if self._stack else None
-        if uri == _TABLE_NS and local == "table":
-            if table is not None and table["cell"] is not None:
-                table["cell"]["filled"] = True
-            self._stack.append({"name": attrs.get((_TABLE_NS, "name")) or "", "extent": Extent(),
-                                "row": 0, "rows": 1, "col": 0, "cell": None})
-        elif table is None:
+        table = self._open[-1] if self._open else None
+        if table is not None and table.cell_cols:
+            table.filled = True  # any element inside a cell is content
+        if uri != _TABLE_NS:
             return
-        elif table["cell"] is not None:
-            table["cell"]["filled"] = True  # any element inside a cell is content (text:p, …)
-        elif uri == _TABLE_NS and local == "table-row":
-            table["rows"], table["col"] = _repeat(attrs, "number-rows-repeated"), 0
-        elif uri == _TABLE_NS and local in _ODS_CELLS:
-            table["cell"] = {"cols": _repeat(attrs, "number-columns-repeated"),
-                             "filled": (_OFFICE_NS, "value-type") in attrs}
+        if local == "table":
+            self._open.append(_Table(attrs.get((_TABLE_NS, "name")) or ""))
+        elif table is None or table.cell_cols:
+            return
+        elif local == "table-row":
+            table.rows, table.col = _repeat(attrs, "number-rows-repeated"), 0
+        elif local in _ODS_CELLS:
+            table.cell_cols = _repeat(attrs, "number-columns-repeated")
+            table.filled = (_OFFICE_NS, "value-type") in attrs
 
     def endElementNS(self, name, qname):
         uri, local = name
-        if uri != _TABLE_NS or not self._stack:
+        if uri != _TABLE_NS or not self._open:
             return
-        table = self._stack[-1]
+        table = self._open[-1]
         if local == "table":
-            self._stack.pop()
-            name = table["name"]
-            self.tables[name] = self.tables.get(name, Extent()).union(table["extent"])
-        elif local in _ODS_CELLS and table["cell"] is not None:
-            cell, table["cell"] = table["cell"], None
-            if cell["filled"]:
-                reach = Extent(table["row"] + table["rows"], table["col"] + cell["cols"])
-                table["extent"] = table["extent"].union(reach)
-            table["col"] += cell["cols"]
-        elif local == "table-row":
-            table["row"] += table["rows"]
+            self._open.pop()
+            self.tables[table.name] = self.tables.get(table.name, Extent()).union(table.extent)
+        elif local in _ODS_CELLS and table.cell_cols:
+            if table.filled:
+                table.extent = table.extent.union(Extent(table.row + table.rows, table.col + table.cell_cols))
+            table.col += table.cell_cols
+            table.cell_cols = 0
+        elif local == "table-row" and not table.cell_cols:
+            table.row += table.rows
 
 
 def _ods_extents(opened: Opened) -> dict[str, Extent]:
