@@ -385,3 +385,23 @@ def test_print_layout_visits_only_the_cells_a_sheet_holds():
     printsetup.page(ws, project="项目", title_rows=None)
     assert ws.print_area == "'Sheet'!$A$1:$B$2"
     assert len(list(printsetup.held_cells(ws))) == held  # no cell made on the way
+
+
+def test_a_far_reaching_file_where_a_copy_would_go_is_kept_not_read(tmp_path):
+    """Before writing ``X_复核.xlsx``, xlscore looks whether the file already there is its own copy
+    (the review sheet's A1 mark). One that looks like it, with a value at XFD1048576, is refused
+    as any input would be: not known to be xlscore's, so kept, and the run stops saying so."""
+    path = tmp_path / "样例.xlsx"
+    shutil.copy(SAMPLE_000, path)
+    out = tmp_path / "out"
+    out.mkdir()
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "复核结果"
+    workbook.active["A1"] = "xlscore 复核结果"
+    workbook.active["XFD1048576"] = 1
+    workbook.save(out / "样例_复核.xlsx")
+    code, stdout, stderr, peak = _xlscore(tmp_path, "score", str(path), "--out", str(out))
+    _clean(stderr)
+    assert code == 2 and "不是 xlscore 写出的复核结果" in stdout + stderr, (stdout, stderr[-2000:])
+    assert openpyxl.load_workbook(out / "样例_复核.xlsx")["复核结果"]["XFD1048576"].value == 1
+    assert peak < GIB, f"peak memory {peak / 2**20:.0f} MB"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,11 +139,17 @@ def _own_summary(path: Path) -> bool:
 def _own_copy(path: Path) -> bool:
     from python_calamine import CalamineWorkbook
 
+    from .read import extent
     from .read.book import REVIEW_MARK, REVIEW_SHEET
+    from .read.files import open_workbook
 
-    with _small_zip(path):
-        pass
-    workbook = CalamineWorkbook.from_path(str(path))
+    opened = open_workbook(path)  # guarded as an input is: its size, its parts, no DTD
+    try:
+        extent.check(opened)  # and no sheet whose grid passes the limit reaches calamine
+    finally:
+        if opened.archive is not None:
+            opened.archive.close()
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(opened.data))
     for name in workbook.sheet_names:
         if name.startswith(REVIEW_SHEET):
             rows = workbook.get_sheet_by_name(name).to_python(nrows=1)
