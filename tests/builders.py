@@ -1,16 +1,19 @@
-"""Builders of the awkward files the tests feed xlscore: unreadable workbooks of every kind and
-saved e-mails with attachments. Each writes into the folder it is given and returns the path."""
+"""Builders of the awkward files the tests feed xlscore: unreadable workbooks of every kind,
+saved e-mails with attachments, and workbooks of a few KB whose data reaches far. Each writes
+into the folder it is given and returns the path."""
 
 from __future__ import annotations
 
+import shutil
 import struct
 import zipfile
 from email.message import EmailMessage
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
-from conftest import SAMPLE_000, SAMPLE_002
+from conftest import FIXTURES, SAMPLE_000, SAMPLE_002, edited_copy
 
 
 def text_named_xlsx(tmp_path: Path) -> Path:
@@ -125,4 +128,58 @@ def eml(path: Path, attachments: list[tuple[str, bytes]], subject="2021年度绩
     for name, data in attachments:  # non-ASCII names: written RFC 2231-encoded
         message.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
     path.write_bytes(bytes(message))
+    return path
+
+
+# --- workbooks whose data reaches far (issue 19, item 3) -----------------------------------------
+
+FAR_SHEET = "自评价评分附件表"  # the sample's scoring sheet, where the far cells are put
+
+
+def far_value(tmp_path: Path, ref: str) -> Path:
+    """The sample with one more value, at ``ref`` of its scoring sheet."""
+    def edit(wb):
+        wb[FAR_SHEET][ref] = "远处"
+    return edited_copy(SAMPLE_000, tmp_path, f"远处_{ref}.xlsx", edit)
+
+
+def far_style(tmp_path: Path, ref: str = "ZZ50000") -> Path:
+    """The sample with an empty, formatted cell at ``ref`` of its scoring sheet."""
+    def edit(wb):
+        wb[FAR_SHEET][ref].font = Font(bold=True)
+    return edited_copy(SAMPLE_000, tmp_path, f"格式_{ref}.xlsx", edit)
+
+
+def far_xls(tmp_path: Path) -> Path:
+    """The .xls fixture with its first text cell (资金安排情况!A1) moved to IV65536, the last cell
+    an .xls sheet has (the record's row and column rewritten in place)."""
+    import olefile
+
+    path = tmp_path / "远处.xls"
+    shutil.copy(FIXTURES / "seed000.xls", path)
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        data = bytearray(ole.openstream("Workbook").read())
+        at = 0
+        while struct.unpack_from("<H", data, at)[0] != 0x00FD:  # LABELSST
+            at += 4 + struct.unpack_from("<H", data, at + 2)[0]
+        struct.pack_into("<HH", data, at + 4, 65535, 255)
+        ole.write_stream("Workbook", bytes(data))
+    return path
+
+
+# One .ods cell holding 1, repeated over a million rows and ten thousand columns (10 billion cells).
+REPEATED_CELL = ('<table:table-row table:number-rows-repeated="1000000"><table:table-cell '
+                 'table:number-columns-repeated="10000" office:value-type="float" office:value="1">'
+                 "<text:p>1</text:p></table:table-cell></table:table-row>")
+
+
+def far_ods(tmp_path: Path) -> Path:
+    """The .ods fixture with :data:`REPEATED_CELL` at the end of its first table."""
+    path = tmp_path / "重复.ods"
+    with zipfile.ZipFile(FIXTURES / "seed000.ods") as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "content.xml":
+                data = data.replace(b"</table:table>", REPEATED_CELL.encode() + b"</table:table>", 1)
+            dst.writestr(info, data)
     return path

@@ -41,7 +41,7 @@ from .files import WORKBOOK_PART, WORKBOOK_RELS_PART, Opened, is_sheet_part
 # The most cells the grids of a workbook's sheets may hold together (each grid rows × columns from
 # A1 to its last value). A self-evaluation workbook's sheets have a few thousand cells; 200,000 rows
 # of 10 columns are 2 million. A workbook of this many keeps a worker under half a GiB (about 40
-# bytes a cell while a sheet is read; tests/test_extent.py measures it).
+# bytes a cell while a sheet is read; tests/test_far_data.py measures it).
 MAX_CELLS = 8_000_000
 
 

@@ -1,205 +1,29 @@
-"""Issue 19, item 3: a workbook of a few KB whose data reaches far — one value at XFD1048576 or at
-NTP20000, an .xls cell moved to IV65536, an .ods cell repeated over a million rows and thousands of
-columns — is refused with FILE_TOO_LARGE before calamine reads it; one whose far cell is only
-formatted (an empty styled cell at ZZ50000) is read, scored and laid out for print as if that cell
-were not there.
-
-Each hostile run goes through a subprocess whose peak memory is measured (os.wait4): under 1 GiB.
-Its address space is capped at 3 GiB, so that a regression fails instead of taking the machine's
-memory. The measuring itself (xlscore/extent.py) is compared with calamine on sheets written by
-hand and on the samples and fixtures."""
+"""The measuring of issue 19, item 3 (xlscore/read/extent.py): each sheet's grid, from A1 to its
+last cell that holds something, as calamine will make it — compared with calamine on sheets written
+by hand (cells and rows without references, CDATA, comments, namespace prefixes, repeated .ods
+cells) and on every sample and fixture. The workbooks that reach too far are run end to end in
+tests/test_far_data.py."""
 
 from __future__ import annotations
 
 import io
-import json
-import os
 import re
-import resource
-import shutil
-import struct
-import subprocess
-import sys
-import threading
 import zipfile
 from pathlib import Path
 
-import openpyxl
 import pytest
 import python_calamine as pc
-from openpyxl.styles import Font
 
-from conftest import FIXTURES, SAMPLES, SAMPLE_000, edited_copy
+from builders import REPEATED_CELL
+from conftest import FIXTURES, SAMPLES
 from xlscore.read import extent
 from xlscore.read.errors import WorkbookError
 from xlscore.read.files import open_workbook
-from xlscore.write import printsetup
-from xlscore.review import score_file
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-GIB = 1 << 30
-SCORING = "自评价评分附件表"
-FUND = "资金安排情况"
 
 
-# --- running xlscore in a child whose memory is measured -------------------------------------------
-
-def _capped() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (3 * GIB, 3 * GIB))
-
-
-def _xlscore(tmp_path: Path, *args: str, timeout: float = 300) -> tuple[int, str, str, int]:
-    """(exit code, stdout, stderr, peak RSS in bytes of the child and the workers it waited for).
-    The timeout only keeps a regression from hanging the suite; nothing is timed."""
-    out, err = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
-    with open(out, "wb") as stdout, open(err, "wb") as stderr:
-        proc = subprocess.Popen([sys.executable, "-m", "xlscore", *args], stdin=subprocess.DEVNULL,
-                                stdout=stdout, stderr=stderr, preexec_fn=_capped)
-    watchdog = threading.Timer(timeout, proc.kill)
-    watchdog.start()
-    try:
-        _, status, usage = os.wait4(proc.pid, 0)
-    finally:
-        watchdog.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return (proc.returncode, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8"),
-            usage.ru_maxrss * 1024)
-
-
-def _clean(stderr: str) -> None:
-    for sign in ("Traceback", "panicked", "memory allocation", "MemoryError"):
-        assert sign not in stderr, stderr[-2000:]
-
-
-# --- the hostile workbooks, built from the samples and fixtures --------------------------------------
-
-def far_value(tmp_path: Path, ref: str) -> Path:
-    """The sample with one more value, at ``ref`` of its scoring sheet."""
-    def edit(wb):
-        wb[SCORING][ref] = "远处"
-    return edited_copy(SAMPLE_000, tmp_path, f"远处_{ref}.xlsx", edit)
-
-
-def far_style(tmp_path: Path, ref: str = "ZZ50000") -> Path:
-    """The sample with an empty, formatted cell at ``ref`` of its scoring sheet."""
-    def edit(wb):
-        wb[SCORING][ref].font = Font(bold=True)
-    return edited_copy(SAMPLE_000, tmp_path, f"格式_{ref}.xlsx", edit)
-
-
-def far_xls(tmp_path: Path) -> Path:
-    """The .xls fixture with its first text cell (资金安排情况!A1) moved to IV65536, the last cell
-    an .xls sheet has (the record's row and column rewritten in place)."""
-    import olefile
-
-    path = tmp_path / "远处.xls"
-    shutil.copy(FIXTURES / "seed000.xls", path)
-    with olefile.OleFileIO(str(path), write_mode=True) as ole:
-        data = bytearray(ole.openstream("Workbook").read())
-        at = 0
-        while struct.unpack_from("<H", data, at)[0] != 0x00FD:  # LABELSST
-            at += 4 + struct.unpack_from("<H", data, at + 2)[0]
-        struct.pack_into("<HH", data, at + 4, 65535, 255)
-        ole.write_stream("Workbook", bytes(data))
-    return path
-
-
-REPEATED = ('<table:table-row table:number-rows-repeated="1000000"><table:table-cell '
-            'table:number-columns-repeated="10000" office:value-type="float" office:value="1">'
-            "<text:p>1</text:p></table:table-cell></table:table-row>")
-
-
-def _ods_with(tmp_path: Path, name: str, rows: str) -> Path:
-    """The .ods fixture with ``rows`` added at the end of its first table."""
-    path = tmp_path / name
-    with zipfile.ZipFile(FIXTURES / "seed000.ods") as src, zipfile.ZipFile(path, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "content.xml":
-                data = data.replace(b"</table:table>", rows.encode() + b"</table:table>", 1)
-            dst.writestr(info, data)
-    return path
-
-
-def far_ods(tmp_path: Path) -> Path:
-    """One cell holding 1, repeated over a million rows and ten thousand columns (10 billion cells)."""
-    return _ods_with(tmp_path, "重复.ods", REPEATED)
-
-
-HOSTILE = {
-    "XFD1048576": (lambda tmp_path: far_value(tmp_path, "XFD1048576"), SCORING),
-    "NTP20000": (lambda tmp_path: far_value(tmp_path, "NTP20000"), SCORING),
-    "xls IV65536": (far_xls, FUND),
-    "ods repeated": (far_ods, FUND),
-}
-
-
-@pytest.mark.parametrize("case", HOSTILE)
-def test_a_workbook_whose_data_reaches_far_is_refused_within_bounded_memory(tmp_path, case):
-    build, sheet = HOSTILE[case]
-    path = build(tmp_path)
-    assert path.stat().st_size < 100_000  # a few KB on disk
-    code, stdout, stderr, peak = _xlscore(tmp_path, "check", "--format", "json", str(path))
-    _clean(stderr)
-    assert code == 2, (code, stdout, stderr[-2000:])
-    report = json.loads(stdout)
-    assert report["status"] == "error" and report["error"]["code"] == "FILE_TOO_LARGE", report["error"]
-    message = report["error"]["message"]
-    assert CJK.search(message) and f"工作表“{sheet}”" in message, message
-    assert f"{extent.MAX_CELLS:,}" in message
-    assert peak < GIB, f"peak memory {peak / 2**20:.0f} MB"
-
-
-def _print_areas(path: Path) -> dict[str, str]:
-    workbook = openpyxl.load_workbook(path)
-    return {ws.title: ws.print_area for ws in workbook.worksheets}
-
-
-def test_an_empty_formatted_cell_far_away_reaches_nothing(tmp_path):
-    path = far_style(tmp_path)
-    out = tmp_path / "out"
-    code, _, stderr, peak = _xlscore(tmp_path, "score", str(path), "--out", str(out))
-    _clean(stderr)
-    assert peak < GIB, f"peak memory {peak / 2**20:.0f} MB"
-    plain = score_file(SAMPLE_000, tmp_path / "plain")
-    assert code == plain.report.exit_code
-    report = json.loads((out / f"{path.stem}_复核.json").read_text(encoding="utf-8"))
-    assert report["status"] == "ok"
-    assert [f["code"] for f in report["findings"]] == [f.code for f in plain.report.findings]
-    # The copy prints what the sample's copy prints: the formatted cell widens no print area.
-    assert _print_areas(out / f"{path.stem}_复核.xlsx") == _print_areas(plain.workbook)
-
-
-def test_a_workbook_just_under_the_limit_is_read_within_bounded_memory(tmp_path):
-    rows = extent.MAX_CELLS // 100 - 2000  # its scoring sheet 100 columns wide, the others small
-    path = far_value(tmp_path, f"CV{rows}")
-    assert sum(e.cells for e in extent.measure(open_workbook(path)).values()) <= extent.MAX_CELLS
-    code, _, stderr, peak = _xlscore(tmp_path, "score", str(path), "--out", str(tmp_path / "out"))
-    _clean(stderr)
-    assert code == 1  # the sample's findings, read as usual
-    assert peak < GIB, f"peak memory {peak / 2**20:.0f} MB"
-
-
-def test_a_batch_with_every_far_reaching_workbook_finishes_within_bounded_memory(tmp_path):
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    shutil.copy(SAMPLE_000, inbox / "样例.xlsx")
-    for case, (build, _) in HOSTILE.items():
-        made = build(tmp_path)
-        shutil.move(made, inbox / made.name)
-    shutil.move(far_style(tmp_path), inbox / "格式.xlsx")
-    out = tmp_path / "out"
-    code, _, stderr, peak = _xlscore(tmp_path, "score", str(inbox), "--out", str(out), "--jobs", "2")
-    _clean(stderr)
-    assert code == 1
-    assert (out / "汇总.xlsx").exists()
-    lines = [json.loads(line) for line in (out / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
-    refused = sorted(Path(r["file"]).name for r in lines if (r.get("error") or {}).get("code") == "FILE_TOO_LARGE")
-    assert refused == sorted(["远处_XFD1048576.xlsx", "远处_NTP20000.xlsx", "远处.xls", "重复.ods"])
-    assert peak < GIB, f"peak memory {peak / 2**20:.0f} MB"
-
-
-# --- the measuring, against calamine ---------------------------------------------------------------
+# --- .xlsx sheets written by hand ----------------------------------------------------------------
 
 _CT = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -366,42 +190,5 @@ def test_the_extent_of_an_ods_table_is_the_grid_calamine_reads(tmp_path, case):
 
 
 def test_an_ods_value_repeated_over_millions_of_cells_is_counted_in_full(tmp_path):
-    measured = extent.measure(open_workbook(_ods(tmp_path, REPEATED)))["表"]
+    measured = extent.measure(open_workbook(_ods(tmp_path, REPEATED_CELL)))["表"]
     assert measured == extent.Extent(1_000_000, 10_000)
-
-
-# --- the print layout visits only the cells a sheet holds --------------------------------------------
-
-def test_print_layout_visits_only_the_cells_a_sheet_holds():
-    workbook = openpyxl.Workbook()
-    ws = workbook.active
-    ws["A1"] = "标题"
-    ws["B2"] = "第一行\n第二行"
-    ws["ZZ500"].font = Font(bold=True)  # formatted, empty
-    held = len(list(printsetup.held_cells(ws)))
-    assert printsetup.used_range(ws) == (2, 2)
-    printsetup.fit_rows(ws, range(1, 501))
-    assert ws.row_dimensions[2].height == 2 * printsetup.LINE_POINTS + 3
-    printsetup.page(ws, project="项目", title_rows=None)
-    assert ws.print_area == "'Sheet'!$A$1:$B$2"
-    assert len(list(printsetup.held_cells(ws))) == held  # no cell made on the way
-
-
-def test_a_far_reaching_file_where_a_copy_would_go_is_kept_not_read(tmp_path):
-    """Before writing ``X_复核.xlsx``, xlscore looks whether the file already there is its own copy
-    (the review sheet's A1 mark). One that looks like it, with a value at XFD1048576, is refused
-    as any input would be: not known to be xlscore's, so kept, and the run stops saying so."""
-    path = tmp_path / "样例.xlsx"
-    shutil.copy(SAMPLE_000, path)
-    out = tmp_path / "out"
-    out.mkdir()
-    workbook = openpyxl.Workbook()
-    workbook.active.title = "复核结果"
-    workbook.active["A1"] = "xlscore 复核结果"
-    workbook.active["XFD1048576"] = 1
-    workbook.save(out / "样例_复核.xlsx")
-    code, stdout, stderr, peak = _xlscore(tmp_path, "score", str(path), "--out", str(out))
-    _clean(stderr)
-    assert code == 2 and "不是 xlscore 写出的复核结果" in stdout + stderr, (stdout, stderr[-2000:])
-    assert openpyxl.load_workbook(out / "样例_复核.xlsx")["复核结果"]["XFD1048576"].value == 1
-    assert peak < GIB, f"peak memory {peak / 2**20:.0f} MB"
