@@ -183,3 +183,54 @@ def far_ods(tmp_path: Path) -> Path:
                 data = data.replace(b"</table:table>", REPEATED_CELL.encode() + b"</table:table>", 1)
             dst.writestr(info, data)
     return path
+
+
+def _record(kind: int, body: bytes = b"") -> bytes:
+    """One record of an .xlsb part: its type and size in 7-bit bytes (MS-XLSB 2.1.4), then ``body``."""
+    head = bytearray([kind] if kind < 0x80 else [(kind & 0x7F) | 0x80, kind >> 7])
+    size = len(body)
+    while True:
+        head.append((size & 0x7F) | (0x80 if size >> 7 else 0))
+        size >>= 7
+        if not size:
+            return bytes(head) + body
+
+
+def _wide(text: str) -> bytes:
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+_XLSB_TYPES = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+               '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+               '<Override PartName="/xl/workbook.bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
+               '<Override PartName="/xl/worksheets/sheet1.bin" ContentType="application/vnd.ms-excel.worksheet"/></Types>')
+_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def xlsb(path: Path, cells: list[tuple[int, int, float | None]], sheet: str = "表") -> Path:
+    """A one-sheet .xlsb written record by record: each (row, col, value) a number cell (BrtCellReal)
+    under its own row header, or a blank formatted cell (BrtCellBlank) where the value is None."""
+    records = _record(0x81) + _record(0x94, bytes(16)) + _record(0x91)  # BrtBeginSheet, BrtWsDim, BrtBeginSheetData
+    for row, col, value in cells:
+        records += _record(0x00, struct.pack("<I", row) + bytes(13))  # BrtRowHdr
+        records += (_record(0x01, struct.pack("<II", col, 0)) if value is None
+                    else _record(0x05, struct.pack("<IId", col, 0, value)))
+    records += _record(0x92) + _record(0x82)  # BrtEndSheetData, BrtEndSheet
+    workbook = (_record(0x83) + _record(0x8F) + _record(0x9C, struct.pack("<II", 0, 1) + _wide("rId1") + _wide(sheet))
+                + _record(0x90) + _record(0x84))  # BrtBeginBook, sheets (BrtBundleSh), BrtEndBook
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", _XLSB_TYPES)
+        z.writestr("_rels/.rels", f'<?xml version="1.0"?><Relationships xmlns="{_RELS_NS}"><Relationship Id="rId1" '
+                                  f'Type="{_DOC_RELS}/officeDocument" Target="xl/workbook.bin"/></Relationships>')
+        z.writestr("xl/workbook.bin", workbook)
+        z.writestr("xl/_rels/workbook.bin.rels", f'<?xml version="1.0"?><Relationships xmlns="{_RELS_NS}">'
+                                                 f'<Relationship Id="rId1" Type="{_DOC_RELS}/worksheet" '
+                                                 'Target="worksheets/sheet1.bin"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.bin", records)
+    return path
+
+
+def far_xlsb(tmp_path: Path) -> Path:
+    """An .xlsb of two numbers: at A1, and in row 1 of column 268,435,457 (a column is 4 bytes there)."""
+    return xlsb(tmp_path / "远处.xlsb", [(0, 0, 1.0), (0, 1 << 28, 2.0)])

@@ -1,6 +1,6 @@
 """Issue 19, item 3, end to end: a workbook of a few KB whose data reaches far — one value at
 XFD1048576 or at NTP20000, an .xls cell moved to IV65536, an .ods cell repeated over a million rows
-and ten thousand columns — is refused with FILE_TOO_LARGE before calamine reads it; one whose far
+and ten thousand columns, an .xlsb number in column 268,435,457 — is refused with FILE_TOO_LARGE before calamine reads it; one whose far
 cell is only formatted (an empty styled cell at ZZ50000) is read, scored and laid out for print as
 if that cell were not there; a batch of them all finishes.
 
@@ -24,7 +24,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from builders import FAR_SHEET, far_ods, far_style, far_value, far_xls
+from builders import FAR_SHEET, far_ods, far_style, far_value, far_xls, far_xlsb
 from conftest import SAMPLE_000
 from xlscore.read import extent
 from xlscore.read.files import open_workbook
@@ -69,6 +69,7 @@ HOSTILE = {
     "NTP20000": (lambda tmp_path: far_value(tmp_path, "NTP20000"), FAR_SHEET),
     "xls IV65536": (far_xls, FUND),
     "ods repeated": (far_ods, FUND),
+    "xlsb far column": (far_xlsb, "表"),
 }
 
 
@@ -133,6 +134,7 @@ def test_a_batch_with_every_far_reaching_workbook_finishes_within_bounded_memory
     assert (out / "汇总.xlsx").exists()
     lines = [json.loads(line) for line in (out / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
     refused = sorted(Path(r["file"]).name for r in lines if (r.get("error") or {}).get("code") == "FILE_TOO_LARGE")
+    # (a batch looks for .xlsx/.xlsm/.xls/.ods and e-mails: it passes the .xlsb over)
     assert refused == sorted(["远处_XFD1048576.xlsx", "远处_NTP20000.xlsx", "远处.xls", "重复.ods"])
     assert peak < GIB, f"peak memory {peak / 2**20:.0f} MB"
 

@@ -1,7 +1,7 @@
 """The measuring of issue 19, item 3 (xlscore/read/extent.py): each sheet's grid, from A1 to its
 last cell that holds something, as calamine will make it — compared with calamine on sheets written
 by hand (cells and rows without references, CDATA, comments, namespace prefixes, repeated .ods
-cells) and on every sample and fixture. The workbooks that reach too far are run end to end in
+cells, .xlsb records) and on every sample and fixture. The workbooks that reach too far are run end to end in
 tests/test_far_data.py."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import python_calamine as pc
 
-from builders import REPEATED_CELL
+from builders import REPEATED_CELL, xlsb
 from conftest import FIXTURES, SAMPLES
 from xlscore.read import extent
 from xlscore.read.errors import WorkbookError
@@ -192,3 +192,24 @@ def test_the_extent_of_an_ods_table_is_the_grid_calamine_reads(tmp_path, case):
 def test_an_ods_value_repeated_over_millions_of_cells_is_counted_in_full(tmp_path):
     measured = extent.measure(open_workbook(_ods(tmp_path, REPEATED_CELL)))["表"]
     assert measured == extent.Extent(1_000_000, 10_000)
+
+
+# --- .xlsb sheets written record by record -----------------------------------------------------------
+
+XLSB_SHEETS = {  # (row, col, value) cells -> (rows, cols) of the grid
+    "numbers": ([(0, 0, 1.0), (8, 9, 2.0)], (9, 10)),
+    "a blank formatted cell far away": ([(0, 0, 1.0), (50_000, 700, None)], (1, 1)),
+    "rows out of order": ([(8, 9, 2.0), (0, 0, 1.0)], (9, 10)),
+    "a far column": ([(0, 0, 1.0), (0, 1 << 28, 2.0)], (1, (1 << 28) + 1)),
+}
+
+
+@pytest.mark.parametrize("case", XLSB_SHEETS)
+def test_the_extent_of_an_xlsb_sheet_is_the_grid_calamine_reads(tmp_path, case):
+    cells, expected = XLSB_SHEETS[case]
+    opened = open_workbook(xlsb(tmp_path / "hand.xlsb", cells))
+    assert opened.kind.kind == "xlsb"
+    measured = extent.measure(opened)["表"]
+    assert (measured.rows, measured.cols) == expected
+    if expected[0] * expected[1] <= extent.MAX_CELLS:
+        assert _calamine_grid(opened.data, "表") == expected

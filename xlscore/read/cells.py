@@ -371,12 +371,7 @@ def _percent_styles(data: bytes) -> frozenset[int]:
 def sheet_parts(workbook: bytes, rels: bytes) -> dict[str, str]:
     """Sheet name -> zip part, from workbook.xml and its relationships (by regular expressions:
     both parts were checked to carry no DTD). Cached by content; the result must not be changed."""
-    targets = {}
-    for found in _REL_RE.finditer(rels):
-        attrs = _attrs(found.group(1))
-        target = attrs.get(b"Target", b"").decode("utf-8", "replace")
-        part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-        targets[attrs.get(b"Id")] = _normpath(_unescape(part))
+    targets = relationship_targets(rels)
     parts = {}
     for found in _SHEET_RE.finditer(workbook):
         attrs = _attrs(found.group(1))
@@ -385,6 +380,17 @@ def sheet_parts(workbook: bytes, rels: bytes) -> dict[str, str]:
         if rid in targets and name is not None:
             parts[_unescape(name.decode("utf-8", "replace"))] = targets[rid]
     return parts
+
+
+def relationship_targets(rels: bytes) -> dict[bytes, str]:
+    """Relationship id -> the zip part it leads to, from a workbook's relationships part."""
+    targets = {}
+    for found in _REL_RE.finditer(rels):
+        attrs = _attrs(found.group(1))
+        target = attrs.get(b"Target", b"").decode("utf-8", "replace")
+        part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        targets[attrs.get(b"Id")] = _normpath(_unescape(part))
+    return targets
 
 
 _REL_RE = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")

@@ -20,6 +20,8 @@ in every other, the grids, and so everything read from them, stay within that.
   repeated to the end of a sheet that LibreOffice writes cost nothing).
 * .xls — xlrd reads each sheet's value records (without formatting, so blank formatted cells are
   not counted) and gives its rows and columns.
+* .xlsb — the sheet's records: a row header gives the row of the cells after it, each cell record
+  with a value (the ones calamine reads; a blank formatted cell is a record of its own) its column.
 
 Everything is read from the bytes :func:`files.open_workbook` read once and checked; the file is
 never opened again.
@@ -33,7 +35,7 @@ import zipfile
 from dataclasses import dataclass
 from xml.sax.handler import ContentHandler, feature_namespaces
 
-from .cells import sheet_parts
+from .cells import relationship_targets, sheet_parts
 from .cellref import col_index, col_letter
 from .errors import WorkbookError
 from .files import WORKBOOK_PART, WORKBOOK_RELS_PART, Opened, is_sheet_part
@@ -89,6 +91,8 @@ def measure(opened: Opened) -> dict[str, Extent]:
         return _ods_extents(opened)
     if kind == "xls":
         return _xls_extents(opened.data)
+    if kind == "xlsb":
+        return _xlsb_extents(opened)
     return {}
 
 
@@ -335,4 +339,89 @@ def _xls_extents(data: bytes) -> dict[str, Extent]:
             book.unload_sheet(index)
     finally:
         book.release_resources()
+    return extents
+
+
+# --- .xlsb ----------------------------------------------------------------------------------------
+
+XLSB_WORKBOOK_PART, XLSB_RELS_PART = "xl/workbook.bin", "xl/_rels/workbook.bin.rels"
+_ROW_HEADER = 0x0000  # BrtRowHdr: its row (4 bytes) is the row of the cell records that follow
+_VALUE_CELLS = range(0x0002, 0x000C)  # BrtCellRk … BrtFmlaError: a cell with a value, its column first
+_SHEET = 0x009C  # BrtBundleSh, in the workbook part: a sheet's relationship id and name
+
+
+def _records(data: bytes):
+    """(type, start, size) of each record of a binary part (MS-XLSB 2.1.4): its type in one or two
+    bytes and its size in up to four, seven bits of each byte, then its body. A record cut short
+    ends the part."""
+    at, end = 0, len(data)
+    while at < end:
+        kind = data[at]
+        at += 1
+        if kind & 0x80:
+            if at >= end:
+                return
+            kind = (kind & 0x7F) | (data[at] & 0x7F) << 7
+            at += 1
+        size = 0
+        for shift in (0, 7, 14, 21):
+            if at >= end:
+                return
+            byte = data[at]
+            at += 1
+            size |= (byte & 0x7F) << shift
+            if not byte & 0x80:
+                break
+        yield kind, at, size
+        at += size
+
+
+def _u32(data: bytes, at: int) -> int:
+    return int.from_bytes(data[at:at + 4], "little")
+
+
+def _xlsb_sheet_extent(data: bytes) -> Extent:
+    extent, row = Extent(), 0
+    for kind, at, size in _records(data):
+        if kind == _ROW_HEADER and size >= 4:
+            row = _u32(data, at)
+        elif kind in _VALUE_CELLS and size >= 4:
+            extent = extent.union(Extent(row + 1, _u32(data, at) + 1))
+    return extent
+
+
+def _wide_string(data: bytes, at: int) -> tuple[str, int]:
+    """An XLWideString at ``at`` (a 4-byte count of UTF-16 units, then the units) and where it ends."""
+    count = _u32(data, at)
+    count = 0 if count == 0xFFFFFFFF else count  # XLNullableWideString's null
+    end = at + 4 + 2 * count
+    return data[at + 4:end].decode("utf-16-le", "replace"), end
+
+
+def _xlsb_names(workbook: bytes, rels: bytes) -> dict[str, str]:
+    """Sheet part -> sheet name, from the workbook part's BrtBundleSh records and its relationships."""
+    targets = relationship_targets(rels)
+    names = {}
+    for kind, at, size in _records(workbook):
+        if kind == _SHEET and size >= 12:
+            rid, after = _wide_string(workbook, at + 8)  # after hsState and iTabID
+            name, _ = _wide_string(workbook, after)
+            part = targets.get(rid.encode("utf-8"))
+            if part is not None:
+                names[part] = name
+    return names
+
+
+def _xlsb_extents(opened: Opened) -> dict[str, Extent]:
+    """Each sheet's extent, by its name; every sheet part of the package when the workbook names
+    none (calamine reads the parts the workbook names). A part is read whole: its size was
+    checked against the limits when the file was opened."""
+    workbook, rels = _part(opened, XLSB_WORKBOOK_PART), _part(opened, XLSB_RELS_PART)
+    names = _xlsb_names(workbook, rels) if workbook and rels else {}
+    parts = set(names) or {info.filename for info in opened.archive.infolist() if is_sheet_part(info.filename)}
+    extents = {}
+    for part in sorted(parts):
+        data = _part(opened, part)
+        if data is not None:
+            extents[names.get(part, part)] = _xlsb_sheet_extent(data)
     return extents
