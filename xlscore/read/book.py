@@ -253,7 +253,7 @@ def load(path: str | os.PathLike) -> Book:
     path = Path(path)
     opened = open_workbook(path)  # read once: calamine, the cell details and the copy share the bytes
     try:
-        extent.check(opened)  # no sheet's grid past the limit reaches calamine
+        extent.check(opened)  # no workbook whose sheets' grids pass the limit reaches calamine
         details = cells.for_file(opened)
         copy = _stored_copy(opened, details)
         if copy is not None:

@@ -1,5 +1,5 @@
 """How far each worksheet's data reaches, measured from the workbook's bytes before calamine reads
-a sheet, and the refusal of a sheet whose data reaches too far.
+a sheet, and the refusal of a workbook whose sheets' data reach too far.
 
 calamine gives a sheet a grid of every cell between its first and its last cell that holds a value
 (32 bytes a cell), and xlscore pads that grid to start at A1: one value at XFD1048576 is a grid of
