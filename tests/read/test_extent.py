@@ -17,6 +17,7 @@ import python_calamine as pc
 from builders import REPEATED_CELL, xlsb
 from conftest import FIXTURES, SAMPLES
 from xlscore.read import extent
+from xlscore.read.speed import value_extent
 from xlscore.read.errors import WorkbookError
 from xlscore.read.files import open_workbook
 
@@ -97,8 +98,8 @@ def test_the_extent_of_a_sheet_is_the_grid_calamine_reads(tmp_path, case):
     assert (measured.rows, measured.cols) == expected
     # What is sure by byte searches is what the parser finds.
     part = opened.parts["xl/worksheets/sheet1.xml"]
-    fast = extent._fast_extent(part)
-    assert fast is None or fast == extent._parsed(io.BytesIO(part), "sheet", extent._XlsxCells()).extent
+    fast = value_extent(part)
+    assert fast is None or extent.Extent(*fast) == extent.parsed_extent(io.BytesIO(part), "sheet")
     if expected[0] * expected[1] <= extent.MAX_CELLS:
         assert _calamine_grid(opened.data, "表") == expected
 

@@ -564,7 +564,7 @@ def test_shared_formulas_without_cached_values_are_computed(tmp_path):
 def test_formula_cells_without_a_cached_value_are_found_by_the_byte_scan(prefix):
     # Only formula cells that no cached value follows are evaluated: none, an empty <v/> or
     # <v></v>; a cell whose <v> holds a value keeps it. Some generators prefix every element.
-    from xlscore.read import cells as cellinfo
+    from xlscore.read.speed import SheetXml
 
     def c(ref, inner):
         return f'<{prefix}c r="{ref}">{inner}</{prefix}c>'
@@ -590,14 +590,9 @@ def test_formula_cells_without_a_cached_value_are_found_by_the_byte_scan(prefix)
             + f'</{prefix}row><{prefix}row r="2">' + "".join(cells[4:])
             + f'</{prefix}row><{prefix}row r="3">' + "".join(typed)
             + f"</{prefix}row></{prefix}sheetData></{prefix}worksheet>").encode()
-    sheet = cellinfo._XlsxSheet.__new__(cellinfo._XlsxSheet)
-    sheet._data, sheet._end, sheet._formulas = data, cellinfo._cells_end(data), None
-    keys = [(0, 0), (0, 1), (0, 2), (0, 3), (1, 0), (1, 1), (1, 2), (1, 3), (2, 0), (2, 1), (2, 2)]
-    assert {key: sheet.formulas().get(key) for key in keys} == {
-        (0, 0): None, (0, 1): "2+2", (0, 2): "3+3", (0, 3): "4+4",
-        (1, 0): None, (1, 1): "B1*2", (1, 2): None, (1, 3): None,
-        (2, 0): None, (2, 1): None, (2, 2): "5+5",
-    }
+    formulas, shared = SheetXml(data).uncached_formulas()
+    assert formulas == {(0, 1): "2+2", (0, 2): "3+3", (0, 3): "4+4", (2, 2): "5+5"}
+    assert shared == {(1, 1): ((1, 0), "A1*2")}  # B2 is A2's shared formula, moved one column: B1*2
 
 
 def test_a_merged_range_over_whole_columns_is_followed_only_near_the_data():
@@ -672,7 +667,7 @@ def test_one_merged_cell_over_both_level_weights_is_reported_for_each_level(tmp_
 def test_xml_text_is_unescaped_as_xml_not_html():
     # Formula texts, number formats, sheet names and part names are XML character data: the five
     # named entities and numeric references are decoded, once (``&amp;lt;`` stays the text ``&lt;``).
-    from xlscore.read.cells import _unescape
+    from xlscore.read.speed import unescape as _unescape
 
     assert _unescape('IF(A1=0,&quot;&quot;,1)') == 'IF(A1=0,"",1)'
     assert _unescape("&amp;lt;&amp;#65;") == "&lt;&#65;"

@@ -35,7 +35,7 @@ import zipfile
 from dataclasses import dataclass
 from xml.sax.handler import ContentHandler, feature_namespaces
 
-from .cells import relationship_targets, sheet_parts
+from .speed import relationship_targets, sheet_parts, value_extent
 from .cellref import col_index, col_letter
 from .errors import WorkbookError
 from .files import WORKBOOK_PART, WORKBOOK_RELS_PART, Opened, is_sheet_part
@@ -122,51 +122,23 @@ def _part(opened: Opened, name: str) -> bytes | None:
         return None
 
 
-# A cell written as spreadsheet programs write it: its reference first (upper-case letters, a row
-# within Excel's), then only the attributes a cell may have, then a value, a formula or an inline
-# string. A cell written otherwise (a lower-case or second reference, attributes in another
-# order) is not matched, and sends the sheet to the parser (see _fast_extent).
-_VALUE_CELL_RE = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: (?:s|t|cm|vm|ph)="[^"<>]*")*>\s*<[vfi]')
-
-
 def _sheet_extent(opened: Opened, part: str) -> Extent | None:
     """The extent of one sheet part of an .xlsx; None when the package has no such part."""
     data = opened.parts.get(part)
     if data is not None:
-        extent = _fast_extent(data)
-        if extent is not None:
-            return extent
-        return _parsed(io.BytesIO(data), part, _XlsxCells()).extent
+        reach = value_extent(data)
+        return Extent(*reach) if reach is not None else parsed_extent(io.BytesIO(data), part)
     try:
         info = opened.archive.getinfo(part)
     except KeyError:
         return None
     with opened.archive.open(info) as stream:  # a part too large to be inflated whole is streamed
-        return _parsed(stream, part, _XlsxCells()).extent
+        return parsed_extent(stream, part)
 
 
-def _fast_extent(data: bytes) -> Extent | None:
-    """The extent by byte searches, or None when they cannot be sure of it. They are sure when
-    the cells are in no namespace prefix, no comment, CDATA section or processing instruction
-    stands among them (where text could look like a cell), and every element that closes with
-    ``</c`` — every cell that can hold anything — is a cell that :data:`_VALUE_CELL_RE` reads."""
-    start = data.find(b"sheetData")
-    if start == -1:
-        return Extent()
-    if data[start - 1:start] != b"<":
-        return None  # in a namespace prefix (<x:sheetData>)
-    end = data.rfind(b"sheetData")  # the last one closes the cells (however many sheetData there are)
-    for mark in (b":c", b"<!", b"<?"):
-        if data.find(mark, start, end) != -1:
-            return None
-    cells = _VALUE_CELL_RE.findall(data, start, end)
-    if len(cells) != data.count(b"</c", start, end):
-        return None
-    if not cells:
-        return Extent()
-    rows = max(int(row) for _, row in cells)
-    letters = max({col for col, _ in cells}, key=lambda col: (len(col), col))
-    return Extent(rows, col_index(letters.decode("ascii")) + 1)
+def parsed_extent(stream, part: str) -> Extent:
+    """The extent of a worksheet part read by an XML parser (streamed: memory stays small)."""
+    return _parsed(stream, part, _XlsxCells()).extent
 
 
 _REF_RE = re.compile(r"([A-Za-z]+)([0-9]+)")

@@ -12,17 +12,13 @@ import io
 import os
 import re
 import stat
-import struct
 import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-# The parts xlscore inflates itself (prologs, sheets, styles) go through zlib-ng: the same deflate,
-# about twice as fast as the system zlib on a sheet (zipfile's own reads keep using zlib).
-from zlib_ng import zlib_ng
-
 from .errors import WorkbookError
+from .speed import inflate, read_member, stored_zip
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -283,44 +279,13 @@ def _whole_part(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
 
 
 _CHUNK = 1024
-_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
-
-
-def _inflate(whole: bytes, info: zipfile.ZipInfo, size: int, compressed: int) -> bytes:
-    """Up to ``size`` bytes of a part, inflated from its first ``compressed`` bytes, read straight
-    from the workbook's bytes (one zlib call instead of zipfile's reader objects)."""
-    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
-        raise zipfile.BadZipFile(f"{info.filename}: 不支持的压缩方式")
-    at = info.header_offset
-    header = whole[at:at + _LOCAL_HEADER.size]
-    if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile(f"{info.filename}: 部件头损坏")
-    fields = _LOCAL_HEADER.unpack(header)
-    start = at + _LOCAL_HEADER.size + fields[-2] + fields[-1]
-    raw = whole[start:start + compressed]
-    if info.compress_type == zipfile.ZIP_STORED:
-        return raw[:size]
-    try:
-        return zlib_ng.decompressobj(-15).decompress(raw, size)
-    except zlib_ng.error as exc:
-        raise zipfile.BadZipFile(f"{info.filename}: {exc}") from None
-
-
 def _head(whole: bytes, info: zipfile.ZipInfo) -> bytes:
     """Up to the first _CHUNK bytes of a part; b"" when they cannot be had this way (the
     streaming path then decides)."""
     try:
-        return _inflate(whole, info, _CHUNK, min(info.compress_size, _CHUNK))
+        return inflate(whole, info, _CHUNK, min(info.compress_size, _CHUNK))
     except zipfile.BadZipFile:
         return b""
-
-
-def read_member(whole: bytes, info: zipfile.ZipInfo) -> bytes:
-    """A whole part, never inflated past its declared size, checked against its CRC."""
-    data = _inflate(whole, info, info.file_size + 1, info.compress_size)
-    if len(data) != info.file_size or zlib_ng.crc32(data) != info.CRC:
-        raise zipfile.BadZipFile(f"{info.filename}: 校验不符")
-    return data
 
 
 # The prolog's whitespace, declarations/processing instructions and comments, each complete: one
@@ -395,22 +360,12 @@ def _sniff_ole(data: bytes) -> FileKind:
 # What calamine reads of an .xlsx besides its worksheets (python-calamine 0.9: the package's and
 # the workbook's relationships, the workbook, its shared strings and its styles).
 CALAMINE_PARTS = (PACKAGE_RELS_PART, WORKBOOK_RELS_PART, WORKBOOK_PART, SHARED_STRINGS_PART, STYLES_PART)
-_LOCAL = struct.Struct("<4s5H3L2H")  # signature, version, flags, method, time, date, CRC, sizes, name and extra lengths
-_CENTRAL = struct.Struct("<4s6H3L5H2L")
-_END = struct.Struct("<4s4H2LH")
-_DOS_DATE = (1 << 5) | 1  # 1980-01-01: the zip format's earliest date
-
-
 def stored_copy(opened: Opened, sheet_parts: Iterable[str]) -> bytes | None:
-    """The parts calamine reads of an .xlsx, in a zip of their own with nothing compressed: the
-    sheets were inflated (with zlib-ng, and checked against their CRCs) for the cell details, and
-    calamine need not inflate them again (its own inflating is a fifth of its time on a template's
-    workbook). None when a part it reads was not inflated here (too large, damaged, or at an
-    unusual name): calamine then reads the file itself, and reports what it finds there.
-
-    Written here rather than with :mod:`zipfile`, which would work out every part's CRC again (with
-    the system zlib, at about the cost of what is saved); the CRCs are the workbook's own, already
-    checked against the inflated bytes."""
+    """The parts calamine reads of an .xlsx, in a zip of their own with nothing compressed
+    (read.speed.stored_zip): the sheets were inflated and checked against their CRCs for the cell
+    details, and calamine need not inflate them again. None when a part it reads was not inflated
+    here (too large, damaged, or at an unusual name): calamine then reads the file itself, and
+    reports what it finds there."""
     parts, archive = opened.parts, opened.archive
     if archive is None or WORKBOOK_PART not in parts or any(part not in parts for part in sheet_parts):
         return None
@@ -421,21 +376,7 @@ def stored_copy(opened: Opened, sheet_parts: Iterable[str]) -> bytes | None:
         elif _has_part(archive, name):
             return None  # there, but not inflated here
     names += [name for name in parts if is_sheet_part(name)]  # every sheet calamine may ask for
-    chunks: list[bytes] = []
-    central: list[bytes] = []
-    offset = 0
-    for name in names:
-        data, crc = parts[name], archive.getinfo(name).CRC
-        raw = name.encode("utf-8")
-        flags = 0 if raw.isascii() else 0x800  # the name in UTF-8
-        chunks += (_LOCAL.pack(b"PK\x03\x04", 20, flags, 0, 0, _DOS_DATE, crc, len(data), len(data), len(raw), 0),
-                   raw, data)
-        central += (_CENTRAL.pack(b"PK\x01\x02", 20, 20, flags, 0, 0, _DOS_DATE, crc, len(data), len(data),
-                                  len(raw), 0, 0, 0, 0, 0, offset), raw)
-        offset += _LOCAL.size + len(raw) + len(data)
-    directory = b"".join(central)
-    return b"".join([*chunks, directory, _END.pack(b"PK\x05\x06", 0, 0, len(names), len(names), len(directory),
-                                                   offset, 0)])
+    return stored_zip([(name, parts[name], archive.getinfo(name).CRC) for name in names])
 
 
 def _has_part(archive: zipfile.ZipFile, name: str) -> bool:
