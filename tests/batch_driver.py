@@ -1,12 +1,14 @@
 """Run ``xlscore score ...`` as a person would, with work that waits, for the tests that stop a
 batch from outside (Ctrl-C, ``kill``, ``kill -9``) at a known point.
 
-    python tests/batch_driver.py [--quick NAME]... [--release PATH] -- score ARGS...
+    python tests/batch_driver.py [--quick NAME]... --release PATH --held DIR -- score ARGS...
 
-Each workbook whose file name is not given with ``--quick`` waits in its worker, before it is
-processed, until the file ``--release`` exists (without ``--release`` nothing waits). A test starts
-the driver, waits for the quick workbooks' reports in reports.jsonl, and then stops the batch: the
-other workers are busy at that moment, for as long as the test wants.
+Each workbook whose name is not given with ``--quick`` waits in its worker, in the middle of its
+work, until the file ``--release`` exists: after its temporary files are made (an e-mail's
+attachment copied out, a part written by openpyxl, as saving the annotated copy does) and before
+it is scored. A worker that waits says so with a file in ``--held`` named by its process id.
+A test starts the driver, waits for the quick workbooks' reports in reports.jsonl and for every
+worker to be waiting, then stops the batch: every worker is in the middle of a file.
 """
 
 from __future__ import annotations
@@ -22,24 +24,27 @@ def main(argv: list[str]) -> None:
     split = argv.index("--")
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="append", default=[])
-    parser.add_argument("--release", default=None)
+    parser.add_argument("--release", required=True)
+    parser.add_argument("--held", required=True)
     options = parser.parse_args(argv[:split])
+    release, held = Path(options.release), Path(options.held)
 
-    from xlscore import batch
+    from openpyxl.worksheet._writer import create_temporary_file
+
+    from xlscore import review
     from xlscore.cli import main as cli
 
-    if options.release:
-        real = batch.process
-        release = Path(options.release)
+    real = review.score_file
 
-        def waiting(job, out_dir, scheme=None):
-            if job.name not in options.quick:
-                while not release.exists():
-                    time.sleep(0.05)
-            return real(job, out_dir, scheme)
+    def waiting(path, out_dir, scheme=None, display=None, *args, **kwargs):
+        if Path(str(display).split(":")[-1]).name not in options.quick:
+            create_temporary_file()  # what openpyxl leaves when it is stopped while saving
+            (held / str(os.getpid())).touch()
+            while not release.exists():
+                time.sleep(0.05)
+        return real(path, out_dir, scheme, display, *args, **kwargs)
 
-        batch.process = waiting  # workers are forked from this process and see it
-    print(f"driver {os.getpid()}", file=sys.stderr, flush=True)
+    review.score_file = waiting  # the batch's workers are forked from this process and see it
     cli(argv[split + 1:], prog_name="xlscore")
 
 

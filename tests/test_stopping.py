@@ -1,0 +1,170 @@
+"""A batch stopped from outside (issue 19, cases 6 and 8): Ctrl-C, ``kill`` and ``kill -9`` while
+every worker is in the middle of a file. The workers go, the reports already written stay whole,
+the person is told in Chinese how far it got, ``--resume`` finishes the rest, and nothing of a
+department's data is left in the system's temporary folder.
+
+The batch runs in its own process (tests/batch_driver.py, in a session of its own); the tests wait
+for a state (a report written, every worker waiting), never for a length of time. Whatever
+happens, the driver's whole process group is killed at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_cli
+from test_batch import SEED000, SEED002, _eml
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+
+DRIVER = ROOT / "tests" / "batch_driver.py"
+BOUND = 60.0  # seconds a state may take to come; a bound against hanging, not a measure of speed
+
+
+def _until(predicate, bound: float = BOUND):
+    """predicate()'s first true value, or its last one once ``bound`` seconds have passed."""
+    end = time.monotonic() + bound
+    while True:
+        value = predicate()
+        if value or time.monotonic() > end:
+            return value
+        time.sleep(0.05)
+
+
+def _group(pgid: int) -> list[int]:
+    """The living processes of process group ``pgid`` (a zombie has ended)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        state, _ppid, group = stat.rsplit(")", 1)[1].split()[:3]
+        if state != "Z" and int(group) == pgid:
+            found.append(int(entry))
+    return found
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines(keepends=True) if path.exists() else []
+
+
+class Batch:
+    """``xlscore score IN --out OUT --jobs 2`` in the driver: a0.xlsx is done at once, every other
+    workbook waits in the middle of its work."""
+
+    def __init__(self, tmp_path: Path):
+        self.inbox = tmp_path / "收件箱"
+        self.inbox.mkdir()
+        shutil.copy(SEED000, self.inbox / "a0.xlsx")
+        _eml(self.inbox / "b.eml", [("附件自评表.xlsx", SEED002.read_bytes())])  # copied out to a temporary file
+        for name in ("c.xlsx", "d.xlsx"):
+            shutil.copy(SEED000, self.inbox / name)
+        self.out = tmp_path / "复核结果"
+        self.systemp = tmp_path / "系统临时文件夹"  # the system's temporary folder, as the batch sees it
+        self.systemp.mkdir()
+        self.held = tmp_path / "held"
+        self.held.mkdir()
+        self.stdout, self.stderr = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+        command = [sys.executable, str(DRIVER), "--quick", "a0.xlsx", "--release", str(tmp_path / "never"),
+                   "--held", str(self.held), "--", "score", str(self.inbox), "--out", str(self.out), "--jobs", "2"]
+        env = {**os.environ, "TMPDIR": str(self.systemp), "PYTHONPATH": str(ROOT)}
+        with open(self.stdout, "wb") as out, open(self.stderr, "wb") as err:
+            self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                         start_new_session=True)
+
+    def all_busy(self) -> bool:
+        """a0's report written, and both workers waiting in the middle of a file."""
+        if self.proc.poll() is not None:
+            raise AssertionError(f"the batch ended early: {self.proc.returncode}\n{self.output()}")
+        return len(_lines(self.out / "reports.jsonl")) >= 1 and len(list(self.held.iterdir())) >= 2
+
+    def workers(self) -> list[int]:
+        return [pid for pid in _group(self.proc.pid) if pid != self.proc.pid]
+
+    def wait(self) -> int:
+        try:
+            return self.proc.wait(timeout=BOUND)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"the batch did not end\n{self.output()}") from None
+
+    def output(self) -> str:
+        return self.stdout.read_text(encoding="utf-8", errors="replace") + \
+            self.stderr.read_text(encoding="utf-8", errors="replace")
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+
+
+@pytest.fixture()
+def started(tmp_path):
+    batch = Batch(tmp_path)
+    try:
+        yield batch
+    finally:
+        batch.kill()
+
+
+def _reports(out: Path) -> list[dict]:
+    lines = _lines(out / "reports.jsonl")
+    assert all(line.endswith("\n") for line in lines)
+    return [json.loads(line) for line in lines]
+
+
+def _resumed(batch: Batch) -> None:
+    """--resume does the rest: the report kept is not redone, and every file is reported once."""
+    result = run_cli("score", batch.inbox, "--out", batch.out, "--jobs", "2", "--resume")
+    assert result.exception is None and result.exit_code == 0, result.output
+    assert "沿用上次结果 1 个" in result.output and "本次处理 3 个" in result.output
+    files = [report["file"] for report in _reports(batch.out)]
+    assert sorted(files) == ["a0.xlsx", "b.eml:附件自评表.xlsx", "c.xlsx", "d.xlsx"]
+    assert not (batch.out / ".xlscore-tmp").exists()
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "kill"])
+def test_a_stopped_batch_stops_its_workers_keeps_its_reports_and_says_how_far_it_got(started, how):
+    batch = started
+    assert _until(batch.all_busy)
+    workers = batch.workers()
+    assert len(workers) == 2
+    if how == "ctrl-c":  # the terminal sends it to the whole foreground process group
+        os.killpg(batch.proc.pid, signal.SIGINT)
+    else:
+        os.kill(batch.proc.pid, signal.SIGTERM)
+    code = batch.wait()
+    output = batch.output()
+    assert code == (130 if how == "ctrl-c" else 143), output
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output and "Aborted" not in output, output
+    assert "已中断：已复核 1 / 4 个文件" in output and "--resume" in output, output
+    assert _until(lambda: not batch.workers()), batch.workers()
+    assert [report["file"] for report in _reports(batch.out)] == ["a0.xlsx"]
+    assert not (batch.out / ".xlscore-tmp").exists() and not (batch.out / ".xlscore.lock").exists()
+    assert list(batch.systemp.iterdir()) == []
+    _resumed(batch)
+
+
+def test_a_batch_killed_outright_leaves_no_worker_behind_and_no_data_outside_its_folder(started):
+    batch = started
+    assert _until(batch.all_busy)
+    assert len(batch.workers()) == 2
+    os.kill(batch.proc.pid, signal.SIGKILL)  # nothing of the batch runs any more: its workers see it gone
+    batch.proc.wait()
+    assert _until(lambda: not batch.workers()), f"workers left running: {batch.workers()}"
+    assert list(batch.systemp.iterdir()) == []  # the attachment's copy and openpyxl's part stayed in OUT
+    assert [report["file"] for report in _reports(batch.out)] == ["a0.xlsx"]
+    _resumed(batch)  # which also removes what the killed run left in OUT/.xlscore-tmp
