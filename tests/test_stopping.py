@@ -168,3 +168,36 @@ def test_a_batch_killed_outright_leaves_no_worker_behind_and_no_data_outside_its
     assert list(batch.systemp.iterdir()) == []  # the attachment's copy and openpyxl's part stayed in OUT
     assert [report["file"] for report in _reports(batch.out)] == ["a0.xlsx"]
     _resumed(batch)  # which also removes what the killed run left in OUT/.xlscore-tmp
+
+
+def test_a_file_over_its_time_limit_leaves_no_temporary_file(tmp_path, monkeypatch):
+    """Its worker is killed in the middle of the file: what it wrote to the temporary folder (the
+    e-mail's attachment, openpyxl's part) was in OUT/.xlscore-tmp, which the batch removes."""
+    import tempfile
+
+    from openpyxl.worksheet._writer import create_temporary_file
+
+    from xlscore import review
+    from xlscore.batch import runner
+    from xlscore.batch.inbox import discover
+
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    shutil.copy(SEED000, inbox / "a.xlsx")
+    _eml(inbox / "b.eml", [("附件自评表.xlsx", SEED002.read_bytes())])
+    systemp = tmp_path / "系统临时文件夹"
+    systemp.mkdir()
+
+    def endless(*args, **kwargs):
+        create_temporary_file()
+        while True:
+            time.sleep(0.05)
+
+    monkeypatch.setattr(review, "score_file", endless)  # the workers are forked after this
+    monkeypatch.setattr(tempfile, "tempdir", str(systemp))
+    out = tmp_path / "out"
+    outcome = runner.run_batch(discover([inbox], out), out, jobs=2, timeout=1)
+    codes = sorted(report["error"]["code"] for report in _reports(out))
+    assert codes == ["FILE_TIMEOUT", "FILE_TIMEOUT"] and outcome.exit_code == 1
+    assert list(systemp.iterdir()) == [] and not (out / ".xlscore-tmp").exists()
+    assert tempfile.tempdir == str(systemp)  # the batch gave the process its temporary folder back
