@@ -154,6 +154,7 @@ def test_a_stopped_batch_stops_its_workers_keeps_its_reports_and_says_how_far_it
     assert _until(lambda: not batch.workers()), batch.workers()
     assert [report["file"] for report in _reports(batch.out)] == ["a0.xlsx"]
     assert not (batch.out / ".xlscore-tmp").exists() and not (batch.out / ".xlscore.lock").exists()
+    assert list(batch.out.rglob(".~xlscore*")) == []
     assert list(batch.systemp.iterdir()) == []
     _resumed(batch)
 
@@ -201,3 +202,31 @@ def test_a_file_over_its_time_limit_leaves_no_temporary_file(tmp_path, monkeypat
     assert codes == ["FILE_TIMEOUT", "FILE_TIMEOUT"] and outcome.exit_code == 1
     assert list(systemp.iterdir()) == [] and not (out / ".xlscore-tmp").exists()
     assert tempfile.tempdir == str(systemp)  # the batch gave the process its temporary folder back
+
+
+def test_a_worker_that_dies_with_no_file_in_hand_does_not_break_the_batch(tmp_path, monkeypatch):
+    """pebble gives up on its pool when a worker dies while no file is being processed (here: the
+    first worker, as it starts); the batch starts a new one and every file is done."""
+    from xlscore.batch import runner
+    from xlscore.batch.inbox import discover
+
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
+        shutil.copy(SEED000, inbox / name)
+    first = tmp_path / "first-worker"
+    real = runner._start_worker
+
+    def dies_first(*args):
+        try:
+            os.close(os.open(first, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return real(*args)
+        os._exit(1)
+
+    monkeypatch.setattr(runner, "_start_worker", dies_first)  # the workers are forked after this
+    out = tmp_path / "out"
+    outcome = runner.run_batch(discover([inbox], out), out, jobs=1)
+    assert first.exists()
+    assert outcome.stopped is None and outcome.exit_code == 0 and outcome.done == 3
+    assert sorted((r["file"], r["status"]) for r in _reports(out)) == [("a.xlsx", "ok"), ("b.xlsx", "ok"), ("c.xlsx", "ok")]

@@ -22,6 +22,7 @@ import tempfile
 import threading
 import time
 import traceback
+from collections import Counter, deque
 from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ REPORTS = "reports.jsonl"
 DEFAULT_TIMEOUT = 120.0
 PARENT_CHECK_SECONDS = 0.5  # how often a worker looks whether the batch that started it is still there
 STOP_CHECK_SECONDS = 0.25  # how often the batch's loop looks for a signal while it waits for workers
+POOL_RETRIES = 2  # how often a file is given to a new pool when pebble gave up the one it was in
 
 
 @dataclass
@@ -152,28 +154,36 @@ class Runner:
         """Process ``todo``; call ``emit(report_dicts)`` for each file as it finishes. Raises
         Interrupted at a signal (noted, under interrupt.interrupts) and OutputError at an output
         that cannot be written, the workers stopped either way."""
-        from pebble import ProcessPool
+        from concurrent.futures.process import BrokenProcessPool
 
         if not todo:
             return
         workers = min(self.jobs, len(todo))
-        pool = ProcessPool(max_workers=workers, initializer=_start_worker, context=self.context,
-                           initargs=(os.getpid(), tempfile.gettempdir(), str(self.out_dir), self.scheme))
-        pending = iter(todo)
-        running: dict = {}
+        queue, tries, running = deque(todo), Counter(), {}
+        pool = self._pool(workers)
         try:
             with deferred():
-                while True:
-                    while len(running) < 2 * workers:  # a few queued: a worker never waits for the next
-                        job = next(pending, None)
-                        if job is None:
-                            break
-                        running[pool.schedule(_task, args=(job,), timeout=self.timeout)] = job
-                    if not running:
-                        break
+                while queue or running:
+                    while queue and len(running) < 2 * workers:  # a few queued: a worker never waits for the next
+                        job = queue.popleft()
+                        try:
+                            running[pool.schedule(_task, args=(job,), timeout=self.timeout)] = job
+                        except RuntimeError:  # pebble gave the pool up (see below): a new one
+                            queue.appendleft(job)
+                            pool = self._renew(pool, workers)
                     done, _ = wait(running, timeout=STOP_CHECK_SECONDS, return_when=FIRST_COMPLETED)
                     for future in done:
-                        emit(self._result(future, running.pop(future)))
+                        check()  # after a signal nothing more is recorded (a worker it ended is no file's fault)
+                        job = running.pop(future)
+                        if not isinstance(future.exception(), BrokenProcessPool) or not self._again(job, tries, queue):
+                            emit(self._result(future, job))
+                    if not pool.active:  # given up: what it still holds will never come back from it
+                        check()
+                        for future, job in list(running.items()):
+                            del running[future]
+                            if not self._again(job, tries, queue):
+                                emit([_failed(job, "WORKER_DIED", "处理此文件时工作进程意外退出（可能内存不足），已跳过")])
+                        pool = self._renew(pool, workers)
                     check()
             pool.close()
         except BaseException:
@@ -182,8 +192,30 @@ class Runner:
         finally:
             pool.join()
 
+    def _pool(self, workers: int):
+        from pebble import ProcessPool
+
+        return ProcessPool(max_workers=workers, initializer=_start_worker, context=self.context,
+                           initargs=(os.getpid(), tempfile.gettempdir(), str(self.out_dir), self.scheme))
+
+    @staticmethod
+    def _again(job: Job, tries: Counter, queue: deque) -> bool:
+        """Give ``job`` to the next pool, unless it had its tries. A worker that died with no file in
+        hand makes pebble give up its pool and every file in it: not their fault."""
+        if tries[job.rel] >= POOL_RETRIES:
+            return False
+        tries[job.rel] += 1
+        queue.appendleft(job)
+        return True
+
+    def _renew(self, pool, workers: int):
+        pool.stop()
+        pool.join()
+        return self._pool(workers)
+
     def _result(self, future, job: Job) -> list[dict]:
         from concurrent.futures import TimeoutError as PoolTimeout
+        from concurrent.futures.process import BrokenProcessPool
 
         from pebble import ProcessExpired
 
@@ -191,7 +223,7 @@ class Runner:
             return future.result()
         except OutputError:
             raise
-        except ProcessExpired:  # killed by the system (out of memory) or crashed
+        except (ProcessExpired, BrokenProcessPool):  # killed by the system (out of memory) or crashed
             return [_failed(job, "WORKER_DIED", "处理此文件时工作进程意外退出（可能内存不足），已跳过")]
         except PoolTimeout:  # process() turns every error of its own into a report: this is the pool's
             return [_failed(job, "FILE_TIMEOUT", f"处理超过 {self.timeout:g} 秒仍未完成，已中止")]

@@ -1,10 +1,11 @@
-"""Outputs are written atomically: into a temporary file beside the destination, renamed into
-place only once complete. A failure (or an interrupt) leaves the destination as it was and no
+"""Outputs are written atomically: into a temporary file on the destination's disk (beside it, or
+in the run's temporary folder), renamed into place only once complete. A failure (or an interrupt) leaves the destination as it was and no
 temporary file behind. A write the system refuses (a full disk, no permission) is an
 :class:`OutputError`: the output folder's trouble, never the input's.
 
 reports.jsonl grows by whole lines (:class:`Appender`); the temporary files of a run (an e-mail's
-attachment, openpyxl's and xlsxwriter's parts) live in the output folder (:func:`scratch`)."""
+attachment, openpyxl's and xlsxwriter's parts, the outputs being written) live in the output
+folder's ``.xlscore-tmp`` (:func:`scratch`)."""
 
 from __future__ import annotations
 
@@ -71,13 +72,13 @@ def writing(dest) -> Iterator[None]:
 
 @contextlib.contextmanager
 def replacing(dest: Path, suffix: str | None = None) -> Iterator[Path]:
-    """A temporary path beside ``dest`` to write to; it becomes ``dest`` when the block ends
+    """A temporary path (see :func:`_beside`) to write to; it becomes ``dest`` when the block ends
     without an exception. ``suffix`` (default: ``dest``'s) is for writers that go by it."""
     dest = Path(dest)
     with writing(dest):
         dest.parent.mkdir(parents=True, exist_ok=True)
         handle, tmp = tempfile.mkstemp(prefix=".~xlscore-", suffix=dest.suffix if suffix is None else suffix,
-                                       dir=dest.parent)
+                                       dir=_beside(dest))
         os.close(handle)
         try:
             yield Path(tmp)
@@ -85,6 +86,19 @@ def replacing(dest: Path, suffix: str | None = None) -> Iterator[Path]:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def _beside(dest: Path) -> Path:
+    """Where the temporary file of ``dest`` is made: in the run's temporary folder when ``dest`` is
+    in the output folder that holds it (see :func:`scratch`: a worker killed while it writes leaves
+    nothing among the outputs), else in ``dest``'s folder. Either way on ``dest``'s disk, for the
+    rename."""
+    current = tempfile.tempdir
+    if current and Path(current).name == SCRATCH_NAME:
+        folder = Path(os.path.abspath(dest)).parent
+        if Path(current).parent in (folder, *folder.parents):
+            return Path(current)
+    return dest.parent
 
 
 def save_workbook(workbook, dest: Path) -> None:
