@@ -13,11 +13,12 @@ import errno
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
 from test_batch import SEED000
 from xlscore.write import atomic
 
@@ -179,3 +180,51 @@ def test_a_system_error_around_a_write_is_an_output_error_and_a_bug_is_not():
         assert atomic.OutputError.of("x", bug) is None
     denied = atomic.OutputError.of("x", PermissionError(errno.EACCES, "denied"))
     assert not denied.disk_full and denied.exit_code == 2 and denied.reason == "没有权限"
+
+
+def _mount_namespaces() -> bool:
+    """Whether this machine lets the tests mount a small tmpfs in a mount namespace of their own
+    (as root with unshare): a real full disk, gone with the namespace."""
+    import subprocess
+
+    if shutil.which("unshare") is None or not os.path.isdir("/proc/self/ns"):
+        return False
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as where:
+        probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                                f"mount -t tmpfs -o size=64k tmpfs '{where}'"], capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _mount_namespaces(), reason="needs a mount namespace (unshare, as root) for a small tmpfs")
+def test_a_batch_on_a_disk_that_really_fills_up(inbox, tmp_path):
+    """The output folder on a 200 KB tmpfs (each file's copy, report and line take about 70 KB):
+    whatever write finds the disk full, the batch says so in Chinese, exits 3 and keeps
+    reports.jsonl whole-lined; --resume finishes once there is room (here: the outputs moved to a
+    disk with room)."""
+    import subprocess
+
+    for name in ("e.xlsx", "f.xlsx"):
+        shutil.copy(SEED000, inbox / name)
+    disk, kept, systemp = tmp_path / "disk", tmp_path / "kept", tmp_path / "systemp"
+    for folder in (disk, kept, systemp):
+        folder.mkdir()
+    script = ('mount -t tmpfs -o size=200k tmpfs "$DISK" || exit 99; '
+              '"$PYTHON" -m xlscore score "$INBOX" --out "$DISK/out" --jobs 1 > "$KEPT/stdout" 2> "$KEPT/stderr"; '
+              'echo $? > "$KEPT/rc"; cp -a "$DISK/out" "$KEPT/out"')
+    env = {**os.environ, "DISK": str(disk), "KEPT": str(kept), "INBOX": str(inbox), "PYTHON": sys.executable,
+           "PYTHONPATH": str(ROOT), "TMPDIR": str(systemp)}
+    subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script], env=env, check=True,
+                   stdin=subprocess.DEVNULL, timeout=600)
+    stderr = (kept / "stderr").read_text(encoding="utf-8")
+    assert (kept / "rc").read_text().strip() == "3", stderr + (kept / "stdout").read_text(encoding="utf-8")
+    assert "磁盘已满：无法写入" in stderr and "--resume" in stderr and "Traceback" not in stderr, stderr
+    out = kept / "out"
+    reports = _whole(out)
+    assert 0 < len(reports) < 6 and all(report["status"] == "ok" for report in reports)  # none filed unreadable
+    assert _left_behind(out) == [] and list(systemp.iterdir()) == []
+    result = run_cli("score", inbox, "--out", out, "--jobs", "1", "--resume")
+    assert result.exception is None and result.exit_code == 0, result.output
+    assert f"沿用上次结果 {len(reports)} 个" in result.output
+    assert sorted(report["file"] for report in _whole(out)) == [f"{c}.xlsx" for c in "abcdef"]
