@@ -37,6 +37,7 @@ REPORTS = "reports.jsonl"
 DEFAULT_TIMEOUT = 120.0
 PARENT_CHECK_SECONDS = 0.5  # how often a worker looks whether the batch that started it is still there
 STOP_CHECK_SECONDS = 0.25  # how often the batch's loop looks for a signal while it waits for workers
+WORKER_DIED = "处理此文件时工作进程意外退出（可能内存不足），已跳过"
 POOL_RETRIES = 2  # how often a file is given to a new pool when pebble gave up the one it was in
 
 
@@ -182,7 +183,7 @@ class Runner:
                         for future, job in list(running.items()):
                             del running[future]
                             if not self._again(job, tries, queue):
-                                emit([_failed(job, "WORKER_DIED", "处理此文件时工作进程意外退出（可能内存不足），已跳过")])
+                                emit([_failed(job, "WORKER_DIED", WORKER_DIED)])
                         pool = self._renew(pool, workers)
                     check()
             pool.close()
@@ -224,7 +225,7 @@ class Runner:
         except OutputError:
             raise
         except (ProcessExpired, BrokenProcessPool):  # killed by the system (out of memory) or crashed
-            return [_failed(job, "WORKER_DIED", "处理此文件时工作进程意外退出（可能内存不足），已跳过")]
+            return [_failed(job, "WORKER_DIED", WORKER_DIED)]
         except PoolTimeout:  # process() turns every error of its own into a report: this is the pool's
             return [_failed(job, "FILE_TIMEOUT", f"处理超过 {self.timeout:g} 秒仍未完成，已中止")]
         except Exception as exc:  # a failure outside process(), e.g. of the pool
