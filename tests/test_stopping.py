@@ -230,3 +230,14 @@ def test_a_worker_that_dies_with_no_file_in_hand_does_not_break_the_batch(tmp_pa
     assert first.exists()
     assert outcome.stopped is None and outcome.exit_code == 0 and outcome.done == 3
     assert sorted((r["file"], r["status"]) for r in _reports(out)) == [("a.xlsx", "ok"), ("b.xlsx", "ok"), ("c.xlsx", "ok")]
+
+
+def test_ctrl_c_in_any_command_is_said_in_chinese_without_clicks_aborted(tmp_path, monkeypatch):
+    from xlscore import pipeline
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "check_reports", interrupted)
+    result = run_cli("check", SEED000)
+    assert result.exit_code == 130 and "已中断" in result.output and "Aborted" not in result.output, result.output
