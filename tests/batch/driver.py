@@ -1,7 +1,7 @@
 """Run ``xlscore score ...`` as a person would, with work that waits, for the tests that stop a
 batch from outside (Ctrl-C, ``kill``, ``kill -9``) at a known point.
 
-    python tests/batch_driver.py [--quick NAME]... --release PATH --held DIR -- score ARGS...
+    python tests/batch/driver.py [--quick NAME]... --release PATH --held DIR -- score ARGS...
 
 Each workbook whose name is not given with ``--quick`` waits in its worker, in the middle of its
 work, until the file ``--release`` exists: after its temporary files are made (an e-mail's

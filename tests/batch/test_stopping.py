@@ -3,7 +3,7 @@ every worker is in the middle of a file. The workers go, the reports already wri
 the person is told in Chinese how far it got, ``--resume`` finishes the rest, and nothing of a
 department's data is left in the system's temporary folder.
 
-The batch runs in its own process (tests/batch_driver.py, in a session of its own); the tests wait
+The batch runs in its own process (tests/batch/driver.py, in a session of its own); the tests wait
 for a state (a report written, every worker waiting), never for a length of time. Whatever
 happens, the driver's whole process group is killed at the end.
 """
@@ -21,12 +21,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
-from test_batch import SEED000, SEED002, _eml
+from builders import eml
+from conftest import ROOT, SAMPLES, run_cli
+
+SEED000 = SAMPLES / "000_铝工业转型升级专项资金.xlsx"
+SEED002 = SAMPLES / "002_企业服务活动专项经费.xlsx"
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
 
-DRIVER = ROOT / "tests" / "batch_driver.py"
+DRIVER = ROOT / "tests" / "batch" / "driver.py"
 BOUND = 60.0  # seconds a state may take to come; a bound against hanging, not a measure of speed
 
 
@@ -68,7 +71,7 @@ class Batch:
         self.inbox = tmp_path / "收件箱"
         self.inbox.mkdir()
         shutil.copy(SEED000, self.inbox / "a0.xlsx")
-        _eml(self.inbox / "b.eml", [("附件自评表.xlsx", SEED002.read_bytes())])  # copied out to a temporary file
+        eml(self.inbox / "b.eml", [("附件自评表.xlsx", SEED002.read_bytes())])  # copied out to a temporary file
         for name in ("c.xlsx", "d.xlsx"):
             shutil.copy(SEED000, self.inbox / name)
         self.out = tmp_path / "复核结果"
@@ -185,7 +188,7 @@ def test_a_file_over_its_time_limit_leaves_no_temporary_file(tmp_path, monkeypat
     inbox = tmp_path / "收件箱"
     inbox.mkdir()
     shutil.copy(SEED000, inbox / "a.xlsx")
-    _eml(inbox / "b.eml", [("附件自评表.xlsx", SEED002.read_bytes())])
+    eml(inbox / "b.eml", [("附件自评表.xlsx", SEED002.read_bytes())])
     systemp = tmp_path / "系统临时文件夹"
     systemp.mkdir()
 

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
-from test_batch import SEED000
+from conftest import ROOT, SAMPLES, run_cli
 from xlscore.write import atomic
+
+SEED000 = SAMPLES / "000_铝工业转型升级专项资金.xlsx"
 
 
 def _full() -> OSError:
