@@ -26,7 +26,19 @@ def _help_option(func):
     return click.help_option("-h", "--help", help="显示本帮助并退出。")(func)
 
 
-@click.group(context_settings=CONTEXT, help="xlscore：项目支出绩效自评表的检查、复核评分与批注工具。")
+class _Group(click.Group):
+    """Ctrl-C anywhere: a Chinese word and exit code 130, not click's English "Aborted!" (``score``
+    answers it itself, see xlscore.interrupt)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("\n已中断。", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Group, context_settings=CONTEXT, help="xlscore：项目支出绩效自评表的检查、复核评分与批注工具。")
 @click.version_option(package_name="xlscore", message="xlscore %(version)s", help="显示版本并退出。")
 @_help_option
 def main() -> None:
@@ -86,7 +98,9 @@ def check(files: tuple[str, ...], fmt: str, scheme: str | None, explain: bool) -
               "（复核列、标色、批注、复核结果页、打印设置）和同名 .json 报告。\n\n"
               "PATH 为工作簿、保存的邮件（.eml）或文件夹。给出文件夹或邮件时按批量处理：递归查找全部工作簿和邮件附件，"
               "多进程并行，显示进度，输出按原目录结构存放，写出 reports.jsonl 和汇总工作簿 汇总.xlsx。原文件只读不改。\n\n"
-              "退出码：单个文件同 check；批量时 0 全部可读取，1 有文件无法读取，2 参数或输出文件夹有误。")
+              "退出码：单个文件同 check；批量时 0 全部可读取，1 有文件无法读取，2 参数或输出文件夹有误；"
+              "3 磁盘已满；130 被 Ctrl-C 中断，143 被终止（kill）。中断或磁盘已满时已写出的报告都保留，"
+              "用同样的命令加 --resume 继续。")
 @click.argument("paths", metavar="PATH...", nargs=-1, required=True)
 @click.option("--out", "out_dir", default="output", metavar="DIR", help="输出文件夹（默认 output/）。")
 @click.option("--scheme", default=None, metavar="SCHEME",
@@ -113,16 +127,33 @@ def score(paths: tuple[str, ...], out_dir: str, scheme: str | None, jobs: int | 
     out = Path(out_dir)
     _apart(inputs, out)
     _writable(out)
-    from .write.atomic import FolderBusy, folder_lock
+    from .batch.interrupt import Interrupted, interrupts
+    from .write.atomic import FolderBusy, OutputError, folder_lock, scratch
 
-    try:
-        with folder_lock(out):
-            if batch:
-                _score_batch(inputs, out, scheme, jobs or os.cpu_count() or 1, timeout, resume)
-            _score_files(inputs, out, scheme)
-    except FolderBusy as busy:
-        held = f"（进程 {busy.pid}）" if busy.pid else ""
-        _usage_error(f"输出文件夹 {out} 正由另一次复核{held}使用，已有一次复核正在运行；请等它结束后再运行，或另选输出文件夹")
+    again = "用同样的命令加 --resume 继续" if batch else "重新运行"
+    with interrupts():
+        try:
+            with folder_lock(out), scratch(out):
+                if batch:
+                    _score_batch(inputs, out, scheme, jobs or os.cpu_count() or 1, timeout, resume)
+                _score_files(inputs, out, scheme)
+        except FolderBusy as busy:
+            held = f"（进程 {busy.pid}）" if busy.pid else ""
+            _usage_error(f"输出文件夹 {out} 正由另一次复核{held}使用，已有一次复核正在运行；请等它结束后再运行，或另选输出文件夹")
+        except OutputError as error:
+            _output_failed(error, f"；{again}")
+        except Interrupted as interrupted:
+            click.echo(f"已中断；{again}", err=True)
+            sys.exit(interrupted.exit_code)
+
+
+def _output_failed(error, tail: str) -> None:
+    """An output could not be written: said in Chinese, exit 3 for a full disk, else 2."""
+    if error.disk_full:
+        click.echo(f"{error.reason}：无法写入 {error.path}。请腾出磁盘空间{tail}", err=True)
+    else:
+        click.echo(f"无法写入 {error.path}（{error.reason}）{tail}", err=True)
+    sys.exit(error.exit_code)
 
 
 def _score_files(inputs, out, scheme) -> None:
@@ -197,7 +228,12 @@ def _writable(out) -> None:
         with tempfile.NamedTemporaryFile(dir=out, prefix=".~xlscore-check-"):
             pass
     except OSError as exc:
-        _usage_error(f"输出文件夹 {out} 无法写入（{exc.strerror or exc}）")
+        from .write.atomic import OutputError
+
+        error = OutputError.of(out, exc)
+        if error.disk_full:
+            _output_failed(error, "")
+        _usage_error(f"输出文件夹 {out} 无法写入（{error.reason}）")
 
 
 def _score_batch(inputs, out, scheme, jobs: int, timeout: float, resume: bool) -> None:
@@ -215,6 +251,8 @@ def _score_batch(inputs, out, scheme, jobs: int, timeout: float, resume: bool) -
     _not_overwriting(planned)
     outcome = run_batch(inbox, out, jobs=jobs, timeout=timeout, resume=resume, scheme=scheme,
                         progress=sys.stderr.isatty())
+    if outcome.stopped is not None:
+        _batch_stopped(outcome, out)
     summary = write_summary(out, inbox.skipped)
     lines = [
         f"发现工作簿 {outcome.found} 个，跳过 {len(outcome.skipped)} 个文件；"
@@ -233,6 +271,24 @@ def _score_batch(inputs, out, scheme, jobs: int, timeout: float, resume: bool) -
     lines.append(f"用时 {outcome.seconds:.1f} 秒")
     for line in lines:
         click.echo(line)
+    sys.exit(outcome.exit_code)
+
+
+def _batch_stopped(outcome, out) -> None:
+    """The batch stopped before its end (a signal, an output it could not write): how far it got,
+    and that --resume goes on from there."""
+    from .batch.interrupt import Interrupted
+    from .batch.runner import REPORTS
+
+    stopped = outcome.stopped
+    far = (f"已复核 {outcome.done + outcome.resumed} / {outcome.found} 个文件，报告已保存在 {out / REPORTS}"
+           "（汇总.xlsx 在全部复核完后生成）")
+    if isinstance(stopped, Interrupted):
+        click.echo(f"已中断：{far}；用同样的命令加 --resume 继续", err=True)
+    elif stopped.disk_full:
+        click.echo(f"{stopped.reason}：无法写入 {stopped.path}。{far}；腾出磁盘空间后用同样的命令加 --resume 继续", err=True)
+    else:
+        click.echo(f"无法写入 {stopped.path}（{stopped.reason}）。{far}；排除问题后用同样的命令加 --resume 继续", err=True)
     sys.exit(outcome.exit_code)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .findings.finding import make
 from .read.naming import SUFFIX, TAILS, component, split_name
+from .write.atomic import OutputError
 from .pipeline import analyse_all
 from .findings.report import Report, dumps
 
@@ -53,6 +54,8 @@ def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None,
         try:
             save_workbook(annotate(analyses), copy_path)
             written = copy_path
+        except OutputError:  # the output folder's trouble (a full disk), not the copy's
+            raise
         except Exception:  # the check stands; the copy is what failed (said in Chinese, not Python's words)
             for report in reports:
                 report.findings.append(make("COPY_FAILED", None, None,

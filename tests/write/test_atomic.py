@@ -48,3 +48,24 @@ def test_a_workbook_is_saved_whole(tmp_path):
     atomic.save_workbook(workbook, dest)
     assert openpyxl.load_workbook(dest).active["A1"].value == "复核"
     assert _leftovers(tmp_path) == []
+
+
+def test_in_a_run_every_temporary_file_is_in_its_temporary_folder_and_goes_with_it(tmp_path):
+    """atomic.scratch: openpyxl's and xlsxwriter's parts (tempfile) and the outputs being written are
+    in OUT/.xlscore-tmp, so a worker killed while writing leaves nothing among the outputs."""
+    import tempfile
+
+    before = tempfile.gettempdir()
+    with atomic.scratch(tmp_path) as where:
+        assert where == tmp_path / ".xlscore-tmp" and tempfile.gettempdir() == str(where)
+        with atomic.replacing(tmp_path / "部门" / "a_复核.json") as tmp:
+            assert tmp.parent == where
+            tmp.write_text("报告", encoding="utf-8")
+        with atomic.scratch(tmp_path) as again:  # the batch inside the command: the same folder, kept
+            assert again == where
+        assert where.is_dir()
+        handle = tempfile.NamedTemporaryFile(prefix="openpyxl.", delete=False)
+        handle.close()
+    assert (tmp_path / "部门" / "a_复核.json").read_text(encoding="utf-8") == "报告"
+    assert not where.exists() and tempfile.gettempdir() == before
+    assert _leftovers(tmp_path / "部门") == []

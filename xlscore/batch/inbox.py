@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from ..read.errors import WorkbookError
 from ..read.naming import TAILS, clean, component, fold, split_name
+from ..write.atomic import writing
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 MAX_EML_BYTES = 100 * 1024 * 1024
@@ -269,7 +270,9 @@ def extract(job: Job, folder: Path) -> Path:
     for number, filename, part in attachments(message):
         if number == job.part:
             dest = folder / f"附件.{split_name(filename, WORKBOOK_SUFFIXES)[1].lower()}"
-            dest.write_bytes(part.get_payload(decode=True) or b"")
+            data = part.get_payload(decode=True) or b""
+            with writing(dest):  # a temporary copy: a failure to write it is the output folder's (a full disk)
+                dest.write_bytes(data)
             return dest
     raise FileNotFoundError(f"邮件中找不到附件 {job.name}")
 

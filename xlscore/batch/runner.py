@@ -1,29 +1,44 @@
-"""Score a whole inbox in parallel: N worker processes, a time limit per file, every report
-appended to ``OUT/reports.jsonl`` as soon as it is done, ``--resume`` by content hash.
+"""Score a whole inbox in parallel: N worker processes (a pebble process pool), a time limit per
+file, every report appended to ``OUT/reports.jsonl`` as soon as it is done, ``--resume`` by
+content hash.
 
 One file's failure of any kind — an exception, the time limit, a worker that dies — becomes that
-file's error report; the batch goes on. Workers are forked once and reused; one that overruns its
-time limit is killed and replaced.
+file's error report; the batch goes on. A worker over its time limit is killed and replaced.
+
+The batch itself stops, keeping every report already written, when it is interrupted (SIGINT,
+SIGTERM: see xlscore.interrupt) or an output cannot be written (a full disk: OutputError); the
+Outcome says why (``stopped``) and ``--resume`` goes on from there. Workers ignore SIGINT (a
+Ctrl-C reaches the whole process group: the parent answers it) and end themselves when the
+parent is gone, even killed outright, in the middle of a file. Temporary files are in
+``OUT/.xlscore-tmp`` (atomic.scratch), removed on every way out of the batch.
 """
 
 from __future__ import annotations
 
 import json
 import multiprocessing as mp
+import os
 import tempfile
+import threading
 import time
 import traceback
+from collections import Counter, deque
+from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field
-from multiprocessing.connection import wait
 from pathlib import Path
 
-from ..write.atomic import write_text
-from ..read.errors import WorkbookError
-from .inbox import Inbox, Job, content_hash, extract
 from ..findings.report import dumps
+from ..read.errors import WorkbookError, os_reason
+from ..write.atomic import Appender, OutputError, scratch, write_text, writing
+from .inbox import Inbox, Job, content_hash, extract
+from .interrupt import Interrupted, check, deferred
 
 REPORTS = "reports.jsonl"
 DEFAULT_TIMEOUT = 120.0
+PARENT_CHECK_SECONDS = 0.5  # how often a worker looks whether the batch that started it is still there
+STOP_CHECK_SECONDS = 0.25  # how often the batch's loop looks for a signal while it waits for workers
+WORKER_DIED = "处理此文件时工作进程意外退出（可能内存不足），已跳过"
+POOL_RETRIES = 2  # how often a file is given to a new pool when pebble gave up the one it was in
 
 
 @dataclass
@@ -35,15 +50,21 @@ class Outcome:
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    stopped: Interrupted | OutputError | None = None  # why the batch stopped before its end
 
     @property
     def exit_code(self) -> int:
+        if isinstance(self.stopped, Interrupted):
+            return self.stopped.exit_code
+        if isinstance(self.stopped, OutputError):
+            return self.stopped.exit_code
         return 1 if self.unreadable else 0
 
 
 def process(job: Job, out_dir: Path, scheme=None) -> list[dict]:
     """Score one job (in a worker); always returns its report dicts (one per project of the
-    workbook, one for a file that cannot be read), each with its ``source``."""
+    workbook, one for a file that cannot be read), each with its ``source``. An output that cannot
+    be written (OutputError) is not the file's: it is raised."""
     from ..review import score_file
 
     source = {"path": job.rel, "sha256": None, "email": job.email, "output": None}
@@ -52,11 +73,15 @@ def process(job: Job, out_dir: Path, scheme=None) -> list[dict]:
         if job.part is None:
             result = score_file(job.path, out_dir, scheme, job.rel, Path(job.out_rel), {"source": source})
         else:
-            with tempfile.TemporaryDirectory(prefix="xlscore-eml-") as folder:
+            with writing(tempfile.gettempdir()):  # the batch's own (atomic.scratch): a full disk is the output's
+                temporary = tempfile.TemporaryDirectory(prefix="xlscore-eml-", ignore_cleanup_errors=True)
+            with temporary as folder:
                 path = extract(job, Path(folder))
                 result = score_file(path, out_dir, scheme, job.rel, Path(job.out_rel), {"source": source})
         datas = [report.to_dict() for report in result.reports]
         source["output"] = str(Path(job.out_rel)) + "_复核.xlsx" if result.workbook else None
+    except OutputError:
+        raise
     except WorkbookError as exc:  # content_hash refused it (a pipe or device, or over the size limit)
         datas = [_error(job, exc.code, exc.message)]
     except FileNotFoundError:
@@ -64,7 +89,7 @@ def process(job: Job, out_dir: Path, scheme=None) -> list[dict]:
 
         datas = [_error(job, "FILE_NOT_FOUND", dangling_link(job.path) or "文件在处理过程中被移走或删除")]
     except OSError as exc:
-        datas = [_error(job, "FILE_UNREADABLE", f"无法读取文件（{exc.strerror or exc}）")]
+        datas = [_error(job, "FILE_UNREADABLE", f"无法读取文件（{os_reason(exc)}）")]
     except MemoryError:
         datas = [_error(job, "FILE_TOO_LARGE", "工作簿过大，处理时内存不足")]
     except Exception as exc:  # any other failure is this file's, not the batch's
@@ -82,23 +107,38 @@ def _error(job: Job, code: str, message: str) -> dict:
     return report.to_dict()
 
 
-def _worker(conn, out_dir: str, scheme) -> None:
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            return
-        if job is None:
-            return
-        conn.send(process(job, Path(out_dir), scheme))
+def _failed(job: Job, code: str, message: str) -> dict:
+    """The report of a file whose worker gave no result (no content hash: --resume redoes it)."""
+    data = _error(job, code, message)
+    data["source"] = {"path": job.rel, "sha256": None, "email": job.email, "output": None}
+    return data
 
 
-@dataclass
-class _Slot:
-    proc: mp.Process
-    conn: object
-    job: Job | None = None
-    started: float = 0.0
+# --- in a worker -------------------------------------------------------------------------------
+
+_WORKER: dict = {}  # the batch's output folder and scheme, set in each worker when it starts
+
+
+def _start_worker(parent: int, temp: str, out_dir: str, scheme) -> None:
+    """A worker's start (pebble's initializer): the batch's temporary folder and settings, and a
+    watch on the batch, whose end (even by ``kill -9``, when nothing of it can stop the worker)
+    ends the worker at once, whatever it is doing."""
+    tempfile.tempdir = temp
+    _WORKER.update(out_dir=Path(out_dir), scheme=scheme)
+    threading.Thread(target=_watch_parent, args=(parent,), name="xlscore-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
+def _task(job: Job) -> list[dict]:
+    return process(job, _WORKER["out_dir"], _WORKER["scheme"])  # looked up here: a test may replace it
+
+
+# --- in the batch ------------------------------------------------------------------------------
 
 
 class Runner:
@@ -108,66 +148,89 @@ class Runner:
         self.timeout = timeout
         self.scheme = scheme
         self.progress = progress
+        # forked, so that a worker starts at once and sees what the batch's process has loaded
         self.context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
 
-    def _spawn(self) -> _Slot:
-        parent, child = self.context.Pipe()
-        proc = self.context.Process(target=_worker, args=(child, str(self.out_dir), self.scheme), daemon=True)
-        proc.start()
-        child.close()
-        return _Slot(proc, parent)
-
     def run(self, todo: list[Job], emit) -> None:
-        """Process ``todo``; call ``emit(report_dict)`` for each as it finishes."""
-        pending = list(reversed(todo))
-        slots = [self._spawn() for _ in range(min(self.jobs, len(todo)))]
+        """Process ``todo``; call ``emit(report_dicts)`` for each file as it finishes. Raises
+        Interrupted at a signal (noted, under interrupt.interrupts) and OutputError at an output
+        that cannot be written, the workers stopped either way."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        if not todo:
+            return
+        workers = min(self.jobs, len(todo))
+        queue, tries, running = deque(todo), Counter(), {}
+        pool = self._pool(workers)
         try:
-            while pending or any(s.job for s in slots):
-                for slot in slots:
-                    if slot.job is None and pending:
-                        slot.job, slot.started = pending.pop(), time.monotonic()
-                        slot.conn.send(slot.job)
-                busy = [s for s in slots if s.job is not None]
-                ready = wait([s.conn for s in busy], timeout=0.2)
-                for slot in busy:
-                    if slot.conn in ready:
+            with deferred():
+                while queue or running:
+                    while queue and len(running) < 2 * workers:  # a few queued: a worker never waits for the next
+                        job = queue.popleft()
                         try:
-                            data = slot.conn.recv()
-                        except (EOFError, OSError):
-                            data = self._failed(slot, "WORKER_DIED", "处理此文件时工作进程意外退出（可能内存不足），已跳过")
-                            slots[slots.index(slot)] = self._replace(slot)
-                        slot.job = None
-                        emit(data)
-                    elif time.monotonic() - slot.started > self.timeout:
-                        data = self._failed(slot, "FILE_TIMEOUT", f"处理超过 {self.timeout:g} 秒仍未完成，已中止")
-                        slots[slots.index(slot)] = self._replace(slot)
-                        emit(data)
-                    elif not slot.proc.is_alive():
-                        data = self._failed(slot, "WORKER_DIED", "处理此文件时工作进程意外退出（可能内存不足），已跳过")
-                        slots[slots.index(slot)] = self._replace(slot)
-                        emit(data)
+                            running[pool.schedule(_task, args=(job,), timeout=self.timeout)] = job
+                        except RuntimeError:  # pebble gave the pool up (see below): a new one
+                            queue.appendleft(job)
+                            pool = self._renew(pool, workers)
+                    done, _ = wait(running, timeout=STOP_CHECK_SECONDS, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        check()  # after a signal nothing more is recorded (a worker it ended is no file's fault)
+                        job = running.pop(future)
+                        if not isinstance(future.exception(), BrokenProcessPool) or not self._again(job, tries, queue):
+                            emit(self._result(future, job))
+                    if not pool.active:  # given up: what it still holds will never come back from it
+                        check()
+                        for future, job in list(running.items()):
+                            del running[future]
+                            if not self._again(job, tries, queue):
+                                emit([_failed(job, "WORKER_DIED", WORKER_DIED)])
+                        pool = self._renew(pool, workers)
+                    check()
+            pool.close()
+        except BaseException:
+            pool.stop()
+            raise
         finally:
-            for slot in slots:
-                try:
-                    slot.conn.send(None)
-                except (OSError, BrokenPipeError):
-                    pass
-            for slot in slots:
-                slot.proc.join(timeout=5)
-                if slot.proc.is_alive():
-                    slot.proc.kill()
+            pool.join()
 
-    def _failed(self, slot: _Slot, code: str, message: str) -> dict:
-        job = slot.job
-        data = _error(job, code, message)
-        data["source"] = {"path": job.rel, "sha256": None, "email": job.email, "output": None}
-        return data
+    def _pool(self, workers: int):
+        from pebble import ProcessPool
 
-    def _replace(self, slot: _Slot) -> _Slot:
-        slot.proc.kill()
-        slot.proc.join(timeout=5)
-        slot.conn.close()
-        return self._spawn()
+        return ProcessPool(max_workers=workers, initializer=_start_worker, context=self.context,
+                           initargs=(os.getpid(), tempfile.gettempdir(), str(self.out_dir), self.scheme))
+
+    @staticmethod
+    def _again(job: Job, tries: Counter, queue: deque) -> bool:
+        """Give ``job`` to the next pool, unless it had its tries. A worker that died with no file in
+        hand makes pebble give up its pool and every file in it: not their fault."""
+        if tries[job.rel] >= POOL_RETRIES:
+            return False
+        tries[job.rel] += 1
+        queue.appendleft(job)
+        return True
+
+    def _renew(self, pool, workers: int):
+        pool.stop()
+        pool.join()
+        return self._pool(workers)
+
+    def _result(self, future, job: Job) -> list[dict]:
+        from concurrent.futures import TimeoutError as PoolTimeout
+        from concurrent.futures.process import BrokenProcessPool
+
+        from pebble import ProcessExpired
+
+        try:
+            return future.result()
+        except OutputError:
+            raise
+        except (ProcessExpired, BrokenProcessPool):  # killed by the system (out of memory) or crashed
+            return [_failed(job, "WORKER_DIED", WORKER_DIED)]
+        except PoolTimeout:  # process() turns every error of its own into a report: this is the pool's
+            return [_failed(job, "FILE_TIMEOUT", f"处理超过 {self.timeout:g} 秒仍未完成，已中止")]
+        except Exception as exc:  # a failure outside process(), e.g. of the pool
+            tail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+            return [_failed(job, "INTERNAL_ERROR", f"处理此文件时程序出错（{tail[:200]}），请将文件反馈给维护人员")]
 
 
 def _key(line: str) -> tuple[str | None, str | None]:
@@ -201,9 +264,42 @@ def previous_reports(out_dir: Path) -> dict[str, str]:
 
 def run_batch(inbox: Inbox, out_dir: Path, *, jobs: int, timeout: float = DEFAULT_TIMEOUT, resume: bool = False,
               scheme=None, progress: bool = False) -> Outcome:
+    """Process the inbox into ``out_dir``. A batch stopped by a signal (under interrupt.interrupts)
+    or an output that cannot be written returns what it did, with ``stopped`` saying why."""
     start = time.monotonic()
     outcome = Outcome(found=len(inbox.jobs), skipped=list(inbox.skipped))
     out_dir.mkdir(parents=True, exist_ok=True)
+    bar = None
+    try:
+        with scratch(out_dir):
+            todo = _todo(inbox, out_dir, resume, outcome)
+            bar = _bar(len(todo), progress)
+            with Appender(out_dir / REPORTS) as sink:
+                def emit(datas: list[dict]) -> None:
+                    # a file's reports (its projects, or its failure) in one write: all of them or none
+                    sink.append(b"".join(dumps(data).encode("utf-8") + b"\n" for data in datas))
+                    outcome.done += 1
+                    if any(data.get("status") == "error" for data in datas):
+                        data = next(data for data in datas if data.get("status") == "error")
+                        outcome.unreadable.append((data["file"], data["error"]["message"]))  # the clerk reads the reason, not its code
+                    elif any((data.get("counts") or {}).get("error") for data in datas):
+                        outcome.with_errors += 1
+                    if bar is not None:
+                        bar.update(1)
+
+                Runner(out_dir, jobs, timeout, scheme).run(todo, emit)
+    except (Interrupted, OutputError) as exc:
+        outcome.stopped = exc
+    finally:
+        if bar is not None:
+            bar.close()
+    outcome.seconds = time.monotonic() - start
+    return outcome
+
+
+def _todo(inbox: Inbox, out_dir: Path, resume: bool, outcome: Outcome) -> list[Job]:
+    """The jobs to do in this run; reports.jsonl readied for them (emptied, or under --resume,
+    kept for the files not to be redone)."""
     reports = out_dir / REPORTS
     todo = list(inbox.jobs)
     if resume:
@@ -223,27 +319,7 @@ def run_batch(inbox: Inbox, out_dir: Path, *, jobs: int, timeout: float = DEFAUL
         _drop_stale(reports, {job.rel for job in inbox.jobs} - {job.rel for job in todo})
     elif reports.exists():
         reports.unlink()
-    bar = _bar(len(todo), progress)
-    with open(reports, "a", encoding="utf-8") as sink:
-        def emit(datas: dict | list[dict]) -> None:
-            datas = datas if isinstance(datas, list) else [datas]  # a file's projects, or its failure
-            for data in datas:
-                sink.write(dumps(data) + "\n")
-            sink.flush()
-            outcome.done += 1
-            if any(data.get("status") == "error" for data in datas):
-                data = next(data for data in datas if data.get("status") == "error")
-                outcome.unreadable.append((data["file"], data["error"]["message"]))  # the clerk reads the reason, not its code
-            elif any((data.get("counts") or {}).get("error") for data in datas):
-                outcome.with_errors += 1
-            if bar is not None:
-                bar.update(1)
-
-        Runner(out_dir, jobs, timeout, scheme).run(todo, emit)
-    if bar is not None:
-        bar.close()
-    outcome.seconds = time.monotonic() - start
-    return outcome
+    return todo
 
 
 def _drop_stale(reports: Path, kept: set[str]) -> None:
