@@ -17,7 +17,6 @@ import re
 import sys
 import warnings
 import zipfile
-import zlib
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -149,6 +148,15 @@ def formula_injection(folder: Path) -> dict[str, Expect]:
     return {"公式注入.xlsx": Expect()}
 
 
+LONG_PROJECT = "郑州市" + "企业服务活动与产业转型升级专项经费" * 20  # 343 characters: past a page header's 255
+
+
+def long_project_name(folder: Path) -> dict[str, Expect]:
+    """A project name longer than Excel takes in a page header (where the copy puts it)."""
+    _rezip(folder / "超长项目名.xlsx", change={NOTES_PART: _set_cell("B3", _text("B3", LONG_PROJECT))})
+    return {"超长项目名.xlsx": Expect()}
+
+
 def xxe(folder: Path) -> dict[str, Expect]:
     """An external entity reading a local file, in a sheet."""
     doctype = b'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
@@ -265,7 +273,8 @@ def huge_numbers(folder: Path) -> dict[str, Expect]:
 def big_extents(folder: Path) -> dict[str, Expect]:
     """Workbooks of 25 KB whose sheets reach far: a value at the last cell of a sheet (XFD1048576),
     one at NTP20000 (10,000 columns × 20,000 rows), an empty styled cell at ZZ50000 (nothing there
-    to read), an .ods row repeated 1,048,555 times of a cell repeated 16,384 times holding a value,
+    to read), an .ods row repeated 1,048,555 times of a cell repeated 16,384 times holding a value (and one of
+9,000 × 10,000, under the 10⁸ cells calamine refuses by itself),
     and the same .ods as LibreOffice writes it (those repeats empty, as at the end of every sheet);
     the two .xlsx also attached to an e-mail (a worker that dies there leaves its unpacked copy)."""
     where = folder / "巨大范围"
@@ -280,14 +289,16 @@ def big_extents(folder: Path) -> dict[str, Expect]:
         _rezip(where / name, change={FUND_PART: _append_rows(row, f"A1:{corner}")})
     trailer = b'<table:table-row table:style-name="ro1" table:number-rows-repeated="1048555">' \
               b'<table:table-cell table:number-columns-repeated="16384"/>'
-    filled = b'<table:table-row table:style-name="ro1" table:number-rows-repeated="1048555">' \
-             b'<table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1">' \
-             b"<text:p>1</text:p></table:table-cell>"
-
-    def fill(xml: bytes) -> bytes:
-        assert trailer in xml
-        return xml.replace(trailer, filled, 1)
-    _rezip(where / "重复单元格.ods", ODS, change={"content.xml": fill})
+    def filled(rows: int, columns: int) -> Callable[[bytes], bytes]:
+        def fill(xml: bytes) -> bytes:
+            assert trailer in xml
+            row = (f'<table:table-row table:style-name="ro1" table:number-rows-repeated="{rows}">'
+                   f'<table:table-cell table:number-columns-repeated="{columns}" office:value-type="float" '
+                   f'office:value="1"><text:p>1</text:p></table:table-cell>').encode()
+            return xml.replace(trailer, row, 1)
+        return fill
+    _rezip(where / "重复单元格.ods", ODS, change={"content.xml": filled(1048555, 16384)})
+    _rezip(where / "重复单元格_九千万.ods", ODS, change={"content.xml": filled(9000, 10000)})  # under calamine's own limit
     (where / "正常重复空行.ods").write_bytes(ODS.read_bytes())
     _eml(folder / "巨大范围.eml", [(name, (where / name).read_bytes()) for name in ("XFD1048576.xlsx", "ZZ50000空格式.xlsx")])
     return {"巨大范围.eml:XFD1048576.xlsx": Expect(("FILE_TOO_LARGE",)), "巨大范围.eml:ZZ50000空格式.xlsx": OK_LIKE_BASE,
@@ -295,6 +306,7 @@ def big_extents(folder: Path) -> dict[str, Expect]:
             "巨大范围/NTP20000.xlsx": Expect(("FILE_TOO_LARGE", "ok")),  # 2e8 cells: refused, or read by what they hold
             "巨大范围/ZZ50000空格式.xlsx": OK_LIKE_BASE,
             "巨大范围/重复单元格.ods": Expect(("FILE_TOO_LARGE",)),
+            "巨大范围/重复单元格_九千万.ods": Expect(("FILE_TOO_LARGE",)),
             "巨大范围/正常重复空行.ods": OK_LIKE_BASE}
 
 
@@ -380,7 +392,7 @@ def zip_slip(folder: Path) -> dict[str, Expect]:
 
 
 KINDS: dict[str, Callable[[Path], dict[str, Expect]]] = {
-    "traversal": traversal_names, "formula_injection": formula_injection, "xxe": xxe,
+    "traversal": traversal_names, "formula_injection": formula_injection, "long_project": long_project_name, "xxe": xxe,
     "dtd_not_xml": dtd_in_a_part_not_named_xml, "duplicate_members": duplicate_members, "zip_bomb": zip_bomb,
     "xml_bomb": xml_bomb, "links": links, "pipes": pipes, "zero_device": zero_device, "many_rows": many_rows,
     "huge_numbers": huge_numbers, "big_extents": big_extents, "same_names": same_names, "odd_names": odd_names,
