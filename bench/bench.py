@@ -135,8 +135,8 @@ def run_kind(kind: str, root: Path, out: Path) -> None:
             finally:
                 sys.stdout = sys.__stdout__
     elif kind in ("score1", "score2"):
-        from xlscore.batch.runner import run_batch
         from xlscore.batch.inbox import discover
+        from xlscore.batch.runner import run_batch
 
         run_batch(discover([root], out), out, jobs=1 if kind == "score1" else 2)
     else:

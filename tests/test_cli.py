@@ -10,10 +10,19 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (
-    CLEAN, CLEAN_USAGE, ROOT, SAMPLE_002, SEED_002, SEED_002_USAGE, figures, run_check, run_cli,
-)
 from xlscore.findings.catalog import CATALOG
+
+from conftest import (
+    CLEAN,
+    CLEAN_USAGE,
+    ROOT,
+    SAMPLE_002,
+    SEED_002,
+    SEED_002_USAGE,
+    figures,
+    run_check,
+    run_cli,
+)
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CODE_RE = r"[A-Z][A-Z0-9_]+"

@@ -24,11 +24,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from builders import FAR_SHEET, far_ods, far_style, far_value, far_xls, far_xlsb
-from conftest import SAMPLE_000
 from xlscore.read import extent
 from xlscore.read.files import open_workbook
 from xlscore.review import score_file
+
+from builders import FAR_SHEET, far_ods, far_style, far_value, far_xls, far_xlsb
+from conftest import SAMPLE_000
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 GIB = 1 << 30

@@ -16,8 +16,9 @@ from functools import lru_cache
 
 import pytest
 
-import metamorphic as mm
 from xlscore.pipeline import check_file
+
+import metamorphic as mm
 
 ALL = tuple(mm.SAMPLES)
 MUNICIPAL = ("seed000", "seed002", "hand002", "wan000", "tpl000", "tpl002")

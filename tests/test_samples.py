@@ -6,8 +6,18 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import (
-    ALL_SAMPLES, COLS, HAND_002, ROWS, SAMPLE_000, SAMPLE_002, WAN_000, check_json, codes, findings_of,
-    foundation_findings, run_check,
+    ALL_SAMPLES,
+    COLS,
+    HAND_002,
+    ROWS,
+    SAMPLE_000,
+    SAMPLE_002,
+    WAN_000,
+    check_json,
+    codes,
+    findings_of,
+    foundation_findings,
+    run_check,
 )
 
 DEPT = "郑州市工业和信息化局"

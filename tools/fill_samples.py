@@ -21,7 +21,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import build_samples as seeds  # noqa: E402  (the seeds' transcription)
 
-from xlscore.score import elements, scheme as scheme_mod  # noqa: E402
+from xlscore.score import elements  # noqa: E402
+from xlscore.score import scheme as scheme_mod
 from xlscore.template import annex, common, national, xlsxout  # noqa: E402
 
 

@@ -56,8 +56,8 @@ def main() -> None:
               help="先列出找到的每张表（工作表、范围）及每一列按什么读取（如“分值”列读作一级指标权重），便于发现读错的列。")
 @_help_option
 def check(files: tuple[str, ...], fmt: str, scheme: str | None, explain: bool) -> None:
-    from .pipeline import check_reports
     from .findings.report import json_line
+    from .pipeline import check_reports
 
     scheme = _load_scheme(scheme)
     worst = 0
@@ -81,8 +81,8 @@ def check(files: tuple[str, ...], fmt: str, scheme: str | None, explain: bool) -
                 sys.stdout.write(line.decode("utf-8"))
                 sys.stdout.flush()
         else:
-            from .tables.layout import explain_lines
             from .findings.report import text_lines
+            from .tables.layout import explain_lines
 
             for each in reports:
                 if explain and each.status == "ok":
@@ -118,7 +118,7 @@ def score(paths: tuple[str, ...], out_dir: str, scheme: str | None, jobs: int | 
     inputs = [Path(p) for p in paths]
     batch = any(p.is_dir() or p.suffix.lower() == ".eml" for p in inputs)
     # a missing workbook is that file's FILE_NOT_FOUND report; a missing folder is a usage error
-    from .batch.inbox import WORKBOOK_SUFFIXES
+    from .read.files import WORKBOOK_SUFFIXES
 
     missing = [str(p) for p in inputs if not p.exists() and (batch or p.suffix.lower() not in WORKBOOK_SUFFIXES)]
     if missing:
@@ -160,8 +160,8 @@ def _score_files(inputs, out, scheme) -> None:
     from pathlib import Path
 
     from .batch.inbox import single_jobs
-    from .read.naming import TAILS, clean
     from .findings.report import text_lines
+    from .read.naming import TAILS, clean
     from .review import score_file
 
     jobs = single_jobs(inputs)  # 自评表.xlsx from two folders: 自评表_复核.xlsx and 自评表_2_复核.xlsx
@@ -186,7 +186,7 @@ def _usage_error(message: str) -> None:
 def _apart(inputs, out) -> None:
     """Refuse an output folder that is an input folder, holds an input, or lies inside an input
     folder where the department's own workbooks are (they would be passed over, and written among)."""
-    from .batch.inbox import WORKBOOK_SUFFIXES
+    from .read.files import WORKBOOK_SUFFIXES
     from .review import SUFFIX
 
     target = out.resolve()
@@ -237,13 +237,13 @@ def _writable(out) -> None:
 
 
 def _score_batch(inputs, out, scheme, jobs: int, timeout: float, resume: bool) -> None:
-    from .batch.runner import REPORTS, run_batch
     from .batch.inbox import discover
+    from .batch.runner import REPORTS, run_batch
     from .batch.summary import write_summary
 
     inbox = discover(inputs, out)
-    from .read.naming import TAILS
     from .batch.summary import SUMMARY
+    from .read.naming import TAILS
 
     planned = [out / REPORTS, out / SUMMARY]
     for job in inbox.jobs:
@@ -347,8 +347,8 @@ def _expand(paths) -> list[str]:
 @click.option("--markdown", is_flag=True, help="以 Markdown 表格输出（即 docs/findings.md）。")
 @_help_option
 def codes(markdown: bool) -> None:
-    from .findings.catalog import CATALOG, markdown as as_markdown
-    from .findings.catalog import SEVERITY_ZH
+    from .findings.catalog import CATALOG, SEVERITY_ZH
+    from .findings.catalog import markdown as as_markdown
 
     if markdown:
         click.echo(as_markdown(), nl=False)

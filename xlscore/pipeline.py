@@ -7,24 +7,22 @@ from pathlib import Path
 
 from defusedxml import DefusedXmlException
 
-from .read import book as book_mod
-from .read.cellref import col_letter
-from .tables import fund as fund_mod
-from .tables import budget as budget_mod
-from .tables import header
-from .tables import layout
-from .tables import projects
-from .tables import usage as usage_mod
-from .tables.reading import table_blank, table_missing
-from .findings.catalog import CATALOG
-from .read.errors import WorkbookError
-from .read.files import dtd_refused
-from .findings.finding import make
 from .check import budget as check_budget
 from .check.reconcile import SPEND_RATE_WARN, reconcile_fund, reconcile_usage
+from .findings.catalog import CATALOG
+from .findings.finding import make
 from .findings.report import Report
+from .read import book as book_mod
+from .read.cellref import col_letter
+from .read.errors import WorkbookError
+from .read.files import dtd_refused
 from .score.analysis import Analysis
 from .score.table import prepare, score_table
+from .tables import budget as budget_mod
+from .tables import fund as fund_mod
+from .tables import header, layout, projects
+from .tables import usage as usage_mod
+from .tables.reading import table_blank, table_missing
 
 
 def _failed(report: Report, code: str, message: str) -> None:

@@ -4,15 +4,24 @@
 from __future__ import annotations
 
 import io
+import json
 import os
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from python_calamine import CalamineWorkbook
+
 from .findings.finding import make
-from .read.naming import SUFFIX, TAILS, component, split_name
-from .write.atomic import OutputError
-from .pipeline import analyse_all
 from .findings.report import Report, dumps
+from .pipeline import analyse_all
+from .read import extent
+from .read.book import REVIEW_MARK, REVIEW_SHEET
+from .read.files import WORKBOOK_SUFFIXES, open_workbook
+from .read.naming import SUFFIX, TAILS, component, split_name
+from .write.annotate import annotate
+from .write import atomic
+from .write.atomic import OutputError
 
 
 @dataclass
@@ -28,7 +37,6 @@ class Reviewed:
 def outputs(source: Path, out_dir: Path) -> tuple[Path, Path]:
     """The copy and report of ``source`` in ``out_dir``, under a name made safe (see naming.component).
     A run over several files names them together (inbox.single_jobs), apart from one another."""
-    from .batch.inbox import WORKBOOK_SUFFIXES
 
     stem = component(split_name(Path(source).name, WORKBOOK_SUFFIXES)[0], TAILS[0])
     return out_dir / f"{stem}{SUFFIX}.xlsx", out_dir / f"{stem}{SUFFIX}.json"
@@ -38,8 +46,6 @@ def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None,
                out_prefix: Path | None = None, extra: dict | None = None) -> Reviewed:
     """``out_prefix`` (OUT-relative, no suffix) places the outputs, e.g. a batch's mirrored path;
     ``extra`` adds fields to the JSON report (a batch's source e-mail)."""
-    from .write.annotate import annotate
-    from .write.atomic import save_workbook, write_text
 
     source, out_dir = Path(path), Path(out_dir)
     if out_prefix is None:
@@ -52,7 +58,7 @@ def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None,
     written = None
     if all(report.status == "ok" for report in reports):
         try:
-            save_workbook(annotate(analyses), copy_path)
+            atomic.save_workbook(annotate(analyses), copy_path)
             written = copy_path
         except OutputError:  # the output folder's trouble (a full disk), not the copy's
             raise
@@ -67,7 +73,7 @@ def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None,
             data.update(extra)
         datas.append(data)
     # One report, or a list of them when the workbook holds several projects.
-    write_text(dumps(datas[0] if len(datas) == 1 else datas, pretty=True) + "\n", json_path)
+    atomic.write_text(dumps(datas[0] if len(datas) == 1 else datas, pretty=True) + "\n", json_path)
     return Reviewed(reports[0], written, json_path, reports)
 
 
@@ -106,14 +112,12 @@ def _is_report(data) -> bool:
 
 
 def _own_json(path: Path) -> bool:
-    import json
 
     data = json.loads(path.read_text(encoding="utf-8"))
     return _is_report(data) or (isinstance(data, list) and bool(data) and all(_is_report(d) for d in data))
 
 
 def _own_jsonl(path: Path) -> bool:
-    import json
 
     with open(path, encoding="utf-8") as handle:
         first = handle.readline()
@@ -124,7 +128,6 @@ def _own_jsonl(path: Path) -> bool:
 
 
 def _small_zip(path: Path):
-    import zipfile
 
     archive = zipfile.ZipFile(path)
     if sum(info.file_size for info in archive.infolist()) > OWN_CHECK_BYTES:
@@ -140,11 +143,6 @@ def _own_summary(path: Path) -> bool:
 
 
 def _own_copy(path: Path) -> bool:
-    from python_calamine import CalamineWorkbook
-
-    from .read import extent
-    from .read.book import REVIEW_MARK, REVIEW_SHEET
-    from .read.files import open_workbook
 
     opened = open_workbook(path)  # guarded as an input is: its size, its parts, no DTD
     try:

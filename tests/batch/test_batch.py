@@ -11,10 +11,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ROOT, run_cli
-from builders import declared_oversized, eml, empty_file, encrypted, truncated, with_doctype
 from xlscore.batch import runner as batch
 from xlscore.batch.inbox import discover
+
+from builders import declared_oversized, eml, empty_file, encrypted, truncated, with_doctype
+from conftest import ROOT, run_cli
 
 SAMPLES = ROOT / "samples"
 SEED000 = SAMPLES / "000_铝工业转型升级专项资金.xlsx"

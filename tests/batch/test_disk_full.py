@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLES, run_cli
 from xlscore.write import atomic
+
+from conftest import ROOT, SAMPLES, run_cli
 
 SEED000 = SAMPLES / "000_铝工业转型升级专项资金.xlsx"
 

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
-from builders import eml
 from xlscore.batch import runner as batch
 from xlscore.batch.inbox import discover
 from xlscore.read.naming import MAX_NAME_BYTES, component, fold
+
+from builders import eml
+from conftest import ROOT, run_cli
 
 SEED000 = ROOT / "samples" / "000_铝工业转型升级专项资金.xlsx"
 SEED002 = ROOT / "samples" / "002_企业服务活动专项经费.xlsx"

@@ -7,11 +7,12 @@ import shutil
 import openpyxl
 import pytest
 
-from conftest import ROOT, set_cells
 from xlscore.batch import runner as batch
 from xlscore.batch.inbox import discover
-from xlscore.pipeline import check_file
 from xlscore.batch.summary import write_summary
+from xlscore.pipeline import check_file
+
+from conftest import ROOT, set_cells
 
 SAMPLE = ROOT / "samples" / "全国表样例_农村饮水安全工程维修养护补助资金.xlsx"
 TEMPLATE = ROOT / "workbook_templates" / "自评表模板_national-2020.xlsx"

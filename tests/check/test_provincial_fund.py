@@ -14,8 +14,9 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from conftest import CLEAN, build_book, run_check, write_scoring
 from xlscore.review import score_file
+
+from conftest import CLEAN, build_book, run_check, write_scoring
 
 # Figures in 元 (rates in percent): row -> {col: value}.
 SOURCES = ("total", "fiscal", "other")

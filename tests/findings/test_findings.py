@@ -9,11 +9,23 @@ from typing import Callable
 import pytest
 from openpyxl import Workbook
 
-from conftest import (
-    CLEAN, CLEAN_USAGE, FILE_CODES, FOUNDATION_CODES, SEED_000, SEED_002, SEED_002_USAGE, build_book,
-    codes, figures, findings_of, foundation_findings, run_check,
-)
 from xlscore.findings.catalog import CATALOG
+
+from conftest import (
+    CLEAN,
+    CLEAN_USAGE,
+    FILE_CODES,
+    FOUNDATION_CODES,
+    SEED_000,
+    SEED_002,
+    SEED_002_USAGE,
+    build_book,
+    codes,
+    figures,
+    findings_of,
+    foundation_findings,
+    run_check,
+)
 
 # Codes the scoring issue owns (its own tests cover them); everything else in the catalog must have
 # a case here (FILE_* are covered in test_files.py).

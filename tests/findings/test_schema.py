@@ -13,8 +13,24 @@ import pytest
 
 import conftest
 from conftest import (
-    ALL_SAMPLES, CLEAN, CLEAN_USAGE, FIXTURES, ROOT, SAMPLE_000, SAMPLE_002, SAMPLES, SCHEMA_PATH, SEED_000, SEED_002,
-    SEED_002_USAGE, check_json, figures, run_check, run_cli, schema_errors, schema_validator,
+    ALL_SAMPLES,
+    CLEAN,
+    CLEAN_USAGE,
+    FIXTURES,
+    ROOT,
+    SAMPLE_000,
+    SAMPLE_002,
+    SAMPLES,
+    SCHEMA_PATH,
+    SEED_000,
+    SEED_002,
+    SEED_002_USAGE,
+    check_json,
+    figures,
+    run_check,
+    run_cli,
+    schema_errors,
+    schema_validator,
 )
 
 NATIONAL = SAMPLES / "全国表样例_农村饮水安全工程维修养护补助资金.xlsx"

@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 import python_calamine as pc
 
-from builders import REPEATED_CELL, xlsb
-from conftest import FIXTURES, SAMPLES
 from xlscore.read import extent
-from xlscore.read.speed import value_extent
 from xlscore.read.errors import WorkbookError
 from xlscore.read.files import open_workbook
+from xlscore.read.speed import value_extent
+
+from builders import REPEATED_CELL, xlsb
+from conftest import FIXTURES, SAMPLES
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -12,9 +12,19 @@ import pytest
 
 import xlscore.read.files
 from xlscore.read.errors import WorkbookError
+
 from builders import (
-    copy_sample, declared_oversized, docx_like, empty_file, encrypted, no_tables, oversized_part, plain_zip,
-    text_named_xlsx, truncated, with_doctype,
+    copy_sample,
+    declared_oversized,
+    docx_like,
+    empty_file,
+    encrypted,
+    no_tables,
+    oversized_part,
+    plain_zip,
+    text_named_xlsx,
+    truncated,
+    with_doctype,
 )
 from conftest import SAMPLE_000, SAMPLE_002, run_check, run_cli, sha256
 
@@ -255,8 +265,8 @@ def test_a_password_protected_zip_member_is_encrypted(tmp_path):
 def test_the_parts_read_whole_are_inflated_once(monkeypatch):
     # The sheets, styles and workbook parts are inflated while their prologs are checked for a DTD
     # and handed to the cell details, which do not inflate them again.
-    from xlscore.read import files
     from xlscore.pipeline import check_file
+    from xlscore.read import files
 
     inflated = []
     real = files.read_member
@@ -292,7 +302,8 @@ def _calamine_view(data: bytes) -> list:
 
 
 def _stored_copy(path: Path) -> bytes | None:
-    from xlscore.read import book, cells as cellinfo
+    from xlscore.read import book
+    from xlscore.read import cells as cellinfo
 
     opened = xlscore.read.files.open_workbook(path)
     details = cellinfo.for_file(opened)

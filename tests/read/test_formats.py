@@ -11,11 +11,21 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (
-    FIXTURES, HAND_002, SAMPLE_000, SAMPLE_002, SAMPLES, SEED_002, SEED_002_USAGE, findings_of, foundation_findings,
-    run_check, run_cli,
-)
 from xlscore.read import book as book_mod
+
+from conftest import (
+    FIXTURES,
+    HAND_002,
+    SAMPLE_000,
+    SAMPLE_002,
+    SAMPLES,
+    SEED_002,
+    SEED_002_USAGE,
+    findings_of,
+    foundation_findings,
+    run_check,
+    run_cli,
+)
 
 PAIRS = [
     ("seed000.xls", SAMPLE_000, "xls"),

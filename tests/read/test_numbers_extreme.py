@@ -10,9 +10,10 @@ import math
 import openpyxl
 import pytest
 
-from conftest import ROOT, build_book, findings_of, run_check, run_cli, set_cells
-from xlscore.tables.measure import parse_measure
 from xlscore.read.textnum import Unparsed, parse_number, parse_score
+from xlscore.tables.measure import parse_measure
+
+from conftest import ROOT, build_book, findings_of, run_check, run_cli, set_cells
 
 NATIONAL = ROOT / "samples" / "全国表样例_农村饮水安全工程维修养护补助资金.xlsx"
 HUGE = [1e200, "123456789012345678901", "1" + "0" * 400, "(9,999,999,999,999,999)"]
@@ -156,8 +157,9 @@ def test_score_of_extreme_accepted_measures_is_a_number(target, weight):
     """A target nearer zero than any indicator is measured to is zero: a large actual over it is
     no infinity, and no weight times it a NaN."""
     actual = "-999999999999999"
-    from conftest import indicator_row
     from xlscore.score.row import score_row
+
+    from conftest import indicator_row
 
     for rule in (None, "业绩值为 100%得满分，每降低 1%扣权重分的 1%，扣完为止", "达到目标值得满分，未达到按比例得分"):
         scored = score_row(indicator_row(weight, actual, rule, target=target), None, None, None)

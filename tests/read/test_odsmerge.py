@@ -15,9 +15,10 @@ from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 
-from conftest import findings_of, run_check
 from xlscore.read import book as book_mod
 from xlscore.read import cells as cellinfo
+
+from conftest import findings_of, run_check
 
 NS = (
     'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '

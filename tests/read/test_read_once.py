@@ -21,8 +21,9 @@ import pytest
 from openpyxl.styles import Font
 
 import xlscore.read.book as book_mod
-from conftest import FIXTURES, SAMPLE_000, SAMPLE_002, edited_copy, run_check, set_cells
 from xlscore.review import score_file
+
+from conftest import FIXTURES, SAMPLE_000, SAMPLE_002, edited_copy, run_check, set_cells
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 REVIEW = "复核结果"
@@ -178,8 +179,8 @@ def test_binary_parts_are_not_taken_for_xml(tmp_path):
 def test_the_dtd_message_is_the_same_wherever_it_is_found(monkeypatch, tmp_path):
     from defusedxml import DefusedXmlException
 
-    from xlscore.read.files import dtd_refused
     from xlscore.pipeline import check_file
+    from xlscore.read.files import dtd_refused
 
     def parser_refuses(path):
         raise DefusedXmlException()

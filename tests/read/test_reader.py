@@ -6,11 +6,23 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from conftest import (
-    CLEAN, CLEAN_USAGE, COLS, ROWS, SEED_000, SEED_002, SEED_002_USAGE, codes, figures,
-    findings_of, foundation_findings, run_check, write_scoring,
-)
 from xlscore.read import book as book_mod
+
+from conftest import (
+    CLEAN,
+    CLEAN_USAGE,
+    COLS,
+    ROWS,
+    SEED_000,
+    SEED_002,
+    SEED_002_USAGE,
+    codes,
+    figures,
+    findings_of,
+    foundation_findings,
+    run_check,
+    write_scoring,
+)
 
 
 @pytest.fixture
@@ -534,8 +546,9 @@ def test_shared_formulas_without_cached_values_are_computed(tmp_path):
 
     import openpyxl
 
-    from conftest import ROOT
     from xlscore.pipeline import check_file
+
+    from conftest import ROOT
 
     src = tmp_path / "plain.xlsx"
     shutil.copy(ROOT / "samples" / "原表版式_002_企业服务活动专项经费.xlsx", src)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLES  # noqa: E402
+
 NOT_REGULAR = "不是普通文件（管道或设备），未读取"
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo") or not os.path.exists("/dev/zero"),

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from xlscore.tables.measure import parse_measure
-from xlscore.score.rules import RuleUnparsed, parse
 from xlscore.score.row import score_row
+from xlscore.score.rules import RuleUnparsed, parse
+from xlscore.tables.measure import parse_measure
 from xlscore.tables.scoresheet import Cell, IndicatorRow
 
 CORPUS_PATH = Path(__file__).with_name("rule_corpus.yaml")

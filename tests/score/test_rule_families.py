@@ -9,12 +9,12 @@ import dataclasses
 
 import pytest
 
-from conftest import ROOT, indicator_row, set_cells
-from xlscore.score import scheme as scheme_mod
 from xlscore.pipeline import check_file
-from xlscore.score.rules import LinearRule, ProportionalRule, TargetMetRule, TiersRule, parse
+from xlscore.score import scheme as scheme_mod
 from xlscore.score.row import score_row
+from xlscore.score.rules import LinearRule, ProportionalRule, TargetMetRule, TiersRule, parse
 
+from conftest import ROOT, indicator_row, set_cells
 
 row = indicator_row
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from xlscore.score.row import score_row
 from xlscore.score.rules import (
     CountRule,
     ElementsRule,
@@ -11,10 +12,8 @@ from xlscore.score.rules import (
     TiersRule,
     parse,
 )
-from xlscore.score.row import score_row
 
 from conftest import indicator_row
-
 
 row = indicator_row
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from xlscore.read.textnum import norm
 from xlscore.score import scheme as S
 from xlscore.score.scheme.load import _bundled_data, _load_bundled
 from xlscore.score.scheme.validate import keys_of
-from xlscore.read.textnum import norm
+
+from conftest import ROOT, run_cli
 
 SEEDS = Path("/work/shared/seeds")
 DOCS = ROOT / "docs" / "schemes.md"

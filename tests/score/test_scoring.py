@@ -7,9 +7,11 @@ from hypothesis import strategies as st
 
 from xlscore.pipeline import check_file
 
-from conftest import edited_copy
+from conftest import (
+    ROOT,  # noqa: E402
+    edited_copy,
+)
 
-from conftest import ROOT  # noqa: E402
 SEED000 = ROOT / "samples" / "原表版式_000_铝工业转型升级专项资金.xlsx"
 SEED002 = ROOT / "samples" / "原表版式_002_企业服务活动专项经费.xlsx"
 HAND002 = ROOT / "samples" / "手工录入_企业服务活动专项经费.xlsx"
@@ -147,8 +149,8 @@ def test_shuffling_rows_within_groups_changes_nothing(tmp_path, seed):
 def test_review_always_scored_within_weight_and_never_lower_for_a_better_actual(weight, actual, self_score, rule):
     # every one of these rules is readable: each row is scored, between 0 and its weight, and a
     # higher actual never scores lower
-    from xlscore.tables.measure import parse_measure
     from xlscore.score.row import score_row
+    from xlscore.tables.measure import parse_measure
     from xlscore.tables.scoresheet import Cell, IndicatorRow
 
     def review(value: float) -> float | None:

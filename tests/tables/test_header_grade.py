@@ -12,10 +12,11 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Font
 
-from conftest import ROOT, SAMPLE_000, edited_copy, findings_of, run_cli
+from xlscore.batch.summary import write_summary
 from xlscore.pipeline import check_file
 from xlscore.review import score_file
-from xlscore.batch.summary import write_summary
+
+from conftest import ROOT, SAMPLE_000, edited_copy, findings_of, run_cli
 
 NATIONAL = ROOT / "samples" / "全国表样例_农村饮水安全工程维修养护补助资金.xlsx"
 SCORING = "自评价评分附件表"

@@ -7,9 +7,9 @@ one the sample gets, or that a slip the layout hides is found.
 import openpyxl
 import pytest
 
-from xlscore.tables.measure import measure_in_text, parse_measure
 from xlscore.pipeline import check_file
 from xlscore.read.textnum import Unparsed, parse_score
+from xlscore.tables.measure import measure_in_text, parse_measure
 
 from conftest import SAMPLE_000, edited_copy
 

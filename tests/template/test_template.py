@@ -11,9 +11,10 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from conftest import ROOT, run_cli
-from xlscore.score import scheme as scheme_mod
 from xlscore.pipeline import check_file
+from xlscore.score import scheme as scheme_mod
+
+from conftest import ROOT, run_cli
 
 TEMPLATES = ROOT / "workbook_templates"
 SCHEMES = [s.id for s in scheme_mod.available()]

@@ -11,9 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ROOT, run_cli, sha256
 from xlscore.pipeline import check_file
 from xlscore.review import score_file
+
+from conftest import ROOT, run_cli, sha256
 
 SAMPLES = sorted((ROOT / "samples").glob("*.xlsx"))
 SEED000 = ROOT / "samples" / "原表版式_000_铝工业转型升级专项资金.xlsx"

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from ..read.errors import WorkbookError
+from ..read.files import MAX_FILE_BYTES, WORKBOOK_SUFFIXES, _mb, dangling_link, open_regular, read_regular
 from ..read.naming import TAILS, clean, component, fold, split_name
 from ..write.atomic import writing
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 MAX_EML_BYTES = 100 * 1024 * 1024
 
 
@@ -201,7 +201,6 @@ def _file(path: Path, base: Path, inbox: Inbox) -> None:
 def read_message(path: Path):
     """The saved e-mail at ``path``; WorkbookError (FILE_UNREADABLE) when it is not a regular file,
     ValueError when it is over MAX_EML_BYTES (of which no more than that is read)."""
-    from ..read.files import read_regular
 
     data = read_regular(path, MAX_EML_BYTES)
     if data is None:
@@ -245,7 +244,6 @@ def _eml(path: Path, rel: str, inbox: Inbox) -> None:
         inbox.skipped.append((rel, exc.message))
         return
     except FileNotFoundError:
-        from ..read.files import dangling_link
 
         inbox.skipped.append((rel, dangling_link(path) or "邮件在查找过程中被移走或删除"))
         return
@@ -281,7 +279,6 @@ def content_hash(job: Job) -> str:
     """sha256 of the workbook's bytes (the attachment's, for an e-mail). Only a regular file is
     read, and no further than the size limit: WorkbookError (FILE_UNREADABLE, FILE_TOO_LARGE)
     otherwise, as the reader would say."""
-    from ..read.files import MAX_FILE_BYTES, _mb, open_regular
 
     digest = hashlib.sha256()
     if job.part is None:

@@ -24,11 +24,17 @@ import time
 import traceback
 from collections import Counter, deque
 from concurrent.futures import FIRST_COMPLETED, wait
+from concurrent.futures import TimeoutError as PoolTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..findings.report import dumps
+from pebble import ProcessExpired, ProcessPool
+
+from .. import review
+from ..findings.report import Report, dumps
 from ..read.errors import WorkbookError, os_reason
+from ..read.files import dangling_link
 from ..write.atomic import Appender, OutputError, scratch, write_text, writing
 from .inbox import Inbox, Job, content_hash, extract
 from .interrupt import Interrupted, check, deferred
@@ -65,19 +71,18 @@ def process(job: Job, out_dir: Path, scheme=None) -> list[dict]:
     """Score one job (in a worker); always returns its report dicts (one per project of the
     workbook, one for a file that cannot be read), each with its ``source``. An output that cannot
     be written (OutputError) is not the file's: it is raised."""
-    from ..review import score_file
 
     source = {"path": job.rel, "sha256": None, "email": job.email, "output": None}
     try:
         source["sha256"] = content_hash(job)
         if job.part is None:
-            result = score_file(job.path, out_dir, scheme, job.rel, Path(job.out_rel), {"source": source})
+            result = review.score_file(job.path, out_dir, scheme, job.rel, Path(job.out_rel), {"source": source})
         else:
             with writing(tempfile.gettempdir()):  # the batch's own (atomic.scratch): a full disk is the output's
                 temporary = tempfile.TemporaryDirectory(prefix="xlscore-eml-", ignore_cleanup_errors=True)
             with temporary as folder:
                 path = extract(job, Path(folder))
-                result = score_file(path, out_dir, scheme, job.rel, Path(job.out_rel), {"source": source})
+                result = review.score_file(path, out_dir, scheme, job.rel, Path(job.out_rel), {"source": source})
         datas = [report.to_dict() for report in result.reports]
         source["output"] = str(Path(job.out_rel)) + "_复核.xlsx" if result.workbook else None
     except OutputError:
@@ -85,7 +90,6 @@ def process(job: Job, out_dir: Path, scheme=None) -> list[dict]:
     except WorkbookError as exc:  # content_hash refused it (a pipe or device, or over the size limit)
         datas = [_error(job, exc.code, exc.message)]
     except FileNotFoundError:
-        from ..read.files import dangling_link
 
         datas = [_error(job, "FILE_NOT_FOUND", dangling_link(job.path) or "文件在处理过程中被移走或删除")]
     except OSError as exc:
@@ -101,7 +105,6 @@ def process(job: Job, out_dir: Path, scheme=None) -> list[dict]:
 
 
 def _error(job: Job, code: str, message: str) -> dict:
-    from ..findings.report import Report
 
     report = Report(file=job.rel, status="error", error={"code": code, "message": message})
     return report.to_dict()
@@ -155,7 +158,6 @@ class Runner:
         """Process ``todo``; call ``emit(report_dicts)`` for each file as it finishes. Raises
         Interrupted at a signal (noted, under interrupt.interrupts) and OutputError at an output
         that cannot be written, the workers stopped either way."""
-        from concurrent.futures.process import BrokenProcessPool
 
         if not todo:
             return
@@ -194,7 +196,6 @@ class Runner:
             pool.join()
 
     def _pool(self, workers: int):
-        from pebble import ProcessPool
 
         return ProcessPool(max_workers=workers, initializer=_start_worker, context=self.context,
                            initargs=(os.getpid(), tempfile.gettempdir(), str(self.out_dir), self.scheme))
@@ -215,10 +216,6 @@ class Runner:
         return self._pool(workers)
 
     def _result(self, future, job: Job) -> list[dict]:
-        from concurrent.futures import TimeoutError as PoolTimeout
-        from concurrent.futures.process import BrokenProcessPool
-
-        from pebble import ProcessExpired
 
         try:
             return future.result()

@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..write.atomic import replacing
 from ..findings.catalog import SEVERITY_ZH
+from ..write.atomic import replacing
+from ..write.printsetup import lines_needed
 
 SUMMARY = "汇总.xlsx"
 GRADE_ORDER = ("优秀", "优", "良好", "良", "中", "合格", "低", "差", "不合格")
@@ -166,7 +167,6 @@ WRAPPED = ("说明", "原因")  # long text columns: wrapped, with row heights t
 
 
 def _plain_sheet(writer, frame, name: str, widths: dict[str, int]) -> None:
-    from ..write.printsetup import lines_needed
 
     frame.to_excel(writer, sheet_name=name, index=False)
     ws = writer.sheets[name]

@@ -4,11 +4,11 @@ the execution rate from executed ÷ full-year budget, and the 预算执行率 li
 from __future__ import annotations
 
 from ..findings.finding import Finding
-from . import emit
 from ..findings.tolerance import AMOUNT, POINTS, PRINTED_RATE
 from ..read.textnum import fmt_rate, money
 from ..tables.budget import AMOUNTS, COL_ZH, ROW_ZH, ROWS, BudgetBlock
 from ..tables.reading import nearer, rate_allowance
+from . import emit
 
 
 def reconcile(block: BudgetBlock) -> tuple[dict, dict, list[Finding]]:

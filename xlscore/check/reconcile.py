@@ -17,15 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ..read.book import Book
 from ..findings.finding import Finding, make
-from . import emit
+from ..findings.tolerance import AMOUNT, POINTS
+from ..read.book import Book
+from ..read.textnum import fmt_amount, fmt_rate, money, norm
 from ..tables.fund import FundTable
 from ..tables.labels import AMOUNT_ROWS, COL_ZH, FISCAL_LEVELS, FUND_COLS, OTHER_SOURCES, RATE_ROWS
 from ..tables.reading import Stated, nearer, rate_allowance
-from ..read.textnum import fmt_amount, fmt_rate, money, norm
-from ..findings.tolerance import AMOUNT, POINTS
 from ..tables.usage import UsageTable
+from . import emit
 
 INPUT_ROWS = ("budget", "input", "arrived", "spent")
 SPEND_RATE_WARN = 90.0  # below this spend rate an unexplained balance is worth a question (a scheme may set its own)

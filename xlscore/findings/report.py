@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import orjson
+
 from .catalog import SEVERITIES, SEVERITY_ZH
 from .finding import Finding
 
@@ -152,6 +154,5 @@ def dumps(data: dict, pretty: bool = False) -> str:
 def json_line(data: dict, pretty: bool = False) -> bytes:
     """:func:`dumps` as UTF-8 bytes with a closing newline, for a binary stream (no decoding to
     text and encoding back: that took as long as making the JSON)."""
-    import orjson
 
     return orjson.dumps(data, option=(orjson.OPT_INDENT_2 if pretty else 0) | orjson.OPT_APPEND_NEWLINE)

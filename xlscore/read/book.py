@@ -17,13 +17,14 @@ from dataclasses import InitVar, dataclass, field
 from itertools import product
 from pathlib import Path
 
+import python_calamine as pc
+
 from . import cells, extent, formula
 from .cellref import a1
 from .errors import WorkbookError
 from .files import WORKBOOK_PART, WORKBOOK_RELS_PART, FileKind, Opened, open_workbook, stored_copy
-from .textnum import label_key
 from .speed import memo
-
+from .textnum import label_key
 
 REVIEW_SHEET = "复核结果"  # the sheet xlscore adds to an annotated copy
 REVIEW_MARK = "xlscore"  # its A1 title carries this word
@@ -248,7 +249,6 @@ def _line(values: list) -> list:
 
 def load(path: str | os.PathLike) -> Book:
     """Read every worksheet of ``path``; raise :class:`WorkbookError` for an unusable file."""
-    import python_calamine as pc
 
     path = Path(path)
     opened = open_workbook(path)  # read once: calamine, the cell details and the copy share the bytes

@@ -18,10 +18,13 @@ from __future__ import annotations
 import zipfile
 from functools import cached_property
 
+from defusedxml import ElementTree as SafeET
+
 from . import formula
 from .errors import WorkbookError
 from .files import STYLES_PART, WORKBOOK_PART, WORKBOOK_RELS_PART, Opened
 from .speed import SheetXml, is_percent_code, percent_styles, read_member, sheet_parts
+
 
 class SheetInfo:
     """Per-cell facts for one sheet. Subclasses fill ``_percent`` and ``_formulas`` lazily."""
@@ -195,7 +198,6 @@ def _ods_table(table) -> _OdsTable:
 
 def _ods_tables(content: bytes) -> dict[str, _OdsTable]:
     """Table name -> its facts, from an .ods ``content.xml`` (parsed with defusedxml)."""
-    from defusedxml import ElementTree as SafeET  # only .ods needs an XML tree
 
     root = SafeET.fromstring(content)
     return {table.get(f"{_ODS_TABLE}name"): _ods_table(table) for table in root.iter(f"{_ODS_TABLE}table")}

@@ -35,10 +35,10 @@ import zipfile
 from dataclasses import dataclass
 from xml.sax.handler import ContentHandler, feature_namespaces
 
-from .speed import relationship_targets, sheet_parts, value_extent
 from .cellref import col_index, col_letter
 from .errors import WorkbookError
 from .files import WORKBOOK_PART, WORKBOOK_RELS_PART, Opened, is_sheet_part
+from .speed import relationship_targets, sheet_parts, value_extent
 
 # The most cells the grids of a workbook's sheets may hold together (each grid rows × columns from
 # A1 to its last value). A self-evaluation workbook's sheets have a few thousand cells; 200,000 rows

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import WorkbookError
+from .naming import clean
 from .speed import inflate, read_member, stored_zip
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -75,6 +76,8 @@ def sniff(path: str | os.PathLike) -> FileKind:
     return opened.kind
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")  # what a folder is searched for
+
 NOT_REGULAR = "不是普通文件（管道或设备），未读取"
 # How a file is opened for reading: a FIFO that takes a regular file's place after os.stat looked
 # at it must not block the open (O_NONBLOCK has no effect on a regular file).
@@ -116,7 +119,6 @@ def dangling_link(path: str | os.PathLike) -> str | None:
     """What to say of ``path`` when it is a link whose target does not exist (None otherwise)."""
     if not os.path.islink(path) or os.path.exists(path):
         return None
-    from .naming import clean
 
     try:
         target = clean(os.readlink(path))

@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from typing import NamedTuple
+
 from .speed import memo
 
 # Characters that mean "nothing here" in Chinese financial tables.

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from ..read.textnum import norm
 from ..read.speed import memo
+from ..read.textnum import norm
 
 _SPLIT_RE = re.compile(r"[;；\n]|(?:^|(?<=[。.]))\s*(?:[0-9]+[.、)）]|[（(][0-9一二三四五六七八九十]+[)）]|[①-⑳])")
 _PUNCT_RE = re.compile(r"[\s,，。.、;；:：()（）\[\]【】“”\"'‘’《》<>!！?？·\-—]+")

@@ -21,8 +21,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import elements as elements_mod
+from ..findings.tolerance import FLOAT, POINTS, PRINTED_RATE
+from ..read.textnum import norm
 from ..tables.measure import Measure, parse_measure
+from ..tables.scoresheet import IndicatorRow
+from ..tables.weights import r2
+from . import elements as elements_mod
 from .rules import (
     ConditionRule,
     CountRule,
@@ -37,10 +41,6 @@ from .rules import (
     TiersRule,
     parse,
 )
-from ..tables.scoresheet import IndicatorRow
-from ..tables.weights import r2
-from ..read.textnum import norm
-from ..findings.tolerance import FLOAT, POINTS, PRINTED_RATE
 
 # 财预〔2020〕10号: 达成年度指标 80–100%, 部分达成并具有一定效果 60–80%, 未达成且效果较差 0–60%.
 DEFAULT_BANDS = {"achieved": (80.0, 100.0), "partly": (60.0, 80.0), "not_achieved": (0.0, 60.0)}

@@ -50,8 +50,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..read.textnum import norm
 from ..read.speed import memo
+from ..read.textnum import norm
 
 
 class RuleUnparsed(ValueError):

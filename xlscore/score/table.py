@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..read.book import Book
 from ..findings.finding import Finding, make
 from ..findings.report import StatedGrade
-from ..tables.labels import ROW_ZH
-from .rules import RuleUnparsed, parse
-from .row import FUND_ROW_BY_NAME, Scored, r2, score_row
 from ..findings.tolerance import POINTS
+from ..read.book import Book
 from ..read.textnum import norm
+from ..tables.labels import ROW_ZH
 from ..tables.reading import table_blank
 from ..tables.scoresheet import IndicatorRow, ScoreSheet, read
 from ..tables.weights import weight_findings
 from . import scheme as scheme_mod
+from .row import FUND_ROW_BY_NAME, Scored, r2, score_row
+from .rules import RuleUnparsed, parse
 
 
 @dataclass

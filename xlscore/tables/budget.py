@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..read.book import Book, Sheet, a1
 from ..findings.finding import Finding
-from ..read.textnum import label_key
+from ..read.book import Book, Sheet, a1
+from ..read.textnum import Unparsed, label_key, norm, parse_number, unit_factor
 from .measure import Measure
 from .reading import Stated, read_amount, read_rate, table_unit, unparsed
 from .scoresheet import NO_CELL, Cell, IndicatorRow
-from ..read.textnum import Unparsed, norm, parse_number, unit_factor
 
 COLUMNS = {"年初预算数": "budget_initial", "全年预算数": "budget_full", "全年执行数": "executed", "分值": "weight",
            "执行率": "rate", "得分": "score"}

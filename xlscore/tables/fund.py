@@ -19,12 +19,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import labels
-from ..read.book import Book, Sheet, a1
-from .labels import COL_ZH, FISCAL_LEVELS, FUND_ROW_PLAIN, OTHER_SOURCES, ROW_ZH
 from ..findings.finding import Finding
-from .reading import Stated, header_path, read_amount, read_rate, table_unit
+from ..read.book import Book, Sheet, a1
 from ..read.textnum import declared_unit, label_key, norm, unit_factor
+from . import labels
+from .labels import COL_ZH, FISCAL_LEVELS, FUND_ROW_PLAIN, OTHER_SOURCES, ROW_ZH
+from .reading import Stated, header_path, read_amount, read_rate, table_unit
 
 MIN_ROW_LABELS = 4
 MIN_PROVINCIAL_AMOUNTS = 2  # of 预算安排 / 资金到位 / 实际支出: a table with fewer has nothing to reconcile

@@ -16,10 +16,10 @@ from __future__ import annotations
 import io
 import re
 
-from . import labels
-from ..read.book import Book, Sheet, a1
 from ..findings.report import Project, StatedGrade
+from ..read.book import Book, Sheet, a1
 from ..read.textnum import clean, norm, parse_year
+from . import labels
 
 SCAN_ROWS = 400
 _SUFFIX = r"(?:项目)?(?:支出)?绩效自评(?:价)?(?:报告|表|评分表)?"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from ..read.book import Book, a1
 from ..read.cellref import col_letter
+from ..read.textnum import clean
 from .labels import COL_ZH, ROW_ZH
 from .scoresheet import ROLE_ZH
-from ..read.textnum import clean
 
 TABLE_ZH = {"fund": "资金安排情况表", "usage": "资金使用情况表", "budget": "预算执行情况", "scoring": "评分表"}
 USAGE_ZH = {"total": "合计", "fiscal": "财政资金支出数", "other": "其他资金支出数", "earmarked": "财政资金专款专用数"}

@@ -7,10 +7,10 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from ..read.book import Sheet, Uncomputed
-from ..read.textnum import clean, decimals_of, in_range, norm
 from ..findings.tolerance import FLOAT
+from ..read.book import Sheet, Uncomputed
 from ..read.speed import memo
+from ..read.textnum import clean, decimals_of, in_range, norm
 
 _OPS = (
     ("大于等于", "≥"), ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), ("达到", "≥"), (">=", "≥"), ("≥", "≥"),

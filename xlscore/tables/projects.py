@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..read.book import Book, Sheet
 from . import fund as fund_mod
 from . import scoresheet
-from ..read.book import Book, Sheet
 
 Spans = dict[str, list[tuple[int, int]]]  # sheet name -> the row ranges (inclusive) of a view
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..read.book import Sheet, Uncomputed, a1
 from ..findings.finding import Finding, make
+from ..findings.tolerance import POINTS
+from ..read.book import Sheet, Uncomputed, a1
 from ..read.formula import XLError
 from ..read.textnum import TOO_LARGE, Parsed, Unparsed, declared_unit, in_range, norm, parse_number
-from ..findings.tolerance import POINTS
 
 
 @dataclass(slots=True)

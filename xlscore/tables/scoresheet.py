@@ -13,15 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from ..findings.finding import Finding, make
 from ..read.book import Book, Sheet, a1
 from ..read.cellref import col_letter
-from ..findings.finding import Finding, make
-from .labels import AMOUNT_ROWS, FUND_ROWS, HEADER_FIELDS, USAGE_ANCHORS
-from .reading import unparsed
-from .measure import BLANK, Measure, measure_in_text, read_measure
-from ..read.textnum import Unparsed, clean, label_key, norm, parse_number, parse_score
-from .weights import weight_findings
 from ..read.speed import memo
+from ..read.textnum import Unparsed, clean, label_key, norm, parse_number, parse_score
+from .labels import AMOUNT_ROWS, FUND_ROWS, HEADER_FIELDS, USAGE_ANCHORS
+from .measure import BLANK, Measure, measure_in_text, read_measure
+from .reading import unparsed
+from .weights import weight_findings
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "review_actual": ("复核业绩值", "复核实际完成值"),

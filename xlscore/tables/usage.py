@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import labels
-from ..read.book import Book, Sheet, a1
 from ..findings.finding import Finding
-from .reading import Stated, header_path, read_amount, table_unit
+from ..read.book import Book, Sheet, a1
 from ..read.textnum import clean, label_key, norm, unit_factor
+from . import labels
+from .reading import Stated, header_path, read_amount, table_unit
 
 STOP_WORDS = ("三级指标", "一级指标", "行次", "预算安排", "评分", "注:", "说明", "填表", "附表", "项目绩效")
 

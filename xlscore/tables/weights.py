@@ -13,7 +13,6 @@ from ..findings.finding import Finding, make
 from ..findings.tolerance import FLOAT, POINTS
 
 
-
 def r2(value: float) -> float:
     return round(value + 0.0, 2)
 

@@ -14,11 +14,11 @@ from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment
 
-from . import convert, losses, printsetup, reviewsheet, xlsxload
 from ..findings.catalog import SEVERITIES
 from ..findings.finding import Finding, make
 from ..score.analysis import Analysis
 from ..tables.scoresheet import ScoreSheet
+from . import convert, losses, printsetup, reviewsheet, xlsxload
 
 REVIEW_COLUMNS = (("review_actual", "复核业绩值"), ("review_score", "复核得分"), ("review_note", "复核说明"))
 AUTHOR = "xlscore 复核"

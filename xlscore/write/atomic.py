@@ -14,6 +14,7 @@ import errno
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -199,7 +200,6 @@ def _alive(pid: int) -> bool:
 
 def _holder(lock: Path) -> tuple[int | None, bool]:
     """(pid, stale) of an existing lock file."""
-    import time
 
     try:
         text = lock.read_text(encoding="ascii", errors="replace").strip()

@@ -11,11 +11,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
 
-from ..read.book import REVIEW_SHEET
-from .convert import put
 from ..findings.catalog import SEVERITY_ZH
-from ..tables.labels import AMOUNT_ROWS, RATE_ROWS, ROW_ZH
 from ..findings.report import Report
+from ..read.book import REVIEW_SHEET
+from ..tables.labels import AMOUNT_ROWS, RATE_ROWS, ROW_ZH
+from .convert import put
 
 FILLS = {  # the same three everywhere: cells flagged in the copy, the legend, the findings table
     "error": PatternFill("solid", fgColor="FFC7CE"),

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from ...read.speed import memo
 from .load import available
 from .model import Scheme, name_key
-from ...read.speed import memo
-
 
 
 def match_counts(scheme: Scheme, level1_names: Iterable[object], indicator_names: Iterable[object]) -> tuple[int, int]:

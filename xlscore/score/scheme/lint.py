@@ -7,8 +7,8 @@ leave a gap. Rules are read as the scoring reads them: from :func:`xlscore.score
 
 from __future__ import annotations
 
-from ..rules import CountRule, ElementsRule, Rule, TiersRule
 from ...findings.tolerance import POINTS
+from ..rules import CountRule, ElementsRule, Rule, TiersRule
 from .model import BAND_KEYS, BAND_ZH, IndicatorSpec, Scheme, fmt
 
 

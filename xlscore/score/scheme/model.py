@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...read.textnum import norm
 from ...findings.tolerance import FLOAT
 from ...read.speed import memo
+from ...read.textnum import norm
 
 FUND_ROWS = ("execution_rate", "arrival_rate", "spend_rate")
 FUND_ROW_ZH = {"execution_rate": "预算执行率(6)", "arrival_rate": "资金到位率(7)", "spend_rate": "资金实际支出率(8)"}

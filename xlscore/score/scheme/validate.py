@@ -25,9 +25,9 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator, validators
 
-from .. import rules
-from ...read.textnum import norm
 from ...findings.tolerance import POINTS
+from ...read.textnum import norm
+from .. import rules
 from .model import (
     DEFAULT_BANDS,
     DEFAULT_OVERSHOOT_RATIO,
