@@ -19,8 +19,8 @@ from .read import extent
 from .read.book import REVIEW_MARK, REVIEW_SHEET
 from .read.files import WORKBOOK_SUFFIXES, open_workbook
 from .read.naming import SUFFIX, TAILS, component, split_name
-from .write.annotate import annotate
 from .write import atomic
+from .write.annotate import annotate
 from .write.atomic import OutputError
 
 

@@ -206,7 +206,7 @@ def read_message(path: Path):
     if data is None:
         raise ValueError("邮件超过 100 MB")
     import email  # only for saved e-mails: the package costs a check over a folder a noticeable start-up
-    from email import policy
+    from email import policy  # start-up guard (see above)
 
     return email.message_from_bytes(data, policy=policy.default)
 
@@ -226,7 +226,7 @@ def attachments(message) -> list[tuple[int, str, object]]:
 
 
 def _email_fields(message, attachment: str) -> dict:
-    from email.utils import parsedate_to_datetime
+    from email.utils import parsedate_to_datetime  # start-up guard: e-mails only
 
     date = message.get("Date")
     try:

@@ -46,7 +46,7 @@ class _DuplicateKey(Exception):
 @lru_cache(maxsize=1)
 def _yaml():
     """(the yaml module, its loader keeping line numbers): imported only when a YAML file is read."""
-    import yaml
+    import yaml  # start-up guard: a check reads the bundled schemes from JSON
 
     class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when installed: 10× faster
         pass
