@@ -185,12 +185,12 @@ def test_parts_openpyxl_drops_are_reported(tmp_path):
 
 
 def test_copy_failure_keeps_the_report(tmp_path, monkeypatch):
-    import xlscore.write.annotate as annotate
+    import xlscore.review as review
 
     def broken(*args, **kwargs):
         raise ValueError("无法打开")
 
-    monkeypatch.setattr(annotate, "annotate", broken)
+    monkeypatch.setattr(review, "annotate", broken)  # the copy cannot be made
     result = score_file(SEED002, tmp_path)
     assert result.workbook is None and not (tmp_path / "原表版式_002_企业服务活动专项经费_复核.xlsx").exists()
     codes = [f.code for f in result.report.findings]
