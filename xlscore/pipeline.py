@@ -9,7 +9,6 @@ from defusedxml import DefusedXmlException
 
 from .check import budget as check_budget
 from .check.reconcile import SPEND_RATE_WARN, reconcile_fund, reconcile_usage
-from .findings.catalog import CATALOG
 from .findings.finding import make
 from .findings.report import Report
 from .read import book as book_mod
@@ -25,9 +24,14 @@ from .tables import usage as usage_mod
 from .tables.reading import table_blank, table_missing
 
 
-def _failed(report: Report, code: str, message: str) -> None:
+def out_of_memory() -> WorkbookError:
+    """A workbook that took more memory than the machine had."""
+    return WorkbookError("FILE_TOO_LARGE", "memory")
+
+
+def _failed(report: Report, error: WorkbookError) -> None:
     report.status = "error"
-    report.error = {"code": code, "message": message}
+    report.error = {"code": error.code, "message": error.message}
 
 
 def analyse_all(path: str | os.PathLike, display: str | None = None, scheme=None) -> list[Analysis]:
@@ -40,14 +44,13 @@ def analyse_all(path: str | os.PathLike, display: str | None = None, scheme=None
         workbook = book_mod.load(Path(path))
         found = projects.split(workbook)
     except WorkbookError as exc:
-        _failed(report, exc.code, exc.message)
+        _failed(report, exc)
         return [Analysis(report)]
     except DefusedXmlException:
-        refused = dtd_refused()
-        _failed(report, refused.code, refused.message)
+        _failed(report, dtd_refused())
         return [Analysis(report)]
     except MemoryError:
-        _failed(report, "FILE_TOO_LARGE", "工作簿过大，读取时内存不足")
+        _failed(report, out_of_memory())
         return [Analysis(report)]
     analyses = []
     for project in found:
@@ -58,9 +61,9 @@ def analyse_all(path: str | os.PathLike, display: str | None = None, scheme=None
         try:
             check_book(project.book, report, scheme, analysis)
         except WorkbookError as exc:
-            _failed(report, exc.code, exc.message)
+            _failed(report, exc)
         except MemoryError:
-            _failed(report, "FILE_TOO_LARGE", "工作簿过大，读取时内存不足")
+            _failed(report, out_of_memory())
         if report.status == "error":
             analysis.book = analysis.workbook = None
         else:
@@ -96,7 +99,7 @@ def check_book(book: book_mod.Book, report: Report, scheme=None, analysis: Analy
     block = budget_mod.locate(book) if fund is None else None  # the national form's budget block
     prepared = prepare(book, scheme, block.weight.value or 0.0 if block is not None else 0.0)
     if fund is None and usage is None and prepared is None and block is None:
-        raise WorkbookError("NO_TABLES", CATALOG["NO_TABLES"].template)
+        raise WorkbookError("NO_TABLES", "")
     analysis.fund, analysis.usage = fund, usage
     report.tables = {
         "fund": {"sheet": fund.sheet, "cell": fund.label_cell(min(fund.rows, key=fund.rows.get))} if fund else None,

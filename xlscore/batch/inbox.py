@@ -245,7 +245,8 @@ def _eml(path: Path, rel: str, inbox: Inbox) -> None:
         return
     except FileNotFoundError:
 
-        inbox.skipped.append((rel, dangling_link(path) or "邮件在查找过程中被移走或删除"))
+        link = dangling_link(path)
+        inbox.skipped.append((rel, link.message if link else "邮件在查找过程中被移走或删除"))
         return
     except OSError as exc:
         inbox.skipped.append((rel, f"邮件无法读取（{exc.strerror or exc}）"))
@@ -287,7 +288,7 @@ def content_hash(job: Job) -> str:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 read += len(chunk)
                 if read > MAX_FILE_BYTES:
-                    raise WorkbookError("FILE_TOO_LARGE", f"文件大小超过上限 {_mb(MAX_FILE_BYTES)}")
+                    raise WorkbookError("FILE_TOO_LARGE", "over_limit", limit=_mb(MAX_FILE_BYTES))
                 digest.update(chunk)
         return digest.hexdigest()
     for number, _name, part in attachments(read_message(job.path)):

@@ -21,7 +21,6 @@ import os
 import tempfile
 import threading
 import time
-import traceback
 from collections import Counter, deque
 from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures import TimeoutError as PoolTimeout
@@ -33,8 +32,9 @@ from pebble import ProcessExpired, ProcessPool
 
 from .. import review
 from ..findings.report import Report, dumps
-from ..read.errors import WorkbookError, os_reason
-from ..read.files import dangling_link
+from ..pipeline import out_of_memory
+from ..read.errors import WorkbookError
+from ..read.files import dangling_link, unreadable
 from ..write.atomic import Appender, OutputError, scratch, write_text, writing
 from .inbox import Inbox, Job, content_hash, extract
 from .interrupt import Interrupted, check, deferred
@@ -43,7 +43,6 @@ REPORTS = "reports.jsonl"
 DEFAULT_TIMEOUT = 120.0
 PARENT_CHECK_SECONDS = 0.5  # how often a worker looks whether the batch that started it is still there
 STOP_CHECK_SECONDS = 0.25  # how often the batch's loop looks for a signal while it waits for workers
-WORKER_DIED = "处理此文件时工作进程意外退出（可能内存不足），已跳过"
 POOL_RETRIES = 2  # how often a file is given to a new pool when pebble gave up the one it was in
 
 
@@ -88,31 +87,38 @@ def process(job: Job, out_dir: Path, scheme=None) -> list[dict]:
     except OutputError:
         raise
     except WorkbookError as exc:  # content_hash refused it (a pipe or device, or over the size limit)
-        datas = [_error(job, exc.code, exc.message)]
+        datas = [_error(job, exc)]
     except FileNotFoundError:
-
-        datas = [_error(job, "FILE_NOT_FOUND", dangling_link(job.path) or "文件在处理过程中被移走或删除")]
+        datas = [_error(job, dangling_link(job.path) or WorkbookError("FILE_NOT_FOUND", "vanished"))]
     except OSError as exc:
-        datas = [_error(job, "FILE_UNREADABLE", f"无法读取文件（{os_reason(exc)}）")]
+        datas = [_error(job, unreadable(exc))]
     except MemoryError:
-        datas = [_error(job, "FILE_TOO_LARGE", "工作簿过大，处理时内存不足")]
-    except Exception as exc:  # any other failure is this file's, not the batch's
-        tail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        datas = [_error(job, "INTERNAL_ERROR", f"处理此文件时程序出错（{tail[:200]}），请将文件反馈给维护人员")]
+        datas = [_error(job, out_of_memory())]
+    except Exception:  # any other failure is this file's, not the batch's
+        datas = [_error(job, _bug())]
     for data in datas:
         data["source"] = source
     return datas
 
 
-def _error(job: Job, code: str, message: str) -> dict:
+def _died() -> WorkbookError:
+    """A worker that ended without a result (killed for memory, or crashed)."""
+    return WorkbookError("WORKER_DIED", "died")
 
-    report = Report(file=job.rel, status="error", error={"code": code, "message": message})
+
+def _bug() -> WorkbookError:
+    """A failure of xlscore's own while a file was processed: the file's report, not the batch's end."""
+    return WorkbookError("INTERNAL_ERROR", "bug")
+
+
+def _error(job: Job, error: WorkbookError) -> dict:
+    report = Report(file=job.rel, status="error", error={"code": error.code, "message": error.message})
     return report.to_dict()
 
 
-def _failed(job: Job, code: str, message: str) -> dict:
+def _failed(job: Job, error: WorkbookError) -> dict:
     """The report of a file whose worker gave no result (no content hash: --resume redoes it)."""
-    data = _error(job, code, message)
+    data = _error(job, error)
     data["source"] = {"path": job.rel, "sha256": None, "email": job.email, "output": None}
     return data
 
@@ -185,7 +191,7 @@ class Runner:
                         for future, job in list(running.items()):
                             del running[future]
                             if not self._again(job, tries, queue):
-                                emit([_failed(job, "WORKER_DIED", WORKER_DIED)])
+                                emit([_failed(job, _died())])
                         pool = self._renew(pool, workers)
                     check()
             pool.close()
@@ -222,12 +228,11 @@ class Runner:
         except OutputError:
             raise
         except (ProcessExpired, BrokenProcessPool):  # killed by the system (out of memory) or crashed
-            return [_failed(job, "WORKER_DIED", WORKER_DIED)]
+            return [_failed(job, _died())]
         except PoolTimeout:  # process() turns every error of its own into a report: this is the pool's
-            return [_failed(job, "FILE_TIMEOUT", f"处理超过 {self.timeout:g} 秒仍未完成，已中止")]
-        except Exception as exc:  # a failure outside process(), e.g. of the pool
-            tail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-            return [_failed(job, "INTERNAL_ERROR", f"处理此文件时程序出错（{tail[:200]}），请将文件反馈给维护人员")]
+            return [_failed(job, WorkbookError("FILE_TIMEOUT", "timeout", seconds=f"{self.timeout:g}"))]
+        except Exception:  # a failure outside process(), e.g. of the pool
+            return [_failed(job, _bug())]
 
 
 def _key(line: str) -> tuple[str | None, str | None]:

@@ -12,7 +12,7 @@ print, fails at import, not when the finding fires. ``xlscore codes`` prints the
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 SEVERITIES = ("error", "warning", "info")  # worst first
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -22,6 +22,21 @@ def template_fields(template: str) -> tuple[str, ...]:
     """The names a message template fills, in order, each once."""
     names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
     return tuple(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a whole file could not be read: one of a file-level code's messages, with the fields
+    its template prints and the module that raises it."""
+
+    template: str
+    emitter: str
+    fields: tuple[str, ...] = ()
+
+    def message(self, code: str, name: str, fields: dict) -> str:
+        if set(fields) != set(self.fields):
+            raise TypeError(f"{code}/{name}: fields given {sorted(fields)}, declared {sorted(self.fields)}")
+        return self.template.format(**fields)
 
 
 @dataclass(frozen=True)
@@ -38,8 +53,13 @@ class Code:
     fields: tuple[str, ...] = ()  # what the template prints
     data: tuple[str, ...] = ()  # what the finding carries besides (for the annotator's explanations)
     emitter: str = ""  # the module (under xlscore) that emits it
+    reasons: dict[str, Reason] = field(default_factory=dict)  # a file-level code's messages, by name
 
     def __post_init__(self) -> None:
+        for name, reason in self.reasons.items():
+            if set(template_fields(reason.template)) != set(reason.fields):
+                raise ValueError(f"{self.code}/{name}: the template fills {template_fields(reason.template)}, "
+                                 f"the reason declares {reason.fields}")
         if self.severity not in SEVERITIES:
             raise ValueError(f"{self.code}: severity {self.severity!r} is none of {SEVERITIES}")
         printed = template_fields(self.template)
@@ -63,23 +83,35 @@ _ENTRIES = [
     # --- files that cannot be read -------------------------------------------------------------
     Code("FILE_NOT_FOUND", "error", "文件不存在", "{detail}",
          "命令中写的文件路径不存在", "路径指向一个存在的工作簿", True,
-         fields=("detail",), emitter="read.files"),
+         fields=("detail",), emitter="read", reasons={"missing": Reason("文件不存在", "read.files"), "dangling_link": Reason("这是一个链接，它指向的文件 {target} 不存在", "read.files", ("target",)), "dangling_link_unread": Reason("这是一个链接，它指向的文件不存在", "read.files"), "vanished": Reason("文件在处理过程中被移走或删除", "batch.runner")}),
     Code("FILE_NOT_WORKBOOK", "error", "不是工作簿", "{detail}",
          "把一个文本文件或 Word 文档改名为 .xlsx 报送", "报送 Excel/WPS/LibreOffice 保存的 .xlsx/.xls/.ods", True,
-         fields=("detail",), emitter="read.files"),
+         fields=("detail",), emitter="read", reasons={"folder": Reason("这是一个文件夹，不是工作簿", "read.files"), "empty": Reason("文件为空（0 字节），不是工作簿", "read.files"), "other_content": Reason("文件内容不是 Excel/WPS/LibreOffice 工作簿（.xlsx/.xlsm/.xls/.ods），可能是改了扩展名的其他文件", "read.files"), "zip_without_workbook": Reason("这是一个压缩包（或 Word 等其他文档），其中没有工作簿", "read.files"), "office_document": Reason("这是一个 Office 文档（如 Word .doc），不是工作簿", "read.files")}),
     Code("FILE_CORRUPT", "error", "文件损坏", "{detail}",
          "邮件附件下载不完整，.xlsx 只剩前一半", "完整的工作簿", True,
-         fields=("detail",), emitter="read.files"),
+         fields=("detail",), emitter="read", reasons={"truncated": Reason("工作簿已损坏或不完整（可能下载或保存时被截断）", "read.files"), "compression": Reason("工作簿的压缩格式无法识别，无法解压", "read.files"), "inflate": Reason("工作簿已损坏，无法解压", "read.files"), "part": Reason("工作簿部件 {part} 已损坏，无法解压", "read.cells", ("part",)), "dtd": Reason("{where}含有 DTD/实体声明（正常工作簿不会有，可能是恶意文件），未解析", "read.files", ("where",)), "duplicate_part": Reason("工作簿中有两个同名部件 {part}（正常工作簿不会有，可能被改动过；不同程序会读到不同的内容），未解析", "read.files", ("part",)), "old_excel": Reason("旧版 Excel 文件已损坏，无法读取", "read.files"), "xml": Reason("工作簿部件 {part} 不是完好的 XML（已损坏，或被改动过），未解析", "read.extent", ("part",)), "unreadable": Reason("工作簿已损坏，无法读取（文件结构不完整，或不是它的扩展名所说的格式）", "read.book")}),
     Code("FILE_ENCRYPTED", "error", "文件已加密", "{detail}",
          "工作簿设置了打开密码", "撤销打开密码后报送（工作表保护不影响读取）", True,
-         fields=("detail",), emitter="read.files"),
+         fields=("detail",), emitter="read", reasons={"password": Reason("工作簿设置了打开密码（已加密），请撤销密码后重新报送", "read.files"), "zip_password": Reason("工作簿的压缩包设置了密码，请撤销密码后重新报送", "read.files"), "reader_password": Reason("工作簿设置了密码（已加密），请撤销密码后重新报送", "read.book")}),
     Code("FILE_TOO_LARGE", "error", "文件过大", "{detail}",
          "1.5 MB 的压缩包解压后达数 GB（压缩炸弹）；或误在 XFD1048576 单元格填了一个字，工作表从 A1 到那里有 170 亿个单元格",
          "正常的自评表解压后不过几 MB，数据不出表格的几十行、几十列", True,
-         fields=("detail",), emitter="read.files"),
+         fields=("detail",), emitter="read", reasons={"file_size": Reason("文件大小 {size}，超过上限 {limit}", "read.files", ("size", "limit",)), "over_limit": Reason("文件大小超过上限 {limit}", "batch.inbox", ("limit",)), "parts": Reason("工作簿包含 {count} 个部件，超过上限 {limit}", "read.files", ("count", "limit",)), "part_size": Reason("工作簿部件 {part} 解压后为 {size}，超过上限 {limit}（疑似压缩炸弹），未解析", "read.files", ("part", "size", "limit",)), "total_size": Reason("工作簿解压后共 {size}，超过上限 {limit}（疑似压缩炸弹），未解析", "read.files", ("size", "limit",)), "cells": Reason("{where}，超过上限 {limit} 个单元格，未解析。请删除表格以外远处单元格中的内容后重新报送", "read.extent", ("where", "limit",)), "memory": Reason("工作簿过大，处理时内存不足", "pipeline")}),
     Code("FILE_UNREADABLE", "error", "无法读取文件", "{detail}",
          "文件没有读取权限，或在处理中被移走", "可读取的文件", True,
-         fields=("detail",), emitter="read.files"),
+         fields=("detail",), emitter="read", reasons={"not_regular": Reason("不是普通文件（管道或设备），未读取", "read.files"), "os_error": Reason("无法读取文件（{reason}）", "read.files", ("reason",))}),
+    Code("FILE_TIMEOUT", "error", "处理超时", "{detail}",
+         "工作簿异常复杂，处理超过时限（--timeout）仍未完成", "正常的自评表几秒内处理完", True,
+         fields=("detail",), emitter="batch",
+         reasons={"timeout": Reason("处理超过 {seconds} 秒仍未完成，已中止", "batch.runner", ("seconds",))}),
+    Code("WORKER_DIED", "error", "处理中断", "{detail}",
+         "处理这个文件时工作进程意外退出（例如内存不足）", "文件处理完毕", True,
+         fields=("detail",), emitter="batch",
+         reasons={"died": Reason("处理此文件时工作进程意外退出（可能内存不足），已跳过", "batch.runner")}),
+    Code("INTERNAL_ERROR", "error", "程序出错", "{detail}",
+         "处理这个文件时 xlscore 自身出错（程序缺陷）", "文件处理完毕", True,
+         fields=("detail",), emitter="batch",
+         reasons={"bug": Reason("处理此文件时程序出错，请将文件反馈给维护人员", "batch.runner")}),
     Code("NO_TABLES", "error", "未找到表格",
          "未在任何工作表中找到资金安排情况表、资金使用情况表或自评价评分附件表",
          "工作簿中只有一段文字说明，没有附表", "工作簿含有带“预算安排”“资金到位”等行标签的资金安排情况表", True,
@@ -254,5 +286,9 @@ def markdown() -> str:
         lines.append(f"| `{entry.code}` | {level} | {entry.title} | {entry.bad} | {entry.good} |")
     lines += ["", "## 消息模板", ""]
     for entry in CATALOG.values():
-        lines.append(f"- `{entry.code}`：{entry.template}")
+        if entry.reasons:
+            lines.append(f"- `{entry.code}`：")
+            lines += [f"  - `{name}`：{reason.template}" for name, reason in entry.reasons.items()]
+        else:
+            lines.append(f"- `{entry.code}`：{entry.template}")
     return "\n".join(lines) + "\n"

@@ -265,13 +265,11 @@ def load(path: str | os.PathLike) -> Book:
         return _read(pc.CalamineWorkbook.from_filelike(io.BytesIO(opened.data)), path, opened, details)
     except WorkbookError:
         raise
-    except pc.PasswordError:
-        raise WorkbookError("FILE_ENCRYPTED", "工作簿设置了打开密码（已加密），请撤销密码后重新报送") from None
-    except Exception as exc:  # calamine raises many types for damaged files
-        message = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        if "password" in message.lower() or "encrypt" in message.lower():
-            raise WorkbookError("FILE_ENCRYPTED", "工作簿设置了密码（已加密），请撤销密码后重新报送") from None
-        raise WorkbookError("FILE_CORRUPT", f"工作簿已损坏，无法读取（{message}）") from None
+    except Exception as exc:  # calamine raises many types for damaged files; its words are English
+        said = str(exc).lower()
+        if isinstance(exc, pc.PasswordError) or "password" in said or "encrypt" in said:
+            raise WorkbookError("FILE_ENCRYPTED", "reader_password") from None
+        raise WorkbookError("FILE_CORRUPT", "unreadable") from None
 
 
 def _stored_copy(opened, details) -> bytes | None:

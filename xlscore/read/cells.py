@@ -100,8 +100,8 @@ class _XlsxInfo:
             return None
         try:
             return read_member(self._data, info)
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise WorkbookError("FILE_CORRUPT", f"工作簿部件 {name} 已损坏，无法解压（{exc}）") from None
+        except (zipfile.BadZipFile, OSError, EOFError):
+            raise WorkbookError("FILE_CORRUPT", "part", part=name) from None
 
     @cached_property
     def percent_styles(self) -> frozenset[int]:

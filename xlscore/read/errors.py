@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import errno
 
+from ..findings.catalog import CATALOG
+
 
 class WorkbookError(Exception):
-    """A file xlscore cannot read. ``code`` is a catalog code (FILE_CORRUPT, …), ``message`` Chinese."""
+    """A file xlscore cannot read: a file-level catalog code (FILE_CORRUPT, …) and one of its
+    reasons, whose Chinese message the catalog fills with ``fields``."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
+    def __init__(self, code: str, reason: str, **fields):
+        entry = CATALOG[code]
+        self.code, self.reason = code, reason
+        self.message = entry.reasons[reason].message(code, reason, fields) if entry.reasons else entry.message(fields)
+        super().__init__(f"{code}: {self.message}")
 
 
 # what the system said, in Chinese (its own words are English)

@@ -76,10 +76,7 @@ def check(opened: Opened) -> None:
              f"（{largest.rows} 行 × {largest.cols} 列，共 {largest.cells:,} 个单元格）")
     if largest.cells < total:
         where += f"，全部工作表共 {total:,} 个单元格"
-    raise WorkbookError(
-        "FILE_TOO_LARGE",
-        f"{where}，超过上限 {MAX_CELLS:,} 个单元格，未解析。请删除表格以外远处单元格中的内容后重新报送",
-    )
+    raise WorkbookError("FILE_TOO_LARGE", "cells", where=where, limit=f"{MAX_CELLS:,}")
 
 
 def measure(opened: Opened) -> dict[str, Extent]:
@@ -203,7 +200,7 @@ def _parsed(stream, part: str, handler):
     try:
         parser.parse(stream)
     except (SAXException, ValueError, zipfile.BadZipFile, OSError, EOFError):
-        raise WorkbookError("FILE_CORRUPT", f"工作簿部件 {part} 不是完好的 XML（已损坏，或被改动过），未解析") from None
+        raise WorkbookError("FILE_CORRUPT", "xml", part=part) from None
     return handler
 
 

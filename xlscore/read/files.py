@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .errors import WorkbookError
+from .errors import WorkbookError, os_reason
 from .naming import clean
 from .speed import inflate, read_member, stored_zip
 
@@ -49,7 +49,7 @@ def dtd_refused(part: str | None = None) -> WorkbookError:
     """The refusal of a workbook whose ``part`` (or some part, when it is not known) carries a DTD
     or an entity declaration: never in a real workbook, and possibly an entity bomb."""
     where = f"工作簿部件 {part} " if part else "工作簿"
-    return WorkbookError("FILE_CORRUPT", f"{where}含有 DTD/实体声明（正常工作簿不会有，可能是恶意文件），未解析")
+    return WorkbookError("FILE_CORRUPT", "dtd", where=where)
 
 
 def _mb(n: int) -> str:
@@ -78,7 +78,6 @@ def sniff(path: str | os.PathLike) -> FileKind:
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")  # what a folder is searched for
 
-NOT_REGULAR = "不是普通文件（管道或设备），未读取"
 # How a file is opened for reading: a FIFO that takes a regular file's place after os.stat looked
 # at it must not block the open (O_NONBLOCK has no effect on a regular file).
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
@@ -93,15 +92,15 @@ def open_regular(path: str | os.PathLike):
     mode = os.stat(path).st_mode
     if stat.S_ISDIR(mode):
         raise IsADirectoryError(errno.EISDIR, "是文件夹", str(path))
-    if not stat.S_ISREG(mode):
-        raise WorkbookError("FILE_UNREADABLE", NOT_REGULAR)
-    fd = os.open(path, _OPEN_FLAGS)
+    regular = stat.S_ISREG(mode)
+    fd = os.open(path, _OPEN_FLAGS) if regular else None  # (non-blocking: a FIFO's open would wait)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise WorkbookError("FILE_UNREADABLE", NOT_REGULAR)
+        if not regular or not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise WorkbookError("FILE_UNREADABLE", "not_regular")
         return os.fdopen(fd, "rb")
     except BaseException:
-        os.close(fd)
+        if fd is not None:
+            os.close(fd)
         raise
 
 
@@ -115,16 +114,21 @@ def read_regular(path: str | os.PathLike, limit: int) -> bytes | None:
     return None if len(data) > limit else data
 
 
-def dangling_link(path: str | os.PathLike) -> str | None:
-    """What to say of ``path`` when it is a link whose target does not exist (None otherwise)."""
+def unreadable(exc: OSError) -> WorkbookError:
+    """The FILE_UNREADABLE of a read the system refused, saying why in Chinese."""
+    return WorkbookError("FILE_UNREADABLE", "os_error", reason=os_reason(exc))
+
+
+def dangling_link(path: str | os.PathLike) -> WorkbookError | None:
+    """The FILE_NOT_FOUND to say of ``path`` when it is a link whose target does not exist (None
+    otherwise)."""
     if not os.path.islink(path) or os.path.exists(path):
         return None
-
     try:
         target = clean(os.readlink(path))
     except OSError:
-        return "这是一个链接，它指向的文件不存在"
-    return f"这是一个链接，它指向的文件 {target} 不存在"
+        return WorkbookError("FILE_NOT_FOUND", "dangling_link_unread")
+    return WorkbookError("FILE_NOT_FOUND", "dangling_link", target=target)
 
 
 def open_workbook(path: str | os.PathLike) -> Opened:
@@ -133,23 +137,20 @@ def open_workbook(path: str | os.PathLike) -> Opened:
         data = read_regular(path, MAX_FILE_BYTES)
         if data is None:
             size = max(os.stat(path).st_size, MAX_FILE_BYTES + 1)
-            raise WorkbookError("FILE_TOO_LARGE", f"文件大小 {_mb(size)}，超过上限 {_mb(MAX_FILE_BYTES)}")
+            raise WorkbookError("FILE_TOO_LARGE", "file_size", size=_mb(size), limit=_mb(MAX_FILE_BYTES))
     except FileNotFoundError:
-        raise WorkbookError("FILE_NOT_FOUND", dangling_link(path) or "文件不存在") from None
+        raise dangling_link(path) or WorkbookError("FILE_NOT_FOUND", "missing") from None
     except IsADirectoryError:
-        raise WorkbookError("FILE_NOT_WORKBOOK", "这是一个文件夹，不是工作簿") from None
+        raise WorkbookError("FILE_NOT_WORKBOOK", "folder") from None
     except OSError as exc:
-        raise WorkbookError("FILE_UNREADABLE", f"无法读取文件（{exc.strerror or exc}）") from None
+        raise unreadable(exc) from None
     if not data:
-        raise WorkbookError("FILE_NOT_WORKBOOK", "文件为空（0 字节），不是工作簿")
+        raise WorkbookError("FILE_NOT_WORKBOOK", "empty")
     if data.startswith(ZIP_MAGIC):
         return _sniff_zip(data)
     if data[:8] == OLE_MAGIC:
         return Opened(_sniff_ole(data), data)
-    raise WorkbookError(
-        "FILE_NOT_WORKBOOK",
-        "文件内容不是 Excel/WPS/LibreOffice 工作簿（.xlsx/.xlsm/.xls/.ods），可能是改了扩展名的其他文件",
-    )
+    raise WorkbookError("FILE_NOT_WORKBOOK", "other_content")
 
 
 def _sniff_zip(data: bytes) -> Opened:
@@ -167,20 +168,18 @@ def _sniff_zip(data: bytes) -> Opened:
         elif "content.xml" in names and _is_ods(archive):
             kind = FileKind("ods")
         else:
-            raise WorkbookError(
-                "FILE_NOT_WORKBOOK", "这是一个压缩包（或 Word 等其他文档），其中没有工作簿"
-            )
+            raise WorkbookError("FILE_NOT_WORKBOOK", "zip_without_workbook")
         parts = _refuse_dtd(archive, infos, data, kind.kind == "xlsx")
         opened, archive = Opened(kind, data, archive, parts), None
         return opened
     except zipfile.BadZipFile:
-        raise WorkbookError("FILE_CORRUPT", "工作簿已损坏或不完整（可能下载或保存时被截断）") from None
-    except (zipfile.LargeZipFile, NotImplementedError) as exc:
-        raise WorkbookError("FILE_CORRUPT", f"工作簿的压缩格式无法识别（{exc}）") from None
-    except (OSError, EOFError, zlib.error) as exc:
-        raise WorkbookError("FILE_CORRUPT", f"工作簿已损坏，无法解压（{exc}）") from None
+        raise WorkbookError("FILE_CORRUPT", "truncated") from None
+    except (zipfile.LargeZipFile, NotImplementedError):
+        raise WorkbookError("FILE_CORRUPT", "compression") from None
+    except (OSError, EOFError, zlib.error):
+        raise WorkbookError("FILE_CORRUPT", "inflate") from None
     except RuntimeError:  # zipfile: "File ... is encrypted, password required"
-        raise WorkbookError("FILE_ENCRYPTED", "工作簿的压缩包设置了密码，请撤销密码后重新报送") from None
+        raise WorkbookError("FILE_ENCRYPTED", "zip_password") from None
     finally:
         if archive is not None:  # refused: nothing reads it further
             archive.close()
@@ -197,21 +196,15 @@ def _is_ods(archive: zipfile.ZipFile) -> bool:
 def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
     """Refuse a zip whose parts would inflate past the limits, before anything decompresses."""
     if len(infos) > MAX_PARTS:
-        raise WorkbookError("FILE_TOO_LARGE", f"工作簿包含 {len(infos)} 个部件，超过上限 {MAX_PARTS}")
+        raise WorkbookError("FILE_TOO_LARGE", "parts", count=len(infos), limit=MAX_PARTS)
     total = 0
     for info in infos:
         if info.file_size > MAX_PART_BYTES:
-            raise WorkbookError(
-                "FILE_TOO_LARGE",
-                f"工作簿部件 {info.filename} 解压后为 {_mb(info.file_size)}，超过上限 {_mb(MAX_PART_BYTES)}"
-                "（疑似压缩炸弹），未解析",
-            )
+            raise WorkbookError("FILE_TOO_LARGE", "part_size", part=info.filename, size=_mb(info.file_size),
+                                limit=_mb(MAX_PART_BYTES))
         total += info.file_size
     if total > MAX_TOTAL_BYTES:
-        raise WorkbookError(
-            "FILE_TOO_LARGE",
-            f"工作簿解压后共 {_mb(total)}，超过上限 {_mb(MAX_TOTAL_BYTES)}（疑似压缩炸弹），未解析",
-        )
+        raise WorkbookError("FILE_TOO_LARGE", "total_size", size=_mb(total), limit=_mb(MAX_TOTAL_BYTES))
 
 
 def _refuse_duplicates(infos: list[zipfile.ZipInfo]) -> None:
@@ -224,10 +217,7 @@ def _refuse_duplicates(infos: list[zipfile.ZipInfo]) -> None:
     for info in infos:
         key = info.filename.casefold()
         if key in seen:
-            raise WorkbookError(
-                "FILE_CORRUPT",
-                f"工作簿中有两个同名部件 {info.filename}（正常工作簿不会有，可能被改动过；不同程序会读到不同的内容），未解析",
-            )
+            raise WorkbookError("FILE_CORRUPT", "duplicate_part", part=info.filename)
         seen.add(key)
 
 
@@ -347,14 +337,12 @@ def _sniff_ole(data: bytes) -> FileKind:
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             if ole.exists("EncryptedPackage") or ole.exists("EncryptionInfo"):
-                raise WorkbookError(
-                    "FILE_ENCRYPTED", "工作簿设置了打开密码（已加密），请撤销密码后重新报送"
-                )
+                raise WorkbookError("FILE_ENCRYPTED", "password")
             if ole.exists("Workbook") or ole.exists("Book"):
                 return FileKind("xls")
-    except OSError as exc:
-        raise WorkbookError("FILE_CORRUPT", f"旧版 Excel 文件已损坏（{exc}）") from None
-    raise WorkbookError("FILE_NOT_WORKBOOK", "这是一个 Office 文档（如 Word .doc），不是工作簿")
+    except OSError:
+        raise WorkbookError("FILE_CORRUPT", "old_excel") from None
+    raise WorkbookError("FILE_NOT_WORKBOOK", "office_document")
 
 
 # --- an uncompressed copy for calamine ----------------------------------------------------------
