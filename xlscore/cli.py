@@ -256,6 +256,9 @@ def _score_batch(inputs, out, scheme, jobs: int, timeout: float, resume: bool) -
     if outcome.stopped is not None:
         _batch_stopped(outcome, out)
     summary = write_summary(out, inbox.skipped)
+    from .batch.replies import REPLIES, write_replies
+
+    replies = write_replies(out)
     lines = [
         f"发现工作簿 {outcome.found} 个，跳过 {len(outcome.skipped)} 个文件；"
         f"本次处理 {outcome.done} 个" + (f"，沿用上次结果 {outcome.resumed} 个" if outcome.resumed else "") + "。",
@@ -270,6 +273,8 @@ def _score_batch(inputs, out, scheme, jobs: int, timeout: float, resume: bool) -
     if len(outcome.skipped) > 10:
         lines.append(f"  …… 其余 {len(outcome.skipped) - 10} 个见 汇总.xlsx 的“已跳过”表")
     lines.append(f"汇总：{summary}；报告：{out / REPORTS}")
+    if replies:
+        lines.append(f"回复草稿及整改通知 {len(replies)} 份（未发送，请核对后发出）：{out / REPLIES}")
     lines.append(f"用时 {outcome.seconds:.1f} 秒")
     for line in lines:
         click.echo(line)
