@@ -6,10 +6,10 @@ from __future__ import annotations
 import email
 import shutil
 from email import policy
-from email.message import EmailMessage
 
 from xlscore.batch.replies import locate
 
+from builders import eml
 from conftest import ROOT, run_cli
 
 SAMPLES = ROOT / "samples"
@@ -18,15 +18,7 @@ SEED002 = SAMPLES / "002_企业服务活动专项经费.xlsx"
 
 
 def _mail(path, attachment: bytes, name="企业服务活动专项经费自评表.xlsx"):
-    message = EmailMessage()
-    message["From"] = "张三 <zhangsan@example.org>"
-    message["To"] = "市财政局绩效科 <czj@example.org>"
-    message["Subject"] = "2021年度绩效自评表（市工信局）"
-    message["Date"] = "Mon, 10 Jan 2022 09:30:00 +0800"
-    message["Message-ID"] = "<20220110093000.abc@example.org>"
-    message.set_content("附件为自评表，请审核。")
-    message.add_attachment(attachment, maintype="application", subtype="octet-stream", filename=name)
-    path.write_bytes(bytes(message))
+    eml(path, [(name, attachment)], to="市财政局绩效科 <czj@example.org>", message_id="<20220110093000.abc@example.org>")
 
 
 def test_reply_draft_answers_the_mail_with_the_copy(tmp_path):
@@ -77,3 +69,4 @@ def test_a_finding_is_located_by_its_labels():
     assert locate(report, finding) == "资金安排情况表 · 资金到位率(7) · 市级（资金安排情况!F11）"
     assert locate(report, {"sheet": "别的表", "cell": "B2"}) == "别的表!B2"
     assert locate(report, {"sheet": None, "cell": None}) == ""
+
