@@ -129,6 +129,7 @@ def score(paths: tuple[str, ...], out_dir: str, scheme: str | None, jobs: int | 
         _usage_error(f"找不到输入：{'、'.join(missing)}")
     scheme = _load_scheme(scheme)
     out = Path(out_dir)
+    _a_folder(out)
     _apart(inputs, out)
     _writable(out)
     from .batch.interrupt import Interrupted, interrupts
@@ -184,6 +185,18 @@ def _score_files(inputs, out, scheme) -> None:
 def _usage_error(message: str) -> None:
     click.echo(f"错误：{message}", err=True)
     sys.exit(2)
+
+
+FILE_LIKE = (".json", ".jsonl", ".csv", ".txt", ".pdf", ".eml", ".et", ".zip", ".doc", ".docx")
+
+
+def _a_folder(out) -> None:
+    """--out names a folder: a name that looks like a file's (结果.xlsx), not already a folder, is refused."""
+    from .read.files import WORKBOOK_SUFFIXES
+
+    if out.suffix.lower() in (*WORKBOOK_SUFFIXES, *FILE_LIKE) and not out.is_dir():
+        _usage_error(f"--out 应为输出文件夹，而“{out}”看来是一个文件名；复核结果是一组文件（副本、报告、汇总），"
+                     "请给出一个文件夹，如 --out 复核结果")
 
 
 def _apart(inputs, out) -> None:
@@ -244,6 +257,9 @@ def _score_batch(inputs, out, scheme, jobs: int, timeout: float, resume: bool) -
     from .batch.summary import write_summary
 
     inbox = discover(inputs, out)
+    if not inbox.jobs:
+        where = "、".join(str(path) for path in inputs)
+        _usage_error(f"{where} 中没有工作簿（.xlsx/.xlsm/.xls/.ods）或带工作簿附件的邮件（.eml）")
     from .batch.summary import SUMMARY
     from .read.naming import TAILS
 
