@@ -38,3 +38,27 @@ def test_an_empty_folder_is_a_usage_error(tmp_path, command):
     assert result.exit_code == 2, result.output
     assert "中没有工作簿" in result.output and "错误：" in result.output
     assert not (tmp_path / "out" / "汇总.xlsx").exists()
+
+
+@pytest.mark.parametrize("args, said", [
+    (["score"], "缺少参数"),
+    (["check", "--bogus", "x"], "没有选项 --bogus"),
+    (["score", "a", "--jobs", "0"], "取值无效：0 不在范围"),
+    (["template", "a", "b"], "多余的参数：b"),
+    (["check", "a", "--format", "x"], "不是可选值之一"),
+    (["score", "a", "--out"], "需要一个值"),
+])
+def test_clicks_own_errors_are_chinese(args, said):
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    assert said in result.output and "错误：" in result.output, result.output
+    for english in ("Error", "Missing", "No such", "Invalid", "unexpected", "Usage", "OPTIONS"):
+        assert english not in result.output, result.output
+
+
+@pytest.mark.parametrize("command", ["check", "score", "template", "schemes"])
+def test_help_has_no_english_metavars(command):
+    result = run_cli(command, "--help")
+    assert result.exit_code == 0
+    for english in ("TEXT", "PATH", "INTEGER", "FILE", "DIR", "SCHEME", "[OPTIONS]"):
+        assert english not in result.output, (english, result.output)
