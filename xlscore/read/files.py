@@ -14,6 +14,7 @@ import re
 import stat
 import zipfile
 import zlib
+from pathlib import Path
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -76,7 +77,7 @@ def sniff(path: str | os.PathLike) -> FileKind:
     return opened.kind
 
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")  # what a folder is searched for
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")  # what a folder is searched for (.et: WPS)
 
 NOT_REGULAR = "不是普通文件（管道或设备），未读取"
 # How a file is opened for reading: a FIFO that takes a regular file's place after os.stat looked
@@ -145,7 +146,7 @@ def open_workbook(path: str | os.PathLike) -> Opened:
     if data.startswith(ZIP_MAGIC):
         return _sniff_zip(data)
     if data[:8] == OLE_MAGIC:
-        return Opened(_sniff_ole(data), data)
+        return Opened(_sniff_ole(data, wps=Path(path).suffix.lower() == ".et"), data)
     raise WorkbookError(
         "FILE_NOT_WORKBOOK",
         "文件内容不是 Excel/WPS/LibreOffice 工作簿（.xlsx/.xlsm/.xls/.ods），可能是改了扩展名的其他文件",
@@ -341,7 +342,12 @@ def _prolog_has_dtd(part) -> bool:
         data += more
 
 
-def _sniff_ole(data: bytes) -> FileKind:
+WPS_NO_BIFF = ("这是 WPS 表格文件（.et），但其中没有可读取的工作簿数据（Workbook 流），"
+               "请在 WPS 中“另存为”Excel 工作簿（.xlsx）后重新报送")
+
+
+def _sniff_ole(data: bytes, wps: bool = False) -> FileKind:
+    """An OLE file: an .xls (or a WPS .et holding the same BIFF workbook stream), or refused."""
     import olefile  # start-up guard: 12 ms; only .xls and other OLE files
 
     try:
@@ -354,6 +360,8 @@ def _sniff_ole(data: bytes) -> FileKind:
                 return FileKind("xls")
     except OSError as exc:
         raise WorkbookError("FILE_CORRUPT", f"旧版 Excel 文件已损坏（{exc}）") from None
+    if wps:
+        raise WorkbookError("FILE_NOT_WORKBOOK", WPS_NO_BIFF)
     raise WorkbookError("FILE_NOT_WORKBOOK", "这是一个 Office 文档（如 Word .doc），不是工作簿")
 
 
