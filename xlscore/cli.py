@@ -217,7 +217,8 @@ def _apart(inputs, out) -> None:
             _usage_error(f"输出文件夹 {out} 中有输入文件 {source}，复核结果会写在原文件之间、覆盖原文件；请另选一个输出文件夹")
         if where.is_dir() and where in target.parents and target.is_dir():
             for dirpath, dirnames, filenames in os.walk(target):
-                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+                dirnames[:] = [d for d in dirnames if not d.startswith(".") and  # nor the reply drafts
+                               not (d == "回复" and os.path.samefile(dirpath, target))]
                 for name in filenames:
                     lower = name.lower()
                     own = lower.startswith((".", "~$")) or name == "汇总.xlsx" or \

@@ -70,3 +70,14 @@ def test_a_finding_is_located_by_its_labels():
     assert locate(report, {"sheet": "别的表", "cell": "B2"}) == "别的表!B2"
     assert locate(report, {"sheet": None, "cell": None}) == ""
 
+
+
+def test_the_drafts_do_not_stop_the_next_run_in_an_output_folder_inside_the_inbox(tmp_path):
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    _mail(inbox / "来信.eml", SEED002.read_bytes())
+    out = inbox / "复核结果"
+    for _ in range(2):
+        result = run_cli("score", str(inbox), "--out", str(out), "--jobs", "1")
+        assert result.exit_code == 0, result.output
+    assert (out / "回复" / "来信.eml").exists()
