@@ -118,10 +118,13 @@ def no_tables(tmp_path: Path) -> Path:
     return path
 
 
-def eml(path: Path, attachments: list[tuple[str, bytes]], subject="2021年度绩效自评表（市工信局）") -> Path:
+def eml(path: Path, attachments: list[tuple[str, bytes]], subject="2021年度绩效自评表（市工信局）",
+        to="czj@example.org", message_id: str | None = None) -> Path:
     message = EmailMessage()
     message["From"] = "张三 <zhangsan@example.org>"
-    message["To"] = "czj@example.org"
+    message["To"] = to
+    if message_id:
+        message["Message-ID"] = message_id
     message["Subject"] = subject  # non-ASCII: written RFC 2047-encoded
     message["Date"] = "Mon, 10 Jan 2022 09:30:00 +0800"
     message.set_content("附件为自评表，请审核。")

@@ -12,12 +12,15 @@ from pathlib import Path
 
 import click
 
+from . import clizh
+
+clizh.install()  # click's own messages ("Missing argument", "No such option" …) in Chinese
 _HEADINGS = {"Usage: ": "用法：", "Options": "选项", "Commands": "命令", "Arguments": "参数"}
 
 
 class _Formatter(click.HelpFormatter):
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix="用法：")
+        super().write_usage(prog, args.replace("[OPTIONS]", "[选项]"), prefix="用法：")
 
     def write_heading(self, heading: str) -> None:
         super().write_heading(_HEADINGS.get(heading, heading))
@@ -51,11 +54,11 @@ def main() -> None:
 
 
 @main.command(context_settings=CONTEXT, help="检查自评表：读取资金安排、资金使用和评分表，列出计算不符之处。\n\n"
-              "FILE 为 .xlsx/.xlsm/.xls/.ods 工作簿或文件夹（其中全部工作簿），可给多个。退出码：0 无错误；1 有错误项；2 文件无法读取。")
-@click.argument("files", metavar="FILE...", nargs=-1, required=True)
+              "文件 为 .xlsx/.xlsm/.xls/.ods 工作簿或文件夹（其中全部工作簿），可给多个。退出码：0 无错误；1 有错误项；2 文件无法读取。")
+@click.argument("files", metavar="文件...", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               help="输出格式（默认 text）：text 每项一行（文件:工作表!单元格: 代码 说明）；json 机器可读报告（多个文件时每行一个 JSON 对象）。")
-@click.option("--scheme", default=None, metavar="SCHEME",
+@click.option("--scheme", default=None, metavar="体系",
               help="指标体系 id（见 xlscore schemes），或自定义体系文件路径；默认按评分表自动识别。")
 @click.option("--explain", is_flag=True,
               help="先列出找到的每张表（工作表、范围）及每一列按什么读取（如“分值”列读作一级指标权重），便于发现读错的列。")
@@ -101,14 +104,14 @@ def check(files: tuple[str, ...], fmt: str, scheme: str | None, explain: bool) -
 
 @main.command(context_settings=CONTEXT, help="复核评分并写出批注副本：每个工作簿写出“<文件名>_复核.xlsx”"
               "（复核列、标色、批注、复核结果页、打印设置）和同名 .json 报告。\n\n"
-              "PATH 为工作簿、保存的邮件（.eml）或文件夹。给出文件夹或邮件时按批量处理：递归查找全部工作簿和邮件附件，"
+              "路径 为工作簿、保存的邮件（.eml）或文件夹。给出文件夹或邮件时按批量处理：递归查找全部工作簿和邮件附件，"
               "多进程并行，显示进度，输出按原目录结构存放，写出 reports.jsonl 和汇总工作簿 汇总.xlsx。原文件只读不改。\n\n"
               "退出码：单个文件同 check；批量时 0 全部可读取，1 有文件无法读取，2 参数或输出文件夹有误；"
               "3 磁盘已满；130 被 Ctrl-C 中断，143 被终止（kill）。中断或磁盘已满时已写出的报告都保留，"
               "用同样的命令加 --resume 继续。")
-@click.argument("paths", metavar="PATH...", nargs=-1, required=True)
-@click.option("--out", "out_dir", default="output", metavar="DIR", help="输出文件夹（默认 output/）。")
-@click.option("--scheme", default=None, metavar="SCHEME",
+@click.argument("paths", metavar="路径...", nargs=-1, required=True)
+@click.option("--out", "out_dir", default="output", metavar="文件夹", help="输出文件夹（默认 output/）。")
+@click.option("--scheme", default=None, metavar="体系",
               help="指标体系 id（见 xlscore schemes），或自定义体系文件路径；默认按评分表自动识别。")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="N",
               help="并行的工作进程数（默认为 CPU 核数）。")
@@ -129,6 +132,7 @@ def score(paths: tuple[str, ...], out_dir: str, scheme: str | None, jobs: int | 
         _usage_error(f"找不到输入：{'、'.join(missing)}")
     scheme = _load_scheme(scheme)
     out = Path(out_dir)
+    _a_folder(out)
     _apart(inputs, out)
     _writable(out)
     from .batch.interrupt import Interrupted, interrupts
@@ -186,6 +190,18 @@ def _usage_error(message: str) -> None:
     sys.exit(2)
 
 
+FILE_LIKE = (".json", ".jsonl", ".csv", ".txt", ".pdf", ".eml", ".et", ".zip", ".doc", ".docx")
+
+
+def _a_folder(out) -> None:
+    """--out names a folder: a name that looks like a file's (结果.xlsx), not already a folder, is refused."""
+    from .read.files import WORKBOOK_SUFFIXES
+
+    if out.suffix.lower() in (*WORKBOOK_SUFFIXES, *FILE_LIKE) and not out.is_dir():
+        _usage_error(f"--out 应为输出文件夹，而“{out}”看来是一个文件名；复核结果是一组文件（副本、报告、汇总），"
+                     "请给出一个文件夹，如 --out 复核结果")
+
+
 def _apart(inputs, out) -> None:
     """Refuse an output folder that is an input folder, holds an input, or lies inside an input
     folder where the department's own workbooks are (they would be passed over, and written among)."""
@@ -201,7 +217,8 @@ def _apart(inputs, out) -> None:
             _usage_error(f"输出文件夹 {out} 中有输入文件 {source}，复核结果会写在原文件之间、覆盖原文件；请另选一个输出文件夹")
         if where.is_dir() and where in target.parents and target.is_dir():
             for dirpath, dirnames, filenames in os.walk(target):
-                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+                dirnames[:] = [d for d in dirnames if not d.startswith(".") and  # nor the reply drafts
+                               not (d == "回复" and os.path.samefile(dirpath, target))]
                 for name in filenames:
                     lower = name.lower()
                     own = lower.startswith((".", "~$")) or name == "汇总.xlsx" or \
@@ -244,6 +261,9 @@ def _score_batch(inputs, out, scheme, jobs: int, timeout: float, resume: bool) -
     from .batch.summary import write_summary
 
     inbox = discover(inputs, out)
+    if not inbox.jobs:
+        where = "、".join(str(path) for path in inputs)
+        _usage_error(f"{where} 中没有工作簿（.xlsx/.xlsm/.xls/.ods）或带工作簿附件的邮件（.eml）")
     from .batch.summary import SUMMARY
     from .read.naming import TAILS
 
@@ -256,6 +276,9 @@ def _score_batch(inputs, out, scheme, jobs: int, timeout: float, resume: bool) -
     if outcome.stopped is not None:
         _batch_stopped(outcome, out)
     summary = write_summary(out, inbox.skipped)
+    from .batch.replies import REPLIES, write_replies
+
+    replies = write_replies(out)
     lines = [
         f"发现工作簿 {outcome.found} 个，跳过 {len(outcome.skipped)} 个文件；"
         f"本次处理 {outcome.done} 个" + (f"，沿用上次结果 {outcome.resumed} 个" if outcome.resumed else "") + "。",
@@ -270,6 +293,8 @@ def _score_batch(inputs, out, scheme, jobs: int, timeout: float, resume: bool) -
     if len(outcome.skipped) > 10:
         lines.append(f"  …… 其余 {len(outcome.skipped) - 10} 个见 汇总.xlsx 的“已跳过”表")
     lines.append(f"汇总：{summary}；报告：{out / REPORTS}")
+    if replies:
+        lines.append(f"回复草稿及整改通知 {len(replies)} 份（未发送，请核对后发出）：{out / REPLIES}")
     lines.append(f"用时 {outcome.seconds:.1f} 秒")
     for line in lines:
         click.echo(line)
@@ -295,13 +320,13 @@ def _batch_stopped(outcome, out) -> None:
 
 
 @main.command(context_settings=CONTEXT, help="生成空白自评表（填表说明、资金安排情况、资金使用情况、自评价评分附件表），"
-              "带公式、数据验证、锁定的公式单元格和打印设置。\n\nSCHEME 为指标体系 id（默认 municipal，见 xlscore schemes）"
+              "带公式、数据验证、锁定的公式单元格和打印设置。\n\n体系 为指标体系 id（默认 municipal，见 xlscore schemes）"
               "或体系文件路径。")
-@click.argument("scheme_id", metavar="[SCHEME]", required=False, default="municipal")
-@click.option("--out", "out", default=None, metavar="PATH", help="输出文件（默认 output/自评表模板_<体系>.xlsx）。")
-@click.option("--project", default=None, help="预填项目名称。")
-@click.option("--department", default=None, help="预填主管部门。")
-@click.option("--year", type=click.IntRange(2000, 2100), default=None, help="预填年度（四位年份）。")
+@click.argument("scheme_id", metavar="[体系]", required=False, default="municipal")
+@click.option("--out", "out", default=None, metavar="文件", help="输出文件（默认 output/自评表模板_<体系>.xlsx）。")
+@click.option("--project", default=None, metavar="名称", help="预填项目名称。")
+@click.option("--department", default=None, metavar="部门", help="预填主管部门。")
+@click.option("--year", type=click.IntRange(2000, 2100), default=None, metavar="年份", help="预填年度（四位年份）。")
 @_help_option
 def template(scheme_id: str, out: str | None, project: str | None, department: str | None, year: int | None) -> None:
     from .template import write_template
@@ -363,7 +388,7 @@ def codes(markdown: bool) -> None:
               "每行以体系 id 开头；--file 改为列出或检查单位自己编写的体系文件（格式见 docs/schemes.md）。"
               "退出码：0 正常（检查出问题也是 0）；2 体系文件无法载入。")
 @click.option("--lint", "do_lint", is_flag=True, help="检查指标体系，每个可疑之处一行。")
-@click.option("--file", "paths", multiple=True, metavar="PATH",
+@click.option("--file", "paths", multiple=True, metavar="文件",
               help="自定义指标体系文件（.yaml），可重复给出多个；不给时处理内置体系。")
 @_help_option
 def schemes(do_lint: bool, paths: tuple[str, ...]) -> None:

@@ -178,3 +178,12 @@ def test_template_cli(tmp_path):
     assert report["scheme"] == "provincial-2017"
     assert run_cli("template", "nosuch", "--out", str(tmp_path / "x.xlsx")).exit_code == 2
     assert "模板" in run_cli("template", "--help").output or "空白" in run_cli("template", "--help").output
+
+
+def test_the_national_title_is_not_named_twice(tmp_path):
+    """national-2020 is titled by the form itself: its guide says so once (issue 21, item 7)."""
+    dest = tmp_path / "全国.xlsx"
+    assert run_cli("template", "national-2020", "--out", str(dest)).exit_code == 0
+    titles = [str(ws.cell(1, 1).value) for ws in openpyxl.load_workbook(dest)]
+    assert "项目支出绩效自评表（财预〔2020〕10号）" in titles
+    assert not [title for title in titles if title.count("项目支出绩效自评表") > 1], titles

@@ -37,7 +37,7 @@ class Job:
     out_rel: str  # output path prefix relative to OUT, without suffix: "a/b/自评表" (see assign_names)
     name: str  # the workbook's file name (an attachment's with its invisible characters removed)
     part: int | None = None
-    email: dict | None = None  # from / subject / date / attachment
+    email: dict | None = None  # from / subject / date / attachment / to / reply_to / message_id
 
 
 @dataclass
@@ -233,8 +233,12 @@ def _email_fields(message, attachment: str) -> dict:
         date = parsedate_to_datetime(str(date)).isoformat() if date else None
     except (TypeError, ValueError):
         date = str(date)
-    return {"from": str(message.get("From") or "") or None, "subject": str(message.get("Subject") or "") or None,
-            "date": date, "attachment": attachment}
+    def text(name: str) -> str | None:
+        return str(message.get(name) or "").strip() or None
+
+    # To, Reply-To and Message-ID: what the reply draft (batch.replies) is addressed and threaded by
+    return {"from": text("From"), "subject": text("Subject"), "date": date, "attachment": attachment,
+            "to": text("To"), "reply_to": text("Reply-To"), "message_id": text("Message-ID")}
 
 
 def _eml(path: Path, rel: str, inbox: Inbox) -> None:

@@ -14,6 +14,7 @@ import re
 import stat
 import zipfile
 import zlib
+from pathlib import Path
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -76,7 +77,7 @@ def sniff(path: str | os.PathLike) -> FileKind:
     return opened.kind
 
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")  # what a folder is searched for
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")  # what a folder is searched for (.et: WPS)
 
 # How a file is opened for reading: a FIFO that takes a regular file's place after os.stat looked
 # at it must not block the open (O_NONBLOCK has no effect on a regular file).
@@ -149,7 +150,7 @@ def open_workbook(path: str | os.PathLike) -> Opened:
     if data.startswith(ZIP_MAGIC):
         return _sniff_zip(data)
     if data[:8] == OLE_MAGIC:
-        return Opened(_sniff_ole(data), data)
+        return Opened(_sniff_ole(data, wps=Path(path).suffix.lower() == ".et"), data)
     raise WorkbookError("FILE_NOT_WORKBOOK", "other_content")
 
 
@@ -331,7 +332,8 @@ def _prolog_has_dtd(part) -> bool:
         data += more
 
 
-def _sniff_ole(data: bytes) -> FileKind:
+def _sniff_ole(data: bytes, wps: bool = False) -> FileKind:
+    """An OLE file: an .xls (or a WPS .et holding the same BIFF workbook stream), or refused."""
     import olefile  # start-up guard: 12 ms; only .xls and other OLE files
 
     try:
@@ -342,6 +344,8 @@ def _sniff_ole(data: bytes) -> FileKind:
                 return FileKind("xls")
     except OSError:
         raise WorkbookError("FILE_CORRUPT", "old_excel") from None
+    if wps:
+        raise WorkbookError("FILE_NOT_WORKBOOK", "wps_without_biff")
     raise WorkbookError("FILE_NOT_WORKBOOK", "office_document")
 
 

@@ -75,7 +75,9 @@ def is_national(scheme) -> bool:
 def guide_sheet(scheme, fill: Fill | None) -> SheetModel:
     sheet = SheetModel(GUIDE_SHEET)
     sheet.widths = {0: 16, 1: 60}
-    sheet.merge(0, 0, 0, 1, f"项目支出绩效自评表（{scheme.title}）", "title")
+    form = "项目支出绩效自评表"  # a scheme titled by the form itself (national-2020) is not named twice
+    title = scheme.title if scheme.title.startswith(form) else f"{form}（{scheme.title}）"
+    sheet.merge(0, 0, 0, 1, title, "title")
     row = 2
     for label in () if is_national(scheme) else HEADER_FIELDS:  # the national form has its own header
         sheet.put(row, 0, label, "label_bold")

@@ -83,10 +83,26 @@ def replacing(dest: Path, suffix: str | None = None) -> Iterator[Path]:
         os.close(handle)
         try:
             yield Path(tmp)
+            os.chmod(tmp, 0o666 & ~umask())  # mkstemp's 0600 would keep the output from colleagues
             os.replace(tmp, dest)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def umask() -> int:
+    """The process's umask, read without changing it where the system tells (Linux), so that no
+    other thread creates a file under a umask of 0 meanwhile."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def _beside(dest: Path) -> Path:
@@ -122,7 +138,7 @@ class Appender:
     def __init__(self, path: Path):
         self.path = Path(path)
         with writing(self.path):
-            self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)  # as the umask allows
 
     def append(self, data: bytes) -> None:
         with writing(self.path):
