@@ -246,8 +246,8 @@ def _span(ws, ref: str) -> tuple[int, int, int, int]:
 def _layout(workbook, analyses: list[Analysis]) -> None:
     """Print layout of the department's sheets: the header rows of the sheet's table repeated on
     every page, and on a sheet with a scoring table page breaks that keep each 一级 block (else
-    each 二级 block, else each indicator) on one page, the 一级 label written again on each page
-    of a block longer than a page."""
+    each indicator) on one page, the 一级 label written again on each page of a block longer
+    than a page."""
     titles: dict[str, list[tuple[int, int]]] = {}
     names: dict[str, list[str]] = {}  # sheet -> the projects whose tables stand on it
     scoring: dict[str, list[tuple[Analysis, object]]] = {}  # sheet -> the scoring parts on it
@@ -296,10 +296,9 @@ def _paginate(ws, parts: list, title_rows: tuple[int, int] | None) -> None:
         blocks += [printsetup.Block(x, x) for x in range(r, part.top + 1)]  # the rows above the table
         first_row = units[0][0]
         units[0] = (part.top + 1, *units[0][1:])  # its header kept with its first indicator
-        for group in _groups(units, 2):
-            inner = [_nest(sub) for sub in _groups(group, 3)]
-            block = inner[0] if len(inner) == 1 and len(group) == len(_groups(group, 3)[0]) else \
-                printsetup.Block(group[0][0], group[-1][1], inner)
+        units[-1] = (units[-1][0], max(units[-1][1], part.last_row + 1), units[-1][2])  # its 总计, 评价等级 with its last
+        for group in _groups(units):
+            block = _nest(group)
             blocks.append(block)
             if group[0][2] is not None:
                 level1.append((block, part, max(group[0][0], first_row)))
@@ -330,8 +329,8 @@ def _labels_on_top(ws, breaks: list[int]) -> None:
                                        shrink_to_fit=align.shrink_to_fit)
 
 
-def _units(ws, analysis: Analysis, part) -> list[tuple[int, int, object, object]]:
-    """(first row, last row, 一级 key, 二级 key) of each indicator of a scoring part, 1-based: its
+def _units(ws, analysis: Analysis, part) -> list[tuple[int, int, object]]:
+    """(first row, last row, 一级 key) of each indicator of a scoring part, 1-based: its
     own row and the rows of its elements below it."""
     rows = sorted((row for row, _ in analysis.scoring.results
                    if row.sheet == part.sheet and part.first <= row.row <= part.last_row), key=lambda row: row.row)
@@ -354,15 +353,15 @@ def _units(ws, analysis: Analysis, part) -> list[tuple[int, int, object, object]
     units = []
     for index, row in enumerate(rows):
         last = starts[index + 1] - 1 if index + 1 < len(rows) else end
-        units.append((starts[index], max(starts[index], last), row.level1_key, row.level2_key))
+        units.append((starts[index], max(starts[index], last), row.level1_key))
     return units
 
 
-def _groups(units: list[tuple], key: int) -> list[list[tuple]]:
-    """Consecutive units with the same key (2: 一级, 3: 二级); a unit with none stands alone."""
+def _groups(units: list[tuple]) -> list[list[tuple]]:
+    """Consecutive units of the same 一级 block; a unit with none stands alone."""
     groups: list[list[tuple]] = []
     for unit in units:
-        if groups and unit[key] is not None and groups[-1][-1][key] == unit[key]:
+        if groups and unit[2] is not None and groups[-1][-1][2] == unit[2]:
             groups[-1].append(unit)
         else:
             groups.append([unit])
