@@ -14,7 +14,7 @@ from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_from_string
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.worksheet.merge import MergedCellRange
 
 from ..findings.catalog import CATALOG, SEVERITIES
@@ -236,11 +236,12 @@ def _own_comment(comment) -> bool:
 
 def _span(ws, ref: str) -> tuple[int, int, int, int]:
     """(top, left, bottom, right) of the merged range holding ``ref``, or of the cell itself."""
+    letters, row = coordinate_from_string(ref)
+    col = column_index_from_string(letters)
     for merged in ws.merged_cells.ranges:
-        if ref in merged:
+        if merged.min_row <= row <= merged.max_row and merged.min_col <= col <= merged.max_col:
             return merged.min_row, merged.min_col, merged.max_row, merged.max_col
-    cell = ws[ref]
-    return cell.row, cell.column, cell.row, cell.column
+    return row, col, row, col
 
 
 def _layout(workbook, analyses: list[Analysis]) -> None:
