@@ -238,10 +238,18 @@ def _span(ws, ref: str) -> tuple[int, int, int, int]:
     """(top, left, bottom, right) of the merged range holding ``ref``, or of the cell itself."""
     letters, row = coordinate_from_string(ref)
     col = column_index_from_string(letters)
+    merged = _range_at(ws, row, col)
+    if merged is not None:
+        return merged.min_row, merged.min_col, merged.max_row, merged.max_col
+    return row, col, row, col
+
+
+def _range_at(ws, row: int, col: int):
+    """The merged range holding the cell (1-based), or None."""
     for merged in ws.merged_cells.ranges:
         if merged.min_row <= row <= merged.max_row and merged.min_col <= col <= merged.max_col:
-            return merged.min_row, merged.min_col, merged.max_row, merged.max_col
-    return row, col, row, col
+            return merged
+    return None
 
 
 def _layout(workbook, analyses: list[Analysis]) -> None:
@@ -304,7 +312,7 @@ def _paginate(ws, parts: list, title_rows: tuple[int, int] | None) -> None:
             if group[0][2] is not None:
                 level1.append((block, part, max(group[0][0], first_row)))
         r = units[-1][1] + 1
-    blocks += [printsetup.Block(x, x) for x in range(r, last_row + 1)]  # the total and grade rows, notes
+    blocks += [printsetup.Block(x, x) for x in range(r, last_row + 1)]  # what stands below the tables
     for block in blocks:
         pages.place(block)
     if pages.breaks:
@@ -405,10 +413,9 @@ def _repeat_level1(ws, part, first_row: int, splits: list[int]) -> None:
 
 
 def _merged_at(ws, row: int, col: int):
-    for merged in ws.merged_cells.ranges:
-        if merged.min_row <= row <= merged.max_row and merged.min_col <= col <= merged.max_col:
-            return merged if merged.max_row > merged.min_row else None
-    return None
+    """The range merged over several rows that holds the cell, or None."""
+    merged = _range_at(ws, row, col)
+    return merged if merged is not None and merged.max_row > merged.min_row else None
 
 
 def _titles(workbook, analysis: Analysis, titles: dict[str, list[tuple[int, int]]]) -> None:

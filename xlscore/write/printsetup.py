@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import math
 import unicodedata
-
 from dataclasses import dataclass, field
 
 from openpyxl.styles import Alignment
