@@ -115,7 +115,7 @@ def test_annotated_copy_adds_review_columns(tmp_path):
     ws = openpyxl.load_workbook(result.workbook)["项目支出绩效自评表"]
     assert [ws[f"{c}12"].value for c in "JKL"] == ["复核业绩值", "复核得分", "复核说明"]
     assert ws["K24"].value == 9.67 and ws["H24"].value == 9
-    assert "SCORE_MISMATCH" in ws["H24"].comment.text
+    assert "【自评与复核不一致】" in ws["H24"].comment.text
 
 
 def test_batch_mixes_schemes(tmp_path):

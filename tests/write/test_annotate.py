@@ -76,11 +76,11 @@ def test_flagged_cells_filled_and_commented_values_untouched(scored):
     h8 = copy["自评价评分附件表"]["H8"]
     assert h8.value == original["自评价评分附件表"]["H8"].value == 2.22
     assert h8.fill.fgColor.rgb.endswith("FFC7CE")  # error: red
-    assert "SCORE_MISMATCH" in h8.comment.text and "1.48" in h8.comment.text
+    assert h8.comment.text.startswith("②【自评与复核不一致】") and "1.48" in h8.comment.text
     c12 = copy["资金安排情况"]["C12"]
     assert c12.value == 107.49 and c12.fill.fgColor.rgb.endswith("FFEB9C")  # warning: amber
     f16 = copy["自评价评分附件表"]["F16"]
-    assert f16.fill.fgColor.rgb.endswith("DDEBF7") and "TARGET_TOO_LOW" in f16.comment.text  # info: blue
+    assert f16.fill.fgColor.rgb.endswith("DDEBF7") and "【目标可能偏低】" in f16.comment.text  # info: blue
     for ws in original.worksheets:  # every value the department wrote is still there, unchanged
         for row in ws.iter_rows():
             for cell in row:
@@ -94,7 +94,7 @@ def test_review_sheet_first_with_links_and_legend(scored):
     assert wb.sheetnames[0] == "复核结果"
     ws = wb["复核结果"]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-    assert "xlscore" in ws["A1"].value
+    assert ws["A1"].value == "项目支出绩效自评复核结果"
     assert "铝工业转型升级专项资金" in texts and "郑州市工业和信息化局" in texts
     assert any(t.startswith("复核人") for t in texts)
     assert {"错误", "警告", "提示"} <= set(texts)
@@ -111,12 +111,12 @@ def test_review_sheet_merges_keep_their_borders(scored):
     ws = openpyxl.load_workbook(results[SEED000.name].workbook)["复核结果"]
     header = next(c.row for row in ws.iter_rows() for c in row if c.value == "严重程度")
     first = header + 1
-    assert f"E{first}:F{first}" in {str(r) for r in ws.merged_cells.ranges}
+    assert f"D{first}:F{first}" in {str(r) for r in ws.merged_cells.ranges}  # 位置
     assert "A1:G1" in {str(r) for r in ws.merged_cells.ranges}
     covered = ws.cell(row=first, column=6)
     assert covered.__class__.__name__ == "MergedCell"
     assert covered.border.right.style == "thin" and covered.border.top.style == "thin"
-    assert ws.cell(row=first, column=5).border.left.style == "thin"
+    assert ws.cell(row=first, column=4).border.left.style == "thin"
 
 
 def test_page_setup_on_every_sheet(scored):

@@ -27,7 +27,7 @@ from .speed import memo
 from .textnum import label_key
 
 REVIEW_SHEET = "复核结果"  # the sheet xlscore adds to an annotated copy
-REVIEW_MARK = "xlscore"  # its A1 title carries this word
+REVIEW_MARK = "项目支出绩效自评复核结果"  # its A1 title (older copies add （xlscore）)
 MERGE_MARGIN = 50  # rows/columns past the data that merged ranges are followed into
 
 
