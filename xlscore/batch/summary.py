@@ -58,6 +58,16 @@ def load_reports(path: Path) -> list[dict]:
     return reports
 
 
+def copies(out_dir: Path) -> list[Path]:
+    """The annotated copies the batch's reports name (``source.output``, OUT-relative), in file order."""
+    named = []
+    for report in sorted(load_reports(out_dir / "reports.jsonl"), key=lambda report: str(report.get("file") or "")):
+        output = (report.get("source") or {}).get("output")
+        if output and (out_dir / output).is_file():
+            named.append(out_dir / output)
+    return list(dict.fromkeys(named))
+
+
 def _mail(report: dict) -> str | None:
     mail = (report.get("source") or {}).get("email")
     if not mail:
