@@ -118,9 +118,10 @@ def check(files: tuple[str, ...], fmt: str, scheme: str | None, explain: bool) -
 @click.option("--timeout", type=click.FloatRange(1, 3600), default=120, metavar="秒",
               help="每个文件的处理时限（默认 120 秒），超时记为该文件的错误。")
 @click.option("--resume", is_flag=True, help="续跑：reports.jsonl 中已有且内容未变的文件不再处理。")
+@click.option("--pdf", is_flag=True, help="另存 PDF：每个批注副本和汇总.xlsx 旁各写一份同名 .pdf（需安装 LibreOffice）。")
 @_help_option
 def score(paths: tuple[str, ...], out_dir: str, scheme: str | None, jobs: int | None, timeout: float,
-          resume: bool) -> None:
+          resume: bool, pdf: bool) -> None:
 
     inputs = [Path(p) for p in paths]
     batch = any(p.is_dir() or p.suffix.lower() == ".eml" for p in inputs)
@@ -143,8 +144,8 @@ def score(paths: tuple[str, ...], out_dir: str, scheme: str | None, jobs: int | 
         try:
             with folder_lock(out), scratch(out):
                 if batch:
-                    _score_batch(inputs, out, scheme, jobs or os.cpu_count() or 1, timeout, resume)
-                _score_files(inputs, out, scheme)
+                    _score_batch(inputs, out, scheme, jobs or os.cpu_count() or 1, timeout, resume, pdf)
+                _score_files(inputs, out, scheme, pdf)
         except FolderBusy as busy:
             held = f"（进程 {busy.pid}）" if busy.pid else ""
             _usage_error(f"输出文件夹 {out} 正由另一次复核{held}使用，已有一次复核正在运行；请等它结束后再运行，或另选输出文件夹")
@@ -164,7 +165,7 @@ def _output_failed(error, tail: str) -> None:
     sys.exit(error.exit_code)
 
 
-def _score_files(inputs, out, scheme) -> None:
+def _score_files(inputs, out, scheme, pdf: bool = False) -> None:
 
     from .batch.inbox import single_jobs
     from .findings.report import text_lines
@@ -173,7 +174,7 @@ def _score_files(inputs, out, scheme) -> None:
 
     jobs = single_jobs(inputs)  # 自评表.xlsx from two folders: 自评表_复核.xlsx and 自评表_2_复核.xlsx
     _not_overwriting([out / f"{job.out_rel}{tail}" for job in jobs for tail in TAILS])
-    worst = 0
+    worst, written = 0, []
     for job in jobs:
         result = score_file(job.path, out, scheme=scheme, display=clean(str(job.path)), out_prefix=Path(job.out_rel))
         for report in result.reports:
@@ -182,7 +183,18 @@ def _score_files(inputs, out, scheme) -> None:
         if result.workbook is not None:
             click.echo(f"已写出：{result.workbook}")
         worst = max([worst, *(report.exit_code for report in result.reports)])
+        written += [result.workbook] if result.workbook is not None else []
+    if pdf:
+        _pdfs(written)
     sys.exit(worst)
+
+
+def _pdfs(workbooks) -> None:
+    """--pdf: a PDF beside each workbook written, by LibreOffice (after the run; the exit code stays)."""
+    from .write import pdf
+
+    for line in pdf.lines(workbooks):
+        click.echo(line)
 
 
 def _usage_error(message: str) -> None:
@@ -255,7 +267,7 @@ def _writable(out) -> None:
         _usage_error(f"输出文件夹 {out} 无法写入（{error.reason}）")
 
 
-def _score_batch(inputs, out, scheme, jobs: int, timeout: float, resume: bool) -> None:
+def _score_batch(inputs, out, scheme, jobs: int, timeout: float, resume: bool, pdf: bool = False) -> None:
     from .batch.inbox import discover
     from .batch.runner import REPORTS, run_batch
     from .batch.summary import write_summary
@@ -298,6 +310,10 @@ def _score_batch(inputs, out, scheme, jobs: int, timeout: float, resume: bool) -
     lines.append(f"用时 {outcome.seconds:.1f} 秒")
     for line in lines:
         click.echo(line)
+    if pdf:
+        from .batch.summary import copies
+
+        _pdfs([*copies(out), summary])
     sys.exit(outcome.exit_code)
 
 

@@ -118,13 +118,16 @@ def test_batch_end_to_end(inbox, tmp_path):
 
 def _summary_matches(out: Path, reports: list[dict]) -> None:
     wb = openpyxl.load_workbook(out / "汇总.xlsx")
-    assert wb.sheetnames[:4] == ["汇总", "检查结果", "无法读取", "图表"]
+    assert wb.sheetnames[:5] == ["汇总", "按单位", "检查结果", "无法读取", "图表"]
     ws = wb["汇总"]
     header = [c.value for c in ws[1]]
-    assert header == ["来源文件", "来源邮件", "单位", "项目", "预算安排", "实际支出", "执行率", "自评得分", "复核得分", "差异",
-                      "自评等级", "复核等级", "错误数", "警告数", "状态"]
-    rows = [dict(zip(header, (c.value for c in row))) for row in ws.iter_rows(min_row=2)]
-    assert len(rows) == len(reports)
+    assert header == ["序号", "单位", "项目", "来源文件", "预算安排（元）", "资金到位（元）", "实际支出（元）", "预算执行率",
+                      "资金实际支出率", "自评得分", "复核得分", "差异", "自评等级", "复核等级", "错误数", "警告数", "状态",
+                      "来源邮件"]
+    table = [dict(zip(header, (c.value for c in row))) for row in ws.iter_rows(min_row=2)]
+    rows = [row for row in table if isinstance(row["序号"], int)]  # then 合计 and the note
+    assert len(rows) == len(reports) and [row["序号"] for row in rows] == list(range(1, len(reports) + 1))
+    assert table[len(rows)]["单位"] == "合计"
     by_file = {r["file"]: r for r in reports}
     for row in rows:
         report = by_file[row["来源文件"]]
@@ -132,7 +135,9 @@ def _summary_matches(out: Path, reports: list[dict]) -> None:
         assert row["复核得分"] == totals.get("review_score") and row["自评得分"] == totals.get("self_score")
         assert row["错误数"] == report["counts"]["error"] and row["警告数"] == report["counts"]["warning"]
         budget = ((report["fund"] or {}).get("budget") or {}).get("total")
-        assert row["预算安排"] == budget
+        assert row["预算安排（元）"] == budget
+    assert by_file["邮件/来信.eml:企业服务活动专项经费自评表.xlsx"]["source"]["email"]["subject"] in \
+        next(row["来源邮件"] for row in rows if row["来源文件"] == "邮件/来信.eml:企业服务活动专项经费自评表.xlsx")
     diffs = [abs(r["差异"]) for r in rows if r["差异"] is not None]
     assert diffs == sorted(diffs, reverse=True)  # largest difference first
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref
@@ -186,7 +191,9 @@ def test_the_summary_lists_findings_in_file_order_whatever_order_the_workers_fin
     _, findings, unreadable = summary.frames(reports)
     _, findings_reversed, unreadable_reversed = summary.frames(list(reversed(reports)))
     assert findings.equals(findings_reversed) and unreadable.equals(unreadable_reversed)
-    assert list(findings["文件"]) == sorted(findings["文件"])
+    rank = {"错误": 0, "警告": 1, "提示": 2}  # errors first, each severity by file
+    keys = [(rank[severity], name) for severity, name in zip(findings["严重程度"], findings["文件"])]
+    assert keys == sorted(keys)
 
 
 def test_a_file_that_hangs_or_crashes_is_its_own_error(inbox, tmp_path, monkeypatch):

@@ -140,10 +140,10 @@ def test_batch_mixes_schemes(tmp_path):
     summary = write_summary(out)
     ws = openpyxl.load_workbook(summary)["汇总"]
     header = [c.value for c in ws[1]]
-    rows = {r[0]: dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True)}
-    assert rows["全国表.xlsx"]["预算安排"] == 5_200_000 and rows["全国表.xlsx"]["复核等级"] == "未评定（复核未完成）"
+    rows = {row["来源文件"]: row for row in (dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True))}
+    assert rows["全国表.xlsx"]["预算安排（元）"] == 5_200_000 and rows["全国表.xlsx"]["复核等级"] == "未评定（复核未完成）"
     assert rows["市级表.xlsx"]["复核得分"] == 100
-    assert rows["省级表.xlsx"]["实际支出"] == 950_000
+    assert rows["省级表.xlsx"]["实际支出（元）"] == 950_000
     import json
 
     schemes = {json.loads(line)["file"]: json.loads(line)["scheme"] for line in (out / "reports.jsonl").read_text("utf-8").splitlines()}

@@ -143,7 +143,7 @@ def test_a_batch_gives_one_summary_row_per_project(tmp_path):
     lines = [json.loads(line) for line in (tmp_path / "out" / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [line["project"]["name"] for line in lines] == ["铝工业转型升级专项资金", "企业服务活动专项经费"]
     ws = openpyxl.load_workbook(tmp_path / "out" / "汇总.xlsx").worksheets[0]
-    names = [row[3] for row in ws.iter_rows(min_row=2, values_only=True) if row[0] == "两个项目.xlsx"]
+    names = [row[2] for row in ws.iter_rows(min_row=2, values_only=True) if row[3] == "两个项目.xlsx"]  # 项目, 来源文件
     assert names == ["铝工业转型升级专项资金", "企业服务活动专项经费"]
 
 
