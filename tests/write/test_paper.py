@@ -7,18 +7,18 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import openpyxl
 import pytest
 
-from conftest import ROOT
 from xlscore.findings.catalog import SEVERITIES
 from xlscore.findings.finding import make
 from xlscore.pipeline import check_file
 from xlscore.review import score_file
 from xlscore.write import marks, printsetup
 from xlscore.write.annotate import paper_message
+
+from conftest import ROOT
 
 SAMPLES = sorted((ROOT / "samples").glob("*.xlsx"))
 SEED000 = ROOT / "samples" / "000_铝工业转型升级专项资金.xlsx"

@@ -14,9 +14,9 @@ import re
 import stat
 import zipfile
 import zlib
-from pathlib import Path
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .errors import WorkbookError, os_reason
 from .naming import clean
