@@ -1,4 +1,4 @@
-"""xlsxload.load gives the same workbook as openpyxl.load_workbook, only faster.
+"""xlsxload.load (read.speed.load_workbook) gives the same workbook as openpyxl.load_workbook, only faster.
 
 The check is on what is saved: both workbooks are written and every part compared (the
 timestamps in docProps/core.xml aside), so a border or protection given to the wrong cell, or a
@@ -18,6 +18,7 @@ from openpyxl.reader import excel
 from openpyxl.styles import Border, Protection, Side
 from openpyxl.utils import get_column_letter
 
+from xlscore.read import speed
 from xlscore.write import xlsxload
 
 from conftest import ROOT
@@ -41,13 +42,13 @@ def _both(source) -> tuple[dict, dict]:
 
 def _counting_merges(monkeypatch) -> list:
     calls = []
-    merge = xlsxload._merge
+    merge = speed._merge
 
     def counted(*args):
         calls.append(args[1])
         return merge(*args)
 
-    monkeypatch.setattr(xlsxload, "_merge", counted)
+    monkeypatch.setattr(speed, "_merge", counted)
     return calls
 
 
@@ -125,9 +126,9 @@ def test_the_plain_reader_is_back_after_a_load_even_a_failed_one(tmp_path):
 
 
 def test_only_the_checked_openpyxl_versions_bind_the_fast_way(monkeypatch):
-    assert xlsxload.fast_binding_applies("3.1.2") and xlsxload.fast_binding_applies("3.1.5")
-    assert not xlsxload.fast_binding_applies("3.2.0") and not xlsxload.fast_binding_applies("4.0.0")
-    monkeypatch.setattr(xlsxload, "fast_binding_applies", lambda: False)
+    assert speed.fast_binding_applies("3.1.2") and speed.fast_binding_applies("3.1.5")
+    assert not speed.fast_binding_applies("3.2.0") and not speed.fast_binding_applies("4.0.0")
+    monkeypatch.setattr(speed, "fast_binding_applies", lambda: False)
     merges = _counting_merges(monkeypatch)
     xlsxload.load(WORKBOOKS[0])
     assert merges == []
@@ -154,6 +155,6 @@ def test_a_rebuilt_copy_merges_its_cells_as_openpyxl_does(path, monkeypatch):
     merges = _counting_merges(monkeypatch)
     fast = _saved(convert.to_openpyxl(book))
     assert merges
-    monkeypatch.setattr(xlsxload, "fast_binding_applies", lambda: False)
+    monkeypatch.setattr(speed, "fast_binding_applies", lambda: False)
     plain = _saved(convert.to_openpyxl(book))
     assert fast.keys() == plain.keys() and [name for name in plain if plain[name] != fast[name]] == []

@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from ..findings.catalog import CATALOG
 from ..read.cellref import col_index
 from ..read.naming import component
+from ..score.scheme import SchemeError, load
 from ..tables.layout import TABLE_ZH, role_zh
 from ..write.atomic import replacing, write_text
 from .runner import REPORTS
@@ -54,7 +55,6 @@ def _reports(out_dir: Path) -> list[dict]:
 def _scheme_title(scheme: str | None) -> str | None:
     if not scheme:
         return None
-    from ..score.scheme import SchemeError, load
 
     try:
         return load(scheme).title

@@ -19,6 +19,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 
 from ..findings.catalog import CATALOG, SEVERITIES
 from ..findings.finding import Finding, make
+from ..read.speed import give_style, held_cells, place, style_token
 from ..score import scheme as scheme_mod
 from ..score.analysis import Analysis
 from ..tables.scoresheet import ScoreSheet
@@ -147,9 +148,9 @@ def _note(note: str | None, findings: list[Finding], numbers: dict[int, str], ti
 
 
 def _copy_style(source, target) -> None:
-    """The source cell's whole style, by its index into the workbook's style table (fast)."""
+    """The source cell's whole style."""
     if source.has_style:
-        target._style = copy.copy(source._style)
+        give_style(target, style_token(source))
 
 
 def numbered(findings: list[Finding]) -> dict[int, str]:
@@ -285,7 +286,7 @@ def _layout(workbook, analyses: list[Analysis]) -> None:
 
 def _title_line(ws) -> tuple[int, int] | None:
     """The first row holding a value, among the first five (a sheet's title)."""
-    rows = [cell.row for cell in printsetup.held_cells(ws) if cell.row <= 5 and cell.value not in (None, "")]
+    rows = [cell.row for cell in held_cells(ws) if cell.row <= 5 and cell.value not in (None, "")]
     return (min(rows), min(rows)) if rows else None
 
 
@@ -405,8 +406,8 @@ def _repeat_level1(ws, part, first_row: int, splits: list[int]) -> None:
     for top, bottom in zip([name.min_row, *cuts], [c - 1 for c in cuts] + [name.max_row]):
         if top != name.min_row:
             piece = Cell(ws, row=top, column=name_col)
-            piece._style = copy.copy(anchor._style)
-            ws._cells[(top, name_col)] = piece
+            give_style(piece, style_token(anchor))
+            place(ws, piece)
             convert.put(piece, anchor.value)
         if bottom > top:
             ws.merged_cells.add(MergedCellRange(ws, f"{letter}{top}:{letter}{bottom}"))

@@ -10,7 +10,6 @@ a break placed here comes no later than theirs would."""
 
 from __future__ import annotations
 
-import copy
 import math
 import unicodedata
 from dataclasses import dataclass, field
@@ -20,6 +19,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.properties import PageSetupProperties
+
+from ..read.speed import give_style, held_cells, style_key, style_token
 
 DEFAULT_WIDTH = 8.43
 DEFAULT_SIZE = 11.0  # points: the default font's size
@@ -64,14 +65,6 @@ def column_width(ws, col: int) -> float:
     return dim.width if dim is not None and dim.width else DEFAULT_WIDTH
 
 
-def held_cells(ws):
-    """The cells ``ws`` holds: each one its file wrote (formatted or not) and each one written
-    since. openpyxl has no public way to visit only these: ``iter_rows``, ``ws.values`` and
-    ``ws[range]`` visit — and make — every cell of the rectangle up to ``max_row`` × ``max_column``,
-    which one formatted empty cell at ZZ50000 makes 35 million cells (11 GB)."""
-    return ws._cells.values()
-
-
 def used_range(ws) -> tuple[int, int]:
     """Last row and column holding a value (or a merged range), 1-based."""
     last_row = last_col = 1
@@ -92,14 +85,14 @@ def wrap_columns(ws, widths: dict[int, float], rows: range) -> None:
             cell = ws.cell(row=r, column=col)
             if cell.value is None:
                 continue
-            key = tuple(cell._style or ())  # a cell the file gave no style has none here
+            key = style_key(cell)
             if key not in wrapped:
                 align = cell.alignment
                 cell.alignment = Alignment(horizontal=align.horizontal, vertical=align.vertical or "center",
                                            wrap_text=True, indent=align.indent, text_rotation=align.text_rotation)
-                wrapped[key] = copy.copy(cell._style)
+                wrapped[key] = style_token(cell)
             else:
-                cell._style = copy.copy(wrapped[key])
+                give_style(cell, wrapped[key])
 
 
 def cell_size(cell) -> float:

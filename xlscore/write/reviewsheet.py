@@ -10,7 +10,6 @@ page."""
 
 from __future__ import annotations
 
-import copy
 from pathlib import PurePath
 
 from openpyxl.cell.cell import MergedCell
@@ -22,6 +21,7 @@ from ..findings.catalog import CATALOG, SEVERITIES, SEVERITY_ZH
 from ..findings.finding import Finding
 from ..findings.report import Report
 from ..read.book import REVIEW_MARK, REVIEW_SHEET
+from ..read.speed import give_style, place, style_token
 from ..tables.budget import ROW_ZH as BUDGET_ROW_ZH
 from ..tables.budget import ROWS as BUDGET_ROWS
 from ..tables.labels import AMOUNT_ROWS, RATE_ROWS, ROW_ZH
@@ -66,10 +66,10 @@ class _Writer:
         put(cell, value)
         signature = (style, id(fill), fmt)
         if signature in self._styles:  # assigning style objects is slow in openpyxl; reuse the index
-            cell._style = copy.copy(self._styles[signature])
+            give_style(cell, self._styles[signature])
             return cell
         self._apply(cell, style, fill, fmt)
-        self._styles[signature] = copy.copy(cell._style)
+        self._styles[signature] = style_token(cell)
         return cell
 
     @staticmethod
@@ -91,11 +91,11 @@ class _Writer:
         through its style tables instead: about a quarter of the annotation work)."""
         ws, row = self.ws, self.row
         ws.merged_cells.add(MergedCellRange(ws, f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}"))
-        style = ws.cell(row=row, column=first)._style
+        style = style_token(ws.cell(row=row, column=first))
         for col in range(first + 1, last + 1):
             cell = MergedCell(ws, row=row, column=col)
-            cell._style = copy.copy(style)
-            ws._cells[(row, col)] = cell
+            give_style(cell, style)
+            place(ws, cell)
 
     # --- rows and pages ------------------------------------------------------------------------
     @staticmethod
