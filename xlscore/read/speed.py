@@ -12,7 +12,8 @@ below. What it holds, what it saves and what it costs:
   parsing (read.textnum) 44%, element matching (score.elements) 27%, rule parsing (score.rules)
   21%, formula compilation (read.formula) 21%, scheme detection and name keys (score.scheme) 12%,
   the scoring table's header words (tables.scoresheet) 7%, measures (tables.measure) 7%, the
-  merged-cell cover a template's sheets share (read.book) 7%. Memos that gave less than 5% (cell
+  merged-cell cover a template's sheets share (read.book) 7%; the bundled schemes, loaded once
+  (score.scheme.load: 16 ms a load, twice a check's whole time per workbook). Memos that gave less than 5% (cell
   references, decimals, the fund table's and the header's lookups) were removed.
 * the zip parts — :func:`inflate` reads a part straight from the workbook's bytes with zlib-ng
   (one call, about twice as fast as the system zlib on a sheet, instead of zipfile's reader

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ...read.speed import memo
 from .model import Scheme, SchemeError
 from .validate import build, quote
 
@@ -43,7 +43,7 @@ class _DuplicateKey(Exception):
         self.line = line
 
 
-@lru_cache(maxsize=1)
+@memo  # (made once: the loader class)
 def _yaml():
     """(the yaml module, its loader keeping line numbers): imported only when a YAML file is read."""
     import yaml  # start-up guard: a check reads the bundled schemes from JSON
@@ -123,7 +123,7 @@ def load_file(path: str | Path) -> Scheme:
     return build(raw, label, path, bundled)
 
 
-@lru_cache(maxsize=None)
+@memo  # the bundled schemes do not change while the process runs
 def _load_bundled(scheme_id: str) -> Scheme:
     path = SCHEME_DIR / f"{scheme_id}.yaml"
     raw = _bundled_data(path)
@@ -138,7 +138,7 @@ def _load_bundled(scheme_id: str) -> Scheme:
     return scheme
 
 
-@lru_cache(maxsize=1)
+@memo
 def _bundled_json() -> dict:
     try:
         return json.loads(BUNDLED_JSON.read_bytes())
