@@ -85,7 +85,8 @@ def missing_message(error: click.exceptions.MissingParameter) -> str:
     words = {"argument": "Missing argument", "option": "Missing option", "parameter": "Missing parameter"}
     missing = gettext(words[kind]) if kind in words else gettext("Missing {param_type}").format(param_type=kind)
     extra = error.param.type.get_missing_message(param=error.param, ctx=error.ctx) if error.param is not None else None
-    more = "".join(text if text.endswith(("。", "？", "！")) else f"{text}。" for text in (error.message, extra) if text)
+    more = "".join(text if text.endswith(("。", "？", "！")) else f"{text}。"
+                   for text in (error.message, extra) if text)
     return f"{missing}{hint}。{more}"
 
 

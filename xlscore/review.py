@@ -1,5 +1,6 @@
 """Score one workbook into DIR: the annotated copy ``<stem>_复核.xlsx`` and its JSON report
-``<stem>_复核.json``. The input is only ever read; outputs are written atomically."""
+``报告/<stem>_复核.json`` (the reports in a folder of their own, so that the copies a clerk
+returns are not lost among them). The input is only ever read; outputs are written atomically."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from .pipeline import analyse_all
 from .read import extent
 from .read.book import REVIEW_MARK, REVIEW_SHEET
 from .read.files import WORKBOOK_SUFFIXES, open_workbook
-from .read.naming import SUFFIX, TAILS, component, split_name
+from .read.naming import REPORT_DIR, SUFFIX, TAILS, component, split_name
 from .write import atomic
 from .write.annotate import annotate
 from .write.atomic import OutputError
@@ -34,12 +35,19 @@ class Reviewed:
     reports: list[Report] = field(default_factory=list)  # every project's, in order
 
 
+def output_paths(out_dir: Path, prefix: str | os.PathLike) -> tuple[Path, Path]:
+    """The copy ``OUT/<prefix>_复核.xlsx`` and the report ``OUT/报告/<prefix>_复核.json`` of the
+    input whose outputs ``prefix`` (OUT-relative, no suffix) names."""
+    out_dir = Path(out_dir)
+    return out_dir / f"{prefix}{SUFFIX}.xlsx", out_dir / REPORT_DIR / f"{prefix}{SUFFIX}.json"
+
+
 def outputs(source: Path, out_dir: Path) -> tuple[Path, Path]:
     """The copy and report of ``source`` in ``out_dir``, under a name made safe (see naming.component).
     A run over several files names them together (inbox.single_jobs), apart from one another."""
 
     stem = component(split_name(Path(source).name, WORKBOOK_SUFFIXES)[0], TAILS[0])
-    return out_dir / f"{stem}{SUFFIX}.xlsx", out_dir / f"{stem}{SUFFIX}.json"
+    return output_paths(out_dir, stem)
 
 
 def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None, display: str | None = None,
@@ -51,8 +59,7 @@ def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None,
     if out_prefix is None:
         copy_path, json_path = outputs(source, out_dir)
     else:
-        copy_path = out_dir / f"{out_prefix}{SUFFIX}.xlsx"
-        json_path = out_dir / f"{out_prefix}{SUFFIX}.json"
+        copy_path, json_path = output_paths(out_dir, out_prefix)
     analyses = analyse_all(source, display, scheme)
     reports = [analysis.report for analysis in analyses]
     written = None
@@ -74,7 +81,19 @@ def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None,
         datas.append(data)
     # One report, or a list of them when the workbook holds several projects.
     atomic.write_text(dumps(datas[0] if len(datas) == 1 else datas, pretty=True) + "\n", json_path)
+    _drop_old_report(copy_path)
     return Reviewed(reports[0], written, json_path, reports)
+
+
+def _drop_old_report(copy_path: Path) -> None:
+    """An earlier version's report beside the copy (``X_复核.json`` beside ``X_复核.xlsx``), now
+    written under 报告/, is removed when xlscore wrote it; a file of anyone else's stays."""
+    old = copy_path.with_name(copy_path.name[: -len(".xlsx")] + ".json")
+    if old.is_file() and not old.is_symlink() and own_output(old):
+        try:
+            old.unlink()
+        except OSError:  # tidying only: an old report left behind harms nothing
+            pass
 
 
 # --- whose file is already there --------------------------------------------------------------
