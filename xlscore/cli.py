@@ -305,8 +305,10 @@ def _score_batch(inputs, out, scheme, jobs: int, timeout: float, resume: bool, p
     if len(outcome.skipped) > 10:
         lines.append(f"  …… 其余 {len(outcome.skipped) - 10} 个见 汇总.xlsx 的“已跳过”表")
     lines.append(f"汇总：{summary}；报告：{out / REPORTS}")
-    if replies:
-        lines.append(f"回复草稿及整改通知 {len(replies)} 份（未发送，请核对后发出）：{out / REPLIES}")
+    if replies.written:
+        lines.append(f"回复草稿及整改通知 {len(replies.written)} 份（未发送，请核对后发出）：{out / REPLIES}")
+    for path in replies.kept:
+        lines.append(f"  未写出：{path} 已有一个不是 xlscore 写出的文件，为免覆盖未写这份回复；请移走该文件后重新运行")
     lines.append(f"用时 {outcome.seconds:.1f} 秒")
     for line in lines:
         click.echo(line)

@@ -99,9 +99,13 @@ def _drop_old_report(copy_path: Path) -> None:
 # --- whose file is already there --------------------------------------------------------------
 # An output path that already holds a file is written over only when xlscore wrote that file: the
 # review sheet's A1 mark of an annotated copy, the schema_version of a JSON report, the properties
-# of 汇总.xlsx. Anything else (a department's own 汇总.xlsx, an input named X_复核.xlsx) is kept.
+# of 汇总.xlsx, the X-Mailer of a reply draft, the opening and signature of a 整改通知. Anything
+# else (a department's own 汇总.xlsx, an input named X_复核.xlsx, a clerk's own letter) is kept.
 
 OWN_CHECK_BYTES = 200 * 1024 * 1024  # an existing file larger than this is not looked into
+MAILER = "xlscore"  # the X-Mailer of a reply draft (batch.replies)
+NOTICE_OPENING = "    报送的项目支出绩效自评表已复核，结果如下（复核意见见所附复核副本中的“复核结果”页）："
+NOTICE_SIGNATURE = "（财政局绩效管理科）"
 
 
 def own_output(path: Path) -> bool:
@@ -121,6 +125,10 @@ def own_output(path: Path) -> bool:
             return _own_copy(path)
         if name.endswith(".xlsx"):
             return _own_summary(path)
+        if name.endswith(".eml"):
+            return _own_draft(path)
+        if name.endswith(".txt"):
+            return _own_notice(path)
     except Exception:  # unreadable, not a zip, not JSON: not known to be ours
         return False
     return False
@@ -159,6 +167,22 @@ def _own_summary(path: Path) -> bool:
     with _small_zip(path) as archive:
         core = archive.read("docProps/core.xml").decode("utf-8", "replace")
     return "<dc:creator>xlscore</dc:creator>" in core and "项目支出绩效自评复核汇总" in core
+
+
+def _own_draft(path: Path) -> bool:
+
+    from email.parser import BytesHeaderParser  # start-up guard: only when a reply draft is there
+    from email.policy import default
+
+    with open(path, "rb") as handle:
+        headers = BytesHeaderParser(policy=default).parse(handle)
+    return headers.get("X-Mailer") == MAILER and headers.get("X-Unsent") == "1"
+
+
+def _own_notice(path: Path) -> bool:
+
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return NOTICE_OPENING in lines[:4] and NOTICE_SIGNATURE in lines
 
 
 def _own_copy(path: Path) -> bool:
