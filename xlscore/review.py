@@ -46,8 +46,11 @@ def outputs(source: Path, out_dir: Path) -> tuple[Path, Path]:
     """The copy and report of ``source`` in ``out_dir``, under a name made safe (see naming.component).
     A run over several files names them together (inbox.single_jobs), apart from one another."""
 
-    stem = component(split_name(Path(source).name, WORKBOOK_SUFFIXES)[0], TAILS[0])
-    return output_paths(out_dir, stem)
+    return output_paths(out_dir, _stem(source))
+
+
+def _stem(source: Path) -> str:
+    return component(split_name(Path(source).name, WORKBOOK_SUFFIXES)[0], TAILS[0])
 
 
 def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None, display: str | None = None,
@@ -56,10 +59,8 @@ def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None,
     ``extra`` adds fields to the JSON report (a batch's source e-mail)."""
 
     source, out_dir = Path(path), Path(out_dir)
-    if out_prefix is None:
-        copy_path, json_path = outputs(source, out_dir)
-    else:
-        copy_path, json_path = output_paths(out_dir, out_prefix)
+    prefix = _stem(source) if out_prefix is None else out_prefix
+    copy_path, json_path = output_paths(out_dir, prefix)
     analyses = analyse_all(source, display, scheme)
     reports = [analysis.report for analysis in analyses]
     written = None
@@ -81,19 +82,26 @@ def score_file(path: str | os.PathLike, out_dir: str | os.PathLike, scheme=None,
         datas.append(data)
     # One report, or a list of them when the workbook holds several projects.
     atomic.write_text(dumps(datas[0] if len(datas) == 1 else datas, pretty=True) + "\n", json_path)
-    _drop_old_report(copy_path)
+    settle_old_report(out_dir, prefix)
     return Reviewed(reports[0], written, json_path, reports)
 
 
-def _drop_old_report(copy_path: Path) -> None:
-    """An earlier version's report beside the copy (``X_复核.json`` beside ``X_复核.xlsx``), now
-    written under 报告/, is removed when xlscore wrote it; a file of anyone else's stays."""
-    old = copy_path.with_name(copy_path.name[: -len(".xlsx")] + ".json")
-    if old.is_file() and not old.is_symlink() and own_output(old):
-        try:
+def settle_old_report(out_dir: Path, prefix: str | os.PathLike) -> None:
+    """An earlier version's report beside the copy (``X_复核.json`` beside ``X_复核.xlsx``), when
+    xlscore wrote it: moved to 报告/ where no report is there yet (a --resume run keeps a file's
+    earlier report), else removed; a file of anyone else's stays."""
+    old = Path(out_dir) / f"{prefix}{SUFFIX}.json"
+    new = output_paths(out_dir, prefix)[1]
+    if not old.is_file() or old.is_symlink() or not own_output(old):
+        return
+    try:
+        if os.path.lexists(new):
             old.unlink()
-        except OSError:  # tidying only: an old report left behind harms nothing
-            pass
+        else:
+            new.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(old, new)
+    except OSError:  # tidying only: an old report left where it was harms nothing
+        pass
 
 
 # --- whose file is already there --------------------------------------------------------------

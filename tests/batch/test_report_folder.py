@@ -74,3 +74,15 @@ def test_an_output_folder_in_the_input_with_an_old_layout_is_not_refused(tmp_pat
     again = run_cli("score", root, "--out", out, "--jobs", "1")
     assert again.exit_code == 0, again.output
     assert (out / "报告" / "a_复核.json").is_file() and not (out / "a_复核.json").exists()
+
+
+def test_resume_moves_an_earlier_layouts_reports_to_the_report_folder(inbox, tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("score", inbox, "--out", out, "--jobs", "1").exit_code == 0
+    before = (out / "报告" / "甲局" / "b_复核.json").read_text(encoding="utf-8")
+    for name in ("a_复核.json", "甲局/b_复核.json"):
+        (out / "报告" / name).rename(out / name)
+    resumed = run_cli("score", inbox, "--out", out, "--jobs", "1", "--resume")
+    assert resumed.exit_code == 0 and "沿用上次结果 2 个" in resumed.output, resumed.output
+    assert not (out / "a_复核.json").exists() and not (out / "甲局" / "b_复核.json").exists()
+    assert (out / "报告" / "甲局" / "b_复核.json").read_text(encoding="utf-8") == before
