@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	mkdir -p output
 	$(VENV)/bin/xlscore score samples --out output || test $$? -eq 1
-	@echo "复核副本（*_复核.xlsx）和报告（*_复核.json）已写入 output/"
+	@echo "复核副本（*_复核.xlsx）已写入 output/，报告（*_复核.json）在 output/报告/"
 
 schemes: $(STAMP)
 	$(VENV)/bin/python tools/make_schemes.py

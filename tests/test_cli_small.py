@@ -62,3 +62,12 @@ def test_help_has_no_english_metavars(command):
     assert result.exit_code == 0
     for english in ("TEXT", "PATH", "INTEGER", "FILE", "DIR", "SCHEME", "[OPTIONS]"):
         assert english not in result.output, (english, result.output)
+
+
+@pytest.mark.parametrize("args", [["score"], ["check"], ["template", "a", "b"], ["check", "--bogus", "x"],
+                                  ["score", "a", "--jobs", "0"], ["score", "a", "--out"]])
+def test_clicks_own_errors_end_in_chinese_punctuation(args):
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    line = next(line for line in result.output.splitlines() if line.startswith("错误："))
+    assert line.endswith("。") and not line.rstrip("。").endswith("."), line

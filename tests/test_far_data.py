@@ -103,7 +103,7 @@ def test_an_empty_formatted_cell_far_away_reaches_nothing(tmp_path):
     assert peak < GIB, f"peak memory {peak / 2**20:.0f} MB"
     plain = score_file(SAMPLE_000, tmp_path / "plain")
     assert code == plain.report.exit_code
-    report = json.loads((out / f"{path.stem}_复核.json").read_text(encoding="utf-8"))
+    report = json.loads((out / "报告" / f"{path.stem}_复核.json").read_text(encoding="utf-8"))
     assert report["status"] == "ok"
     assert [f["code"] for f in report["findings"]] == [f.code for f in plain.report.findings]
     # The copy prints what the sample's copy prints: the formatted cell widens no print area.

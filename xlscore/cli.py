@@ -103,7 +103,7 @@ def check(files: tuple[str, ...], fmt: str, scheme: str | None, explain: bool) -
 
 
 @main.command(context_settings=CONTEXT, help="复核评分并写出批注副本：每个工作簿写出“<文件名>_复核.xlsx”"
-              "（复核列、标色、批注、复核结果页、打印设置）和同名 .json 报告。\n\n"
+              "（复核列、标色、批注、复核结果页、打印设置），报告写在输出文件夹的“报告”文件夹中（同名 .json）。\n\n"
               "路径 为工作簿、保存的邮件（.eml）或文件夹。给出文件夹或邮件时按批量处理：递归查找全部工作簿和邮件附件，"
               "多进程并行，显示进度，输出按原目录结构存放，写出 reports.jsonl 和汇总工作簿 汇总.xlsx。原文件只读不改。\n\n"
               "退出码：单个文件同 check；批量时 0 全部可读取，1 有文件无法读取，2 参数或输出文件夹有误；"
@@ -169,11 +169,11 @@ def _score_files(inputs, out, scheme, pdf: bool = False) -> None:
 
     from .batch.inbox import single_jobs
     from .findings.report import text_lines
-    from .read.naming import TAILS, clean
-    from .review import score_file
+    from .read.naming import clean
+    from .review import output_paths, score_file
 
     jobs = single_jobs(inputs)  # 自评表.xlsx from two folders: 自评表_复核.xlsx and 自评表_2_复核.xlsx
-    _not_overwriting([out / f"{job.out_rel}{tail}" for job in jobs for tail in TAILS])
+    _not_overwriting([path for job in jobs for path in output_paths(out, job.out_rel)])
     worst, written = 0, []
     for job in jobs:
         result = score_file(job.path, out, scheme=scheme, display=clean(str(job.path)), out_prefix=Path(job.out_rel))
@@ -277,11 +277,11 @@ def _score_batch(inputs, out, scheme, jobs: int, timeout: float, resume: bool, p
         where = "、".join(str(path) for path in inputs)
         _usage_error(f"{where} 中没有工作簿（.xlsx/.xlsm/.xls/.ods）或带工作簿附件的邮件（.eml）")
     from .batch.summary import SUMMARY
-    from .read.naming import TAILS
+    from .review import output_paths
 
     planned = [out / REPORTS, out / SUMMARY]
     for job in inbox.jobs:
-        planned += [out / f"{job.out_rel}{tail}" for tail in TAILS]
+        planned += output_paths(out, job.out_rel)
     _not_overwriting(planned)
     outcome = run_batch(inbox, out, jobs=jobs, timeout=timeout, resume=resume, scheme=scheme,
                         progress=sys.stderr.isatty())
@@ -305,8 +305,10 @@ def _score_batch(inputs, out, scheme, jobs: int, timeout: float, resume: bool, p
     if len(outcome.skipped) > 10:
         lines.append(f"  …… 其余 {len(outcome.skipped) - 10} 个见 汇总.xlsx 的“已跳过”表")
     lines.append(f"汇总：{summary}；报告：{out / REPORTS}")
-    if replies:
-        lines.append(f"回复草稿及整改通知 {len(replies)} 份（未发送，请核对后发出）：{out / REPLIES}")
+    if replies.written:
+        lines.append(f"回复草稿及整改通知 {len(replies.written)} 份（未发送，请核对后发出）：{out / REPLIES}")
+    for path in replies.kept:
+        lines.append(f"  未写出：{path} 已有一个不是 xlscore 写出的文件，为免覆盖未写这份回复；请移走该文件后重新运行")
     lines.append(f"用时 {outcome.seconds:.1f} 秒")
     for line in lines:
         click.echo(line)

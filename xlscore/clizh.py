@@ -54,7 +54,7 @@ MESSAGES = {
 PLURALS = {  # (singular, plural) -> Chinese, which has one form
     ("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"): "（是否想用 {possibility}？）",
     ("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."): "选项 {name} 需要一个值。",
-    ("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"): "多余的参数：{args}",
+    ("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"): "多余的参数：{args}。",
     ("Takes {nargs} values but 1 was given.", "Takes {nargs} values but {len} were given."): "需要 {nargs} 个值，给出了 {len} 个。",
     ("{value!r} is not {choice}.", "{value!r} is not one of {choices}."): "“{value}”不是可选值之一（{choice}）。",
 }
@@ -68,8 +68,31 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return PLURALS.get((singular, plural), singular if n == 1 else plural)
 
 
+def missing_message(error: click.exceptions.MissingParameter) -> str:
+    """MissingParameter's message as click builds it (``Missing argument 'X'.``, where the full stop
+    is click's own, not a message to look up), ending in a Chinese full stop: ``缺少参数 '路径...'。``."""
+    if error.param_hint is not None:
+        hint = error.param_hint
+    elif error.param is not None:
+        hint = error.param.get_error_hint(error.ctx)
+    else:
+        hint = None
+    hint = click.exceptions._join_param_hints(hint)
+    hint = f" {hint}" if hint else ""
+    kind = error.param_type
+    if kind is None and error.param is not None:
+        kind = error.param.param_type_name
+    words = {"argument": "Missing argument", "option": "Missing option", "parameter": "Missing parameter"}
+    missing = gettext(words[kind]) if kind in words else gettext("Missing {param_type}").format(param_type=kind)
+    extra = error.param.type.get_missing_message(param=error.param, ctx=error.ctx) if error.param is not None else None
+    more = "".join(text if text.endswith(("。", "？", "！")) else f"{text}。"
+                   for text in (error.message, extra) if text)
+    return f"{missing}{hint}。{more}"
+
+
 def install() -> None:
     """Have click's modules say their messages in Chinese."""
+    click.exceptions.MissingParameter.format_message = missing_message
     for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
         if hasattr(module, "_"):
             module._ = gettext

@@ -93,7 +93,7 @@ def test_a_full_disk_when_a_file_is_written_stops_the_batch_and_is_not_the_input
     reports = _whole(out)
     assert [report["file"] for report in reports] == ["a.xlsx", "b.xlsx"]  # c.xlsx is not filed as unreadable
     assert all(report["status"] == "ok" for report in reports)
-    assert not (out / "c_复核.json").exists() and not (out / "汇总.xlsx").exists()
+    assert not (out / "报告" / "c_复核.json").exists() and not (out / "汇总.xlsx").exists()
     assert _left_behind(out) == []
     monkeypatch.undo()
     _resume_finishes(inbox, out, 2)
@@ -159,7 +159,7 @@ def test_a_full_disk_when_one_workbook_is_scored(inbox, tmp_path, monkeypatch):
     assert result.exception is None, result.exception
     assert result.exit_code == 3, result.output
     assert "磁盘已满：无法写入" in result.stderr and "a_复核.json" in result.stderr
-    assert not (out / "a_复核.json").exists() and _left_behind(out) == []
+    assert not (out / "报告" / "a_复核.json").exists() and _left_behind(out) == []
 
 
 def test_a_system_error_around_a_write_is_an_output_error_and_a_bug_is_not():

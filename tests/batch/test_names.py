@@ -121,7 +121,7 @@ def test_single_files_of_one_name_from_two_folders(tmp_path):
     result = run_cli("score", tmp_path / "a" / "自评表.xlsx", tmp_path / "b" / "自评表.xlsx", "--out", out)
     assert result.exception is None
     assert _outputs(out) == ["自评表_2_复核.xlsx", "自评表_复核.xlsx"]
-    scores = {json.loads(p.read_text(encoding="utf-8"))["totals"]["review_score"] for p in out.glob("*_复核.json")}
+    scores = {json.loads(p.read_text(encoding="utf-8"))["totals"]["review_score"] for p in (out / "报告").glob("*_复核.json")}
     assert len(scores) == 2  # neither written over the other
 
 

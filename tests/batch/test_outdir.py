@@ -121,10 +121,11 @@ def test_foreign_reports_jsonl_and_json_are_not_overwritten(folder, tmp_path):
     assert result.exit_code == 2 and "reports.jsonl" in result.output
     assert (out / "reports.jsonl").read_text(encoding="utf-8") == "部门的记录\n"
     (out / "reports.jsonl").unlink()
-    (out / "b_复核.json").write_text('{"备注": "部门的"}', encoding="utf-8")
+    (out / "报告").mkdir()
+    (out / "报告" / "b_复核.json").write_text('{"备注": "部门的"}', encoding="utf-8")
     result = run_cli("score", folder / "b.xlsx", "--out", out)
     assert result.exit_code == 2 and "b_复核.json" in result.output
-    assert (out / "b_复核.json").read_text(encoding="utf-8") == '{"备注": "部门的"}'
+    assert (out / "报告" / "b_复核.json").read_text(encoding="utf-8") == '{"备注": "部门的"}'
 
 
 # --- one run at a time ------------------------------------------------------------------------

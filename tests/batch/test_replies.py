@@ -81,3 +81,28 @@ def test_the_drafts_do_not_stop_the_next_run_in_an_output_folder_inside_the_inbo
         result = run_cli("score", str(inbox), "--out", str(out), "--jobs", "1")
         assert result.exit_code == 0, result.output
     assert (out / "回复" / "来信.eml").exists()
+
+
+def test_drafts_of_inputs_gone_are_removed_and_a_clerks_own_files_are_kept(tmp_path):
+    inbox = tmp_path / "收件箱"
+    (inbox / "邮件").mkdir(parents=True)
+    _mail(inbox / "邮件" / "来信.eml", SEED002.read_bytes())
+    _mail(inbox / "另一封.eml", SEED002.read_bytes())
+    shutil.copy(SEED000, inbox / "铝工业.xlsx")
+    out = tmp_path / "复核结果"
+    assert run_cli("score", str(inbox), "--out", str(out), "--jobs", "1").exit_code == 0
+    replies = out / "回复"
+    notice = replies / "整改通知_郑州市工业和信息化局.txt"
+    assert (replies / "邮件" / "来信.eml").is_file() and (replies / "另一封.eml").is_file() and notice.is_file()
+    mine = replies / "科里的备忘.txt"
+    mine.write_text("下周一前催报\n", encoding="utf-8")
+    (inbox / "邮件" / "来信.eml").unlink()
+    (inbox / "铝工业.xlsx").unlink()
+    # the clerk's own letter where this run's draft would go
+    (replies / "另一封.eml").write_text("Subject: 我自己改过的回复\n\n正文\n", encoding="utf-8")
+    result = run_cli("score", str(inbox), "--out", str(out), "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert not (replies / "邮件").exists() and not notice.exists()  # no input of this run asks for them
+    assert mine.read_text(encoding="utf-8") == "下周一前催报\n"
+    assert (replies / "另一封.eml").read_text(encoding="utf-8") == "Subject: 我自己改过的回复\n\n正文\n"
+    assert "另一封.eml" in result.output and "不是 xlscore 写出的" in result.output

@@ -40,7 +40,7 @@ def test_outputs_named_and_written(scored):
     for sample in SAMPLES:
         result = results[sample.name]
         assert result.workbook == out / f"{sample.stem}_复核.xlsx" and result.workbook.exists()
-        data = json.loads((out / f"{sample.stem}_复核.json").read_text(encoding="utf-8"))
+        data = json.loads((out / "报告" / f"{sample.stem}_复核.json").read_text(encoding="utf-8"))
         assert data["status"] == "ok" and data["indicators"]
     assert not [p for p in out.iterdir() if p.name.startswith(".~xlscore")]  # no temporary left behind
 
@@ -224,7 +224,7 @@ def test_score_cli_folder_and_exit_codes(tmp_path):
     bad.write_text("not a workbook", encoding="utf-8")
     result = run_cli("score", str(bad), "--out", str(tmp_path / "o"))
     assert result.exit_code == 2 and "FILE_NOT_WORKBOOK" in result.output
-    assert (tmp_path / "o" / "bad_复核.json").exists() and not (tmp_path / "o" / "bad_复核.xlsx").exists()
+    assert (tmp_path / "o" / "报告" / "bad_复核.json").exists() and not (tmp_path / "o" / "bad_复核.xlsx").exists()
 
 
 def _dark_bbox(pgm: bytes) -> tuple[int, int, int]:

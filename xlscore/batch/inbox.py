@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from ..read.errors import WorkbookError
 from ..read.files import MAX_FILE_BYTES, WORKBOOK_SUFFIXES, _mb, dangling_link, open_regular, read_regular
-from ..read.naming import TAILS, clean, component, fold, split_name
+from ..read.naming import REPORT_DIR, TAILS, clean, component, fold, split_name
 from ..write.atomic import writing
 
 MAX_EML_BYTES = 100 * 1024 * 1024
@@ -150,7 +150,8 @@ def assign_names(jobs: list[Job], flat: bool = False) -> list[Job]:
                 out = output(i, by_type + (f"_{number}" if number > 1 else ""))
                 folded = fold(out)
                 if folded not in used and (folded == natural or folded not in groups) and \
-                        not any(fold(out + tail) in folders_used for tail in TAILS):
+                        not any(fold(path) in folders_used
+                                for path in (out + TAILS[0], f"{REPORT_DIR}/{out}{TAILS[1]}")):
                     break
                 number += 1
             used.add(folded)

@@ -9,19 +9,24 @@ files get the same text as ``OUT/回复/整改通知_<department>.txt`` (the fil
 department is not known), one per department.
 
 Everything comes from the reports of OUT/reports.jsonl (those of a --resume run's earlier files
-too) and the copies beside them.
+too) and the copies beside them. A file in 回复/ that xlscore did not write (review.own_output) is
+never written over, its draft left out and named; the drafts of an earlier run that answer no input
+of this one are removed.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate, getaddresses, make_msgid
 from pathlib import Path, PurePosixPath
 
 from ..findings.catalog import CATALOG
+from ..review import MAILER, NOTICE_OPENING, NOTICE_SIGNATURE, own_output
 from ..read.cellref import col_index
 from ..read.naming import component
 from ..score.scheme import SchemeError, load
@@ -168,8 +173,7 @@ def _finding_line(report: dict, finding: dict, number: int) -> str:
 
 def body(reports: list[dict], whom: str | None = None) -> str:
     """The Chinese text of a reply (or notice) about ``reports``."""
-    lines = [f"{whom}：" if whom else "您好：", "",
-             "    报送的项目支出绩效自评表已复核，结果如下（复核意见见所附复核副本中的“复核结果”页）：", ""]
+    lines = [f"{whom}：" if whom else "您好：", "", NOTICE_OPENING, ""]
     for report in reports:
         lines += _project_text(report)
         lines.append("")
@@ -178,7 +182,7 @@ def body(reports: list[dict], whom: str | None = None) -> str:
         lines.append(f"    {DEADLINE}")
     else:
         lines.append("    复核未发现需修改的问题。")
-    lines += ["", "    此致", "", "（财政局绩效管理科）", "____年__月__日", ""]
+    lines += ["", "    此致", "", NOTICE_SIGNATURE, "____年__月__日", ""]
     return "\n".join(lines)
 
 
@@ -224,7 +228,7 @@ def reply_message(reports: list[dict], out_dir: Path) -> EmailMessage:
         message["In-Reply-To"] = fields["message_id"]
         message["References"] = fields["message_id"]
     message["X-Unsent"] = "1"  # a draft: Outlook and others open it to be sent
-    message["X-Mailer"] = "xlscore"
+    message["X-Mailer"] = MAILER  # with X-Unsent: xlscore's draft (review.own_output)
     message.set_content(body(reports, _greeting(to)), charset="utf-8")
     for report in reports:
         output = (report.get("source") or {}).get("output")
@@ -239,8 +243,16 @@ def _greeting(address: str) -> str | None:
     return pairs[0][0] if pairs and pairs[0][0] else None
 
 
-def write_replies(out_dir: Path) -> list[Path]:
-    """Write the reply drafts and notices of the batch in ``out_dir``; the paths written."""
+@dataclass
+class Replies:
+    written: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)  # someone else's file where a draft was to go: not written
+    removed: list[Path] = field(default_factory=list)  # an earlier run's drafts that answer no input now
+
+
+def write_replies(out_dir: Path) -> Replies:
+    """Write the reply drafts and notices of the batch in ``out_dir``, and remove the earlier ones
+    no report asks for now."""
     out_dir = Path(out_dir)
     reports = _reports(out_dir)
     mails: dict[str, list[dict]] = {}
@@ -251,16 +263,43 @@ def write_replies(out_dir: Path) -> list[Path]:
         else:
             department = _department(report) or PurePosixPath(str(report.get("file", ""))).stem
             departments.setdefault(department, []).append(report)
-    written = []
+    done = Replies()
     for key, group in sorted(mails.items()):
         dest = out_dir / REPLIES / "/".join(component(part, "") for part in PurePosixPath(key).parts)
         if dest.suffix.lower() != ".eml":
             dest = dest.with_name(dest.name + ".eml")
+        if not own_output(dest):
+            done.kept.append(dest)
+            continue
         with replacing(dest) as tmp:
             tmp.write_bytes(reply_message(group, out_dir).as_bytes())
-        written.append(dest)
+        done.written.append(dest)
     for department, group in sorted(departments.items()):
         dest = out_dir / REPLIES / f"{component(f'{NOTICE}_{department}', '.txt')}.txt"
+        if not own_output(dest):
+            done.kept.append(dest)
+            continue
         write_text(body(group, department), dest)
-        written.append(dest)
-    return written
+        done.written.append(dest)
+    done.removed = _remove_stale(out_dir / REPLIES, set(done.written) | set(done.kept))
+    return done
+
+
+def _remove_stale(folder: Path, wanted: set[Path]) -> list[Path]:
+    """Remove from ``folder`` xlscore's drafts and notices not in ``wanted``, and the folders that
+    leaves empty; anything else stays."""
+    removed = []
+    if not folder.is_dir() or folder.is_symlink():
+        return removed
+    for dirpath, dirnames, filenames in os.walk(folder, topdown=False):
+        here = Path(dirpath)
+        for name in filenames:
+            path = here / name
+            if path in wanted or name.startswith(".") or not name.lower().endswith((".eml", ".txt")):
+                continue
+            if own_output(path):
+                path.unlink()
+                removed.append(path)
+        if here != folder and not any(here.iterdir()):
+            here.rmdir()
+    return removed

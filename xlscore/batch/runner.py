@@ -315,6 +315,7 @@ def _todo(inbox: Inbox, out_dir: Path, resume: bool, outcome: Outcome) -> list[J
                     same = False
                 if same:
                     outcome.resumed += 1
+                    review.settle_old_report(out_dir, job.out_rel)  # an earlier version's layout: to 报告/
                 else:
                     kept.append(job)
             todo = kept

@@ -14,8 +14,9 @@ import hashlib
 import re
 import unicodedata
 
-SUFFIX = "_复核"  # an output is <stem>_复核.xlsx and <stem>_复核.json
+SUFFIX = "_复核"  # an output is <stem>_复核.xlsx and 报告/<stem>_复核.json
 TAILS = (f"{SUFFIX}.xlsx", f"{SUFFIX}.json")
+REPORT_DIR = "报告"  # the JSON reports' folder in OUT, holding the copies' relative paths
 MAX_NAME_BYTES = 255  # one path component, in UTF-8 (ext4; Windows and macOS allow 255 UTF-16 units)
 UNNAMED = "未命名"  # a name with nothing left once the dots and invisible characters are gone
 
