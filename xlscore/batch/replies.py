@@ -26,9 +26,9 @@ from email.utils import formatdate, getaddresses, make_msgid
 from pathlib import Path, PurePosixPath
 
 from ..findings.catalog import CATALOG
-from ..review import MAILER, NOTICE_OPENING, NOTICE_SIGNATURE, own_output
 from ..read.cellref import col_index
 from ..read.naming import component
+from ..review import MAILER, NOTICE_OPENING, NOTICE_SIGNATURE, own_output
 from ..score.scheme import SchemeError, load
 from ..tables.layout import TABLE_ZH, role_zh
 from ..write.atomic import replacing, write_text
@@ -197,11 +197,11 @@ def _mail_key(report: dict) -> str:
 
 
 def _reply_to(email_fields: dict) -> str:
-    for field in ("reply_to", "from"):
-        if email_fields.get(field):
-            addresses = [address for address in getaddresses([email_fields[field]]) if address[1]]
+    for header in ("reply_to", "from"):
+        if email_fields.get(header):
+            addresses = [address for address in getaddresses([email_fields[header]]) if address[1]]
             if addresses:
-                return email_fields[field]
+                return email_fields[header]
     return ""
 
 
