@@ -7,6 +7,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import secrets
+import shutil
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,15 +20,18 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from .. import review
+from ..batch.summary import COLUMNS, RATES, frames
+from ..read.files import MAX_FILE_BYTES
 from ..read.naming import REPORT_DIR, SUFFIX
-from . import jobs
-from .html import esc, message, page
+from . import batch, jobs
+from .html import esc, message, number, page
 from .report import render
 
 MB = 1024 * 1024
 MAX_UPLOAD = 20 * MB  # one workbook (部门自查)
 MAX_BATCH = 500 * MB  # one batch upload, all its files together
 COOKIE = "xlscore_token"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INPUT_STEM = "workbook"  # a self-check's upload is stored as workbook.<suffix>, never under its own name
 
 
@@ -121,6 +125,7 @@ def create_app(data: Path, token: str | None = None, *, max_upload: int = MAX_UP
     """The application, its files under ``data``; ``token`` (when given) asked of every request."""
     data = Path(data)
     data.mkdir(parents=True, exist_ok=True)
+    threads: dict = {}  # job id -> the thread of its batch (tests wait on it)
 
     async def login(request: Request) -> Response:
         if request.method == "GET" or token is None:
@@ -204,8 +209,129 @@ def create_app(data: Path, token: str | None = None, *, max_upload: int = MAX_UP
         copy = folder / "out" / f"{INPUT_STEM}{SUFFIX}.xlsx"
         if not copy.is_file():
             raise HTTPException(404)
-        return FileResponse(copy, filename=_copy_name(meta),
-                            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return FileResponse(copy, filename=_copy_name(meta), media_type=XLSX)
+
+    # --- 财政局批量复核 -------------------------------------------------------------------------
+
+    async def batch_form(request: Request) -> Response:
+        body = ('<form method="post" action="/batch" enctype="multipart/form-data">'
+                '<p><label>自评表、保存的邮件（.eml）或 .zip 压缩包（可多选）：'
+                '<input type="file" name="files" multiple required></label></p>'
+                '<p><label>或选择整个文件夹：<input type="file" name="files" webkitdirectory directory multiple></label></p>'
+                f'<p>一次上传合计不超过 {max_batch // MB} MB。复核在后台进行，页面会自动刷新显示进度。</p>'
+                '<p><button>开始复核</button></p></form>')
+        return HTMLResponse(page("财政局批量复核", body))
+
+    async def batch_upload(request: Request) -> Response:
+        form = await _form(request, max_batch)
+        uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile) and u.filename]
+        if not uploads:
+            return _refused("请选择要复核的文件后再上传。", "/batch")
+        job_id, folder = jobs.new_job(data, "batch", status="queued", found=0)
+        inbox = batch.inbox_of(folder)
+        inbox.mkdir()
+        skipped, placed = [], 0
+        for number, upload in enumerate(uploads):
+            name = jobs.display_name(upload.filename)
+            if name.lower().endswith(".zip"):
+                archive = folder / "uploads" / f"{number}.zip"
+                archive.parent.mkdir(exist_ok=True)
+                await _save(upload, archive, max_batch)
+                try:
+                    skipped += await run_in_threadpool(jobs.unpack, archive, inbox / f"{number}_{archive.stem}",
+                                                       MAX_FILE_BYTES)
+                except jobs.UploadRefused as exc:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    return _refused(f"“{name}”：{exc}", "/batch")
+                placed += 1
+            elif name.lower().endswith(jobs.BATCH_SUFFIXES):
+                await _save(upload, jobs.place(inbox, name), max_batch)
+                placed += 1
+            else:
+                skipped.append((name, "不是工作簿、邮件或 .zip 压缩包"))
+        if not placed:
+            shutil.rmtree(folder, ignore_errors=True)
+            return _refused("上传的文件中没有工作簿（.xlsx/.xlsm/.xls/.ods/.et）、邮件（.eml）或 .zip 压缩包。", "/batch")
+        threads[job_id] = batch.start(folder, skipped, workers)
+        return RedirectResponse(f"/batch/{job_id}", status_code=303)
+
+    def _batch_job(request: Request) -> tuple[str, Path, dict]:
+        job_id = request.path_params["job"]
+        found = jobs.find_job(data, job_id, "batch")
+        if found is None:
+            raise HTTPException(404)
+        return job_id, *found
+
+    def _finished(request: Request) -> tuple[str, Path, dict]:
+        job_id, folder, meta = _batch_job(request)
+        if meta.get("status") != "done":
+            raise HTTPException(404)
+        return job_id, folder, meta
+
+    async def batch_page(request: Request) -> Response:
+        job_id, folder, meta = _batch_job(request)
+        status = meta.get("status")
+        if status == "failed":
+            return HTMLResponse(message("批量复核未完成", meta.get("error") or "批量复核未完成。", "/batch"))
+        if status != "done":
+            found, done = meta.get("found") or 0, batch.progress(folder)
+            text = "排队等候中（前一批复核完成后开始）" if status == "queued" else f"正在复核：已完成 {done} / {found} 个文件"
+            body = (f'<p>{esc(text)}</p><p><progress value="{done}" max="{max(found, 1)}">{done}/{found}</progress></p>'
+                    '<p>本页每 2 秒自动刷新；也可稍后再打开本页链接查看结果。</p>')
+            return HTMLResponse(page("批量复核进行中", body, refresh=2))
+        return HTMLResponse(page("批量复核结果", batch_results(job_id, folder, meta, request.query_params)))
+
+    async def batch_file(request: Request) -> Response:
+        job_id, folder, meta = _finished(request)
+        all_reports = batch.reports(folder)
+        names = batch.files(all_reports)
+        number = request.path_params["n"]
+        if not 0 <= number < len(names):
+            raise HTTPException(404)
+        mine = [r for r in all_reports if batch.key_of(r) == names[number]]
+        parts = [f'<p><a href="/batch/{job_id}">返回汇总</a></p><p>文件：{esc(names[number])}</p>']
+        email = (mine[0].get("source") or {}).get("email") if mine else None
+        if email:
+            parts.append(f"<p>来源邮件：{esc(email.get('from'))}，{esc(email.get('subject'))}，{esc(email.get('date'))}</p>")
+        if any((r.get("source") or {}).get("output") for r in mine):
+            parts.append(f'<p><a href="/batch/{job_id}/copy/{number}">下载批注副本</a></p>')
+        for i, report in enumerate(mine):
+            if len(mine) > 1:
+                parts.append(f"<h3>项目 {i + 1} / {len(mine)}</h3>")
+            parts.append(render(report))
+        return HTMLResponse(page("文件复核结果", "".join(parts)))
+
+    async def batch_copy(request: Request) -> Response:
+        job_id, folder, meta = _finished(request)
+        all_reports = batch.reports(folder)
+        names = batch.files(all_reports)
+        number = request.path_params["n"]
+        if not 0 <= number < len(names):
+            raise HTTPException(404)
+        output = next(((r.get("source") or {}).get("output") for r in all_reports
+                       if batch.key_of(r) == names[number] and (r.get("source") or {}).get("output")), None)
+        out = batch.out_of(folder).resolve()
+        path = (out / output).resolve() if output else None
+        if path is None or not path.is_relative_to(out) or not path.is_file():
+            raise HTTPException(404)
+        return FileResponse(path, filename=path.name, media_type=XLSX)
+
+    async def batch_summary(request: Request) -> Response:
+        _job_id, folder, _meta = _finished(request)
+        path = batch.summary_path(folder)
+        if not path.is_file():
+            raise HTTPException(404)
+        return FileResponse(path, filename="汇总.xlsx", media_type=XLSX)
+
+    async def batch_copies(request: Request) -> Response:
+        _job_id, folder, _meta = _finished(request)
+        path = await run_in_threadpool(batch.copies_zip, folder)
+        return FileResponse(path, filename="批注副本.zip", media_type="application/zip")
+
+    async def batch_replies(request: Request) -> Response:
+        _job_id, folder, _meta = _finished(request)
+        path = await run_in_threadpool(batch.replies_zip, folder)
+        return FileResponse(path, filename="回复草稿.zip", media_type="application/zip")
 
     # --- errors ------------------------------------------------------------------------------
 
@@ -230,12 +356,75 @@ def create_app(data: Path, token: str | None = None, *, max_upload: int = MAX_UP
         Route("/check", check_upload, methods=["POST"]),
         Route("/check/{job}", check_page),
         Route("/check/{job}/copy", check_copy),
+        Route("/batch", batch_form, methods=["GET"]),
+        Route("/batch", batch_upload, methods=["POST"]),
+        Route("/batch/{job}", batch_page),
+        Route("/batch/{job}/file/{n:int}", batch_file),
+        Route("/batch/{job}/copy/{n:int}", batch_copy),
+        Route("/batch/{job}/summary.xlsx", batch_summary),
+        Route("/batch/{job}/copies.zip", batch_copies),
+        Route("/batch/{job}/replies.zip", batch_replies),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: not_found, jobs.UploadRefused: refused,
                                                         Exception: failed})
     app.state.data = data
+    app.state.threads = threads
     app.add_middleware(Guard, token=token, limits={"/check": max_upload, "/batch": max_batch})
     return app
+
+
+MONEY_OR_SCORE = ("预算安排（元）", "资金到位（元）", "实际支出（元）", "自评得分", "复核得分", "差异")
+
+
+def batch_results(job_id: str, folder: Path, meta: dict, query) -> str:
+    """The 汇总 table (sortable by any column through links: no script), each file's page linked,
+    and the downloads."""
+    all_reports = batch.reports(folder)
+    numbers = {name: i for i, name in enumerate(batch.files(all_reports))}
+    by_file = {r.get("file"): batch.key_of(r) for r in all_reports}
+    table, _findings, _unreadable = frames(all_reports)
+    rows = table.to_dict("records")
+    column = query.get("sort")
+    descending = query.get("desc") == "1"
+    if column in COLUMNS:
+        present = [r for r in rows if r.get(column) is not None and r.get(column) == r.get(column)]
+        absent = [r for r in rows if r not in present]
+        present.sort(key=lambda r: (isinstance(r[column], str), r[column]), reverse=descending)
+        rows = present + absent
+    columns = [c for c in COLUMNS if c != "来源邮件" or any(r.get(c) for r in rows)]
+    heads = []
+    for name in columns:
+        flip = "1" if name == column and not descending else "0"
+        arrow = (" ▼" if descending else " ▲") if name == column else ""
+        heads.append(f'<th><a href="/batch/{job_id}?sort={quote(name)}&amp;desc={flip}">{esc(name)}</a>{esc(arrow)}</th>')
+    lines = []
+    for row in rows:
+        cells = []
+        for name in columns:
+            value = row.get(name)
+            if value is not None and value != value:  # NaN
+                value = None
+            if name == "来源文件" and value in by_file and by_file[value] in numbers:
+                cells.append(f'<td><a href="/batch/{job_id}/file/{numbers[by_file[value]]}">{esc(value)}</a></td>')
+            elif name in RATES:
+                cells.append(f'<td class="num">{"" if value is None else f"{value * 100:.2f}%"}</td>')
+            elif name in MONEY_OR_SCORE:
+                cells.append(f'<td class="num">{number(value)}</td>')
+            else:
+                cells.append(f"<td>{esc(value)}</td>")
+        lines.append("<tr>" + "".join(cells) + "</tr>")
+    downloads = [f'<a href="/batch/{job_id}/summary.xlsx">下载 汇总.xlsx</a>',
+                 f'<a href="/batch/{job_id}/copies.zip">下载全部批注副本（.zip）</a>',
+                 f'<a href="/batch/{job_id}/replies.zip">下载回复草稿及整改通知（.zip）</a>']
+    parts = [f"<p>共 {len(numbers)} 个文件，{len(rows)} 个项目；无法读取 {meta.get('unreadable', 0)} 个；"
+             f"用时 {meta.get('seconds', 0)} 秒。</p>",
+             "<p>" + "　".join(downloads) + "</p>",
+             "<p>点击列名可排序；点击来源文件查看该文件的检查结果。</p>",
+             f"<table><thead><tr>{''.join(heads)}</tr></thead><tbody>{''.join(lines)}</tbody></table>"]
+    skipped = meta.get("skipped") or []
+    if skipped:
+        parts.append("<h3>已跳过</h3><ul>" + "".join(f"<li>{esc(n)}：{esc(why)}</li>" for n, why in skipped) + "</ul>")
+    return "".join(parts)
 
 
 def _copy_name(meta: dict) -> str:
