@@ -21,11 +21,12 @@ from starlette.routing import Route
 
 from .. import review
 from ..batch.summary import COLUMNS, RATES, frames
+from ..findings.catalog import SEVERITY_ZH
 from ..read.files import MAX_FILE_BYTES
 from ..read.naming import REPORT_DIR, SUFFIX
-from . import batch, jobs
-from .html import esc, message, number, page
-from .report import render
+from . import batch, jobs, register
+from .html import esc, message, number, page, table, td
+from .report import render, title_of
 
 MB = 1024 * 1024
 MAX_UPLOAD = 20 * MB  # one workbook (部门自查)
@@ -211,6 +212,65 @@ def create_app(data: Path, token: str | None = None, *, max_upload: int = MAX_UP
             raise HTTPException(404)
         return FileResponse(copy, filename=_copy_name(meta), media_type=XLSX)
 
+    async def check_submit(request: Request) -> Response:
+        job_id, folder, meta, reports = _check_job(request)
+        if meta.get("submitted"):
+            return RedirectResponse(f"/register/{meta['submitted'][0]}?submitted=1", status_code=303)
+        ok = [r for r in reports if r.get("status") == "ok"]
+        if not ok:
+            return _refused("无法读取的文件不能提交登记。", f"/check/{job_id}")
+        source = next(p for p in folder.iterdir() if p.name.startswith(INPUT_STEM + "."))
+        digest = await run_in_threadpool(register.file_hash, source)
+        numbers = [register.record(data, report, meta.get("name") or "", digest) for report in ok]
+        meta["submitted"] = numbers
+        jobs.write_meta(folder, meta)
+        return RedirectResponse(f"/register/{numbers[0]}?submitted=1", status_code=303)
+
+    # --- 登记簿 ----------------------------------------------------------------------------
+
+    async def register_list(request: Request) -> Response:
+        rows = [[f'<td><a href="/register/{s.id}">{s.id}</a></td>', td(s.submitted_at), td(s.department),
+                 td(s.project), td(s.year), td(s.file_name), td(s.review_total, True), td(s.grade),
+                 td(s.findings_count)] for s in register.all_submissions(data)]
+        if not rows:
+            return HTMLResponse(page("登记簿", "<p>尚无提交记录。部门自查后点击“提交登记”即记入登记簿。</p>"))
+        return HTMLResponse(page("登记簿", table(["编号", "提交时间", "单位", "项目", "年度", "文件", "复核得分",
+                                                 "复核等级", "检查结果数"], rows)))
+
+    async def register_entry(request: Request) -> Response:
+        entry = register.get(data, request.path_params["n"])
+        if entry is None:
+            raise HTTPException(404)
+        parts = []
+        if request.query_params.get("submitted"):
+            parts.append(f'<p class="box">已提交登记，编号 {entry.id}。</p>')
+        parts.append(table(["单位", "项目", "年度", "文件", "文件摘要（SHA-256）", "提交时间", "自评得分", "复核得分",
+                            "复核等级", "检查结果数"],
+                           [[td(entry.department), td(entry.project), td(entry.year), td(entry.file_name),
+                             f"<td><code>{esc(entry.sha256)}</code></td>", td(entry.submitted_at),
+                             td(entry.self_total, True), td(entry.review_total, True), td(entry.grade),
+                             td(entry.findings_count)]]))
+        changed = register.change(data, entry)
+        if changed is None:
+            parts.append("<p>该项目首次提交。</p>")
+        else:
+            before = changed.previous
+            diff = changed.score_difference
+            said = "无法比较" if diff is None else (f"提高 {diff:.2f} 分" if diff > 0 else
+                                                 f"降低 {-diff:.2f} 分" if diff < 0 else "没有变化")
+            parts.append(f'<h3>与上次提交相比（<a href="/register/{before.id}">编号 {before.id}</a>，'
+                         f"{esc(before.submitted_at)}）</h3>"
+                         f"<p>复核得分：{number(before.review_total)} → {number(entry.review_total)}，{esc(said)}；"
+                         f"已整改 {len(changed.mended)} 项，新出现 {len(changed.new)} 项，仍存在 {len(changed.kept)} 项。</p>")
+            if before.sha256 == entry.sha256:
+                parts.append("<p>两次提交的文件内容相同。</p>")
+            for title, items in (("已整改", changed.mended), ("新出现", changed.new), ("仍存在", changed.kept)):
+                if items:
+                    parts.append(f"<h4>{title}（{len(items)} 项）</h4>" + _findings_table(items))
+        parts.append(f"<h3>本次检查结果（{entry.findings_count} 项）</h3>" + (_findings_table(entry.findings)
+                     if entry.findings else "<p>未发现问题。</p>"))
+        return HTMLResponse(page(f"登记记录 {entry.id}", "".join(parts)))
+
     # --- 财政局批量复核 -------------------------------------------------------------------------
 
     async def batch_form(request: Request) -> Response:
@@ -356,6 +416,9 @@ def create_app(data: Path, token: str | None = None, *, max_upload: int = MAX_UP
         Route("/check", check_upload, methods=["POST"]),
         Route("/check/{job}", check_page),
         Route("/check/{job}/copy", check_copy),
+        Route("/check/{job}/submit", check_submit, methods=["POST"]),
+        Route("/register", register_list),
+        Route("/register/{n:int}", register_entry),
         Route("/batch", batch_form, methods=["GET"]),
         Route("/batch", batch_upload, methods=["POST"]),
         Route("/batch/{job}", batch_page),
@@ -425,6 +488,13 @@ def batch_results(job_id: str, folder: Path, meta: dict, query) -> str:
     if skipped:
         parts.append("<h3>已跳过</h3><ul>" + "".join(f"<li>{esc(n)}：{esc(why)}</li>" for n, why in skipped) + "</ul>")
     return "".join(parts)
+
+
+def _findings_table(findings: list[dict]) -> str:
+    return table(["严重程度", "问题", "说明", "位置"],
+                 [[td(SEVERITY_ZH.get(f.get("severity"), "")), td(title_of(f.get("code"))), td(f.get("message")),
+                   td(f"{f.get('sheet')}!{f.get('cell')}" if f.get("sheet") and f.get("cell") else f.get("sheet"))]
+                  for f in findings])
 
 
 def _copy_name(meta: dict) -> str:
