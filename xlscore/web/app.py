@@ -169,9 +169,13 @@ def create_app(data: Path, token: str | None = None, *, max_upload: int = MAX_UP
                             "/check")
         shown = jobs.display_name(upload.filename)
         job_id, folder = jobs.new_job(data, "check", name=shown)
-        source = folder / f"{INPUT_STEM}{suffix}"
-        await _save(upload, source, max_upload)
-        await run_in_threadpool(review.score_file, source, folder / "out", None, shown)
+        try:
+            source = folder / f"{INPUT_STEM}{suffix}"
+            await _save(upload, source, max_upload)
+            await run_in_threadpool(review.score_file, source, folder / "out", None, shown)
+        except BaseException:  # nothing is left of a check that did not finish
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         return RedirectResponse(f"/check/{job_id}", status_code=303)
 
     def _check_job(request: Request) -> tuple[str, Path, dict, list[dict]]:
