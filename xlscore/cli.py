@@ -460,7 +460,8 @@ def serve(host: str, port: int, data: str, token: str | None) -> None:
     if token is not None:
         click.echo(f"访问码：{token}  （首次访问时输入，或打开 http://{shown}:{port}/?token={token}）")
     click.echo(f"数据文件夹：{Path(data).resolve()}")
-    uvicorn.run(create_app(Path(data), token), host=host, port=port, log_level="warning")
+    app = create_app(Path(data), token, workers=max(1, os.cpu_count() or 1))  # a batch uses every core, as score does
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 if __name__ == "__main__":  # pragma: no cover
