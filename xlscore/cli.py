@@ -434,5 +434,35 @@ def schemes(do_lint: bool, paths: tuple[str, ...]) -> None:
     sys.exit(2 if failed else 0)
 
 
+@main.command(context_settings=CONTEXT, help="启动网页服务（部门自查、财政局批量复核、登记簿），在浏览器中使用。\n\n"
+              "默认只在本机（127.0.0.1）可访问；用 --host 让局域网访问时须凭访问码进入"
+              "（--token 指定，不指定则启动时生成并显示）。需安装 xlscore[web]。")
+@click.option("--host", default="127.0.0.1", metavar="地址", help="监听地址（默认 127.0.0.1，仅本机）。")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, metavar="端口", help="端口（默认 8000）。")
+@click.option("--data", "data", default="xlscore-data", metavar="文件夹",
+              help="数据文件夹：临时文件和登记簿（默认 ./xlscore-data）。")
+@click.option("--token", default=None, metavar="访问码", help="访问码；监听本机以外的地址时必需，不给则自动生成。")
+@_help_option
+def serve(host: str, port: int, data: str, token: str | None) -> None:
+    try:  # start-up guard: the web extra is optional, imported only here
+        import uvicorn
+
+        from .web.app import create_app, is_loopback
+    except ImportError:
+        click.echo("错误：网页服务所需的组件未安装，请运行 pip install \"xlscore[web]\"", err=True)
+        sys.exit(2)
+    import secrets
+
+    if token is None and not is_loopback(host):
+        token = secrets.token_urlsafe(12)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"网页服务已启动：http://{shown}:{port}/  （按 Ctrl+C 停止）")
+    if token is not None:
+        click.echo(f"访问码：{token}  （首次访问时输入，或打开 http://{shown}:{port}/?token={token}）")
+    click.echo(f"数据文件夹：{Path(data).resolve()}")
+    app = create_app(Path(data), token, workers=max(1, os.cpu_count() or 1))  # a batch uses every core, as score does
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
