@@ -67,6 +67,17 @@ def _close(a, b) -> bool:
         return a == b
 
 
+def _compared(label: str, pairs: list[tuple]) -> tuple[list[str], bool]:
+    """A table row of (stated, recomputed) figures, each pair marked ≠ where they differ; and
+    whether any does."""
+    cells, differs = [td(label)], False
+    for stated, recomputed in pairs:
+        same = _close(stated, recomputed)
+        differs = differs or not same
+        cells.append(f'<td class="num">{number(stated)} / {number(recomputed)}{"" if same else " ≠"}</td>')
+    return cells, differs
+
+
 def fund_html(report: dict) -> str:
     """资金安排情况: each figure as the form states it beside the recomputed one; a row where
     they differ is marked."""
@@ -84,13 +95,7 @@ def fund_html(report: dict) -> str:
         if role not in stated and role not in fund:
             continue
         s, f = stated.get(role) or {}, fund.get(role) or {}
-        cells, differs = [td(role_zh("fund", role))], False
-        for column in columns:
-            a, b = s.get(column), f.get(column)
-            same = _close(a, b)
-            differs = differs or not same
-            mark = "" if same else " ≠"
-            cells.append(f'<td class="num">{number(a)} / {number(b)}{mark}</td>')
+        cells, differs = _compared(role_zh("fund", role), [(s.get(column), f.get(column)) for column in columns])
         rows.append(cells)
         classes.append("diff" if differs else "")
     unit = report.get("unit") or "元"
@@ -104,12 +109,8 @@ def _budget_html(report: dict, stated: dict, fund: dict) -> str:
     headers = ["资金"] + [f"{BUDGET_COL_ZH[c]}（表中 / 复算）" for c in columns]
     rows, classes = [], []
     for role in BUDGET_ROWS:
-        cells, differs = [td(BUDGET_ROW_ZH[role])], False
-        for column in columns:
-            a, b = (stated.get(column) or {}).get(role), (fund.get(column) or {}).get(role)
-            same = _close(a, b)
-            differs = differs or not same
-            cells.append(f'<td class="num">{number(a)} / {number(b)}{"" if same else " ≠"}</td>')
+        cells, differs = _compared(BUDGET_ROW_ZH[role], [((stated.get(column) or {}).get(role),
+                                                          (fund.get(column) or {}).get(role)) for column in columns])
         rows.append(cells)
         classes.append("diff" if differs else "")
     unit = report.get("unit") or "元"
