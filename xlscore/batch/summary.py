@@ -336,7 +336,7 @@ def _write_row(ws, r: int, row: dict, columns, fmts: dict, total: bool = False) 
         value, kind = row.get(column), _kind(column)
         fmt = fmts[("total_" + kind) if total and kind in ("money", "percent", "score") else
                    ("total" if total else kind)]
-        if value is None or (isinstance(value, float) and value != value):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
             ws.write_blank(r, c, None, fmt)
         elif isinstance(value, str):
             ws.write_string(r, c, value, fmt)
@@ -347,13 +347,19 @@ def _write_row(ws, r: int, row: dict, columns, fmts: dict, total: bool = False) 
         ws.set_row(r, height)
 
 
-def _table_sheet(writer, frame, name: str, total: dict | None, note: str | None):
+def _new_sheet(writer, name: str, columns: list, widths: dict[str, int]):
+    """A sheet named ``name`` with its columns' widths and header row; (the sheet, its formats)."""
     ws = writer.book.add_worksheet(name)
     fmts = _formats(writer.book)
-    columns = list(frame.columns)
     for c, column in enumerate(columns):
-        ws.set_column(c, c, WIDTHS.get(column, 12))
+        ws.set_column(c, c, widths.get(column, 12))
     _header(fmts["header"], ws, columns)
+    return ws, fmts
+
+
+def _table_sheet(writer, frame, name: str, total: dict | None, note: str | None):
+    columns = list(frame.columns)
+    ws, fmts = _new_sheet(writer, name, columns, WIDTHS)
     for r, row in enumerate(frame.to_dict("records"), start=1):
         _write_row(ws, r, row, columns, fmts)
     last = len(frame)
@@ -390,17 +396,13 @@ def _department_sheet(writer, frame) -> None:
 
 
 def _plain_sheet(writer, frame, name: str, widths: dict[str, int]) -> None:
-    ws = writer.book.add_worksheet(name)
-    fmts = _formats(writer.book)
     columns = list(frame.columns)
-    for c, column in enumerate(columns):
-        ws.set_column(c, c, widths.get(column, 12))
-    _header(fmts["header"], ws, columns)
+    ws, fmts = _new_sheet(writer, name, columns, widths)
     for r, row in enumerate(frame.to_dict("records"), start=1):
         for c, column in enumerate(columns):
             value = row.get(column)
             fmt = fmts["wrap"] if column in WRAPPED else fmts["plain"]
-            if value is None or (isinstance(value, float) and value != value):
+            if value is None or (isinstance(value, float) and math.isnan(value)):
                 ws.write_blank(r, c, None, fmt)
             else:
                 ws.write_string(r, c, str(value), fmt)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import math
 import secrets
 import shutil
 from pathlib import Path
@@ -469,7 +470,7 @@ def batch_results(job_id: str, folder: Path, meta: dict, query) -> str:
         cells = []
         for name in columns:
             value = row.get(name)
-            if value is not None and value != value:  # NaN
+            if isinstance(value, float) and math.isnan(value):  # a blank the summary table holds as NaN
                 value = None
             if name == "来源文件" and value in by_file and by_file[value] in numbers:
                 cells.append(f'<td><a href="/batch/{job_id}/file/{numbers[by_file[value]]}">{esc(value)}</a></td>')

@@ -3,6 +3,7 @@ through :func:`esc` (html.escape, quotes included)."""
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 STYLE = """
@@ -25,7 +26,7 @@ def number(value, places: int = 2) -> str:
         return ""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return esc(value)
-    if value != value:  # NaN
+    if math.isnan(value):  # a blank the summary table holds as NaN
         return ""
     return f"{value:,.{places}f}"
 
